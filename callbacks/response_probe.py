@@ -1,0 +1,261 @@
+"""ResponseProbe: a Keras callback that records the training response Δ(x_o, x) and Θ(x_o, x)."""
+
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from callbacks.response import KINDS, keras_loss_fn, keras_output_fn, measure
+from data import bits
+
+LOG_POINTS_PER_DECADE = 20
+
+
+def log_epochs(total, per_decade=LOG_POINTS_PER_DECADE):
+    """Log-spaced epoch numbers in 1..total, always including 1 and total."""
+    total = int(total)
+    if total < 1:
+        return []
+    num = int(np.ceil(per_decade * np.log10(total))) + 1 if total > 1 else 1
+    return sorted({int(e) for e in np.rint(np.geomspace(1, total, num=num))} | {total})
+
+
+def probe_distance(x_o, probe_x):
+    """Hamming distance when x_o and every probe point are bit strings of one kind, else mean |x − x_o|."""
+    values = bits.bit_values(x_o)
+    if values is not None and bits.bit_values(np.concatenate([x_o.reshape(1, -1), probe_x.reshape(len(probe_x), -1)])) == values:
+        return bits.hamming_distance(probe_x, x_o)
+    return np.mean(np.abs(probe_x - x_o[None]).reshape(len(probe_x), -1), axis=1)
+
+
+class ResponseProbe(keras.callbacks.Callback):
+    """Records the response of one SGD step on (x_o, y_o) at probe points while a model trains.
+
+    At train begin (recorded as epoch 0) and at the end of every scheduled epoch, with the current
+    weights w, it measures at every probe point x:
+
+    - "step": [f(x; w') − f(x; w)] / (y_o − f(x_o; w)), where w' = w − η ∇_w L(y_o, f(x_o; w)) is one
+      SGD step with the model's compiled loss, taken on a copy of the weights;
+    - "ntk": Θ(x_o, x) = ∇_w f(x_o; w) · ∇_w f(x; w) over the trainable weights.
+
+    Their values at x = x_o are added to the epoch logs as `response_o` and `ntk_o` (NaN at epochs
+    that are not scheduled), so History, CSVLogger and TensorBoard record them: put the probe before
+    those callbacks in the list. Training itself is not changed by a single bit.
+
+    Args:
+        x_o: one input, shaped like the model's input without the batch axis.
+        y_o: its scalar target.
+        probe_x: (P, ...) probe inputs; or None to use `shells`.
+        shells: Hamming shells around a bit-string x_o: True for every distance 0..n, or a list of
+            distances.
+        samples_per_shell: take a shell whole when it has at most this many members (or when None),
+            else sample this many uniformly without replacement with `seed`.
+        epochs: None (every epoch), a list of epoch numbers (1 = after the first epoch), or "log".
+        kinds: which responses to record, a subset of ("step", "ntk").
+        learning_rate: η of the probe's step; None takes the optimizer's current learning rate.
+        seed: seed of the shell sampling.
+        snapshot_dir: if given, the weights are also saved there at every measured epoch
+            (`epoch_000000.weights.h5`, ...).
+
+    Example:
+
+    ```python
+    probe = ResponseProbe(x_o, y_o, shells=True, epochs="log")
+    model.fit(x_o[None], np.array([[y_o]]), epochs=1000, batch_size=1, callbacks=[probe])
+    probe.history["step"]  # (T, P)
+    probe.save("probe.npz")
+    ```
+    """
+
+    def __init__(
+        self,
+        x_o,
+        y_o,
+        probe_x=None,
+        *,
+        shells=None,
+        samples_per_shell=None,
+        epochs=None,
+        kinds=KINDS,
+        learning_rate=None,
+        seed=0,
+        snapshot_dir=None,
+    ):
+        super().__init__()
+        self.x_o = np.asarray(x_o, dtype=np.float32)
+        self.y_o = float(np.asarray(y_o, dtype=np.float64).reshape(-1)[0]) if np.size(y_o) == 1 else None
+        if self.y_o is None or not np.isfinite(self.y_o):
+            raise ValueError(f"y_o={y_o!r} must be one finite number, the target of x_o")
+        self.kinds = _check_kinds(kinds)
+        self.epochs = _check_epochs(epochs)
+        if learning_rate is not None and not (np.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning_rate={learning_rate!r} must be a positive number (or None for the optimizer's)")
+        self.learning_rate = learning_rate
+        self.snapshot_dir = snapshot_dir
+        self.probe_x, self.distance = _probe_points(self.x_o, probe_x, shells, samples_per_shell, seed)
+        self._records = None
+
+    # Keras hooks ---------------------------------------------------------------------------------
+
+    def on_train_begin(self, logs=None):
+        if getattr(self, "_measured_model", None) is not self.model:
+            _check_model(self.model, self.x_o)
+            self._measure = self._compile_measurement()
+            self._measured_model = self.model
+        self._schedule = self._resolve_schedule()
+        self._records = {key: [] for key in ("epoch", "f_o", "learning_rate", *self.kinds)}
+        self._record(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        number = epoch + 1
+        values = self._record(number) if number in self._schedule else None
+        if logs is not None:
+            for kind, key in (("step", "response_o"), ("ntk", "ntk_o")):
+                if kind in self.kinds:
+                    logs[key] = float("nan") if values is None else values[kind]
+
+    # Helpers ---------------------------------------------------------------------------------------
+
+    def _resolve_schedule(self):
+        total = int(self.params.get("epochs") or 0) if self.params else 0
+        if self.epochs is None:
+            return set(range(1, total + 1))
+        if self.epochs == "log":
+            return set(log_epochs(total))
+        return set(self.epochs)
+
+    def _compile_measurement(self):
+        """One XLA-compiled function of no arguments, traced once per model, returning
+        [f_o, η, kinds...] as one vector. It reads the weights and the learning rate itself, which
+        (with the single device-to-host copy) keeps the probe cheap enough to run every epoch."""
+        f = keras_output_fn(self.model)
+        loss_fn = keras_loss_fn(self.model) if "step" in self.kinds else None
+        kinds = self.kinds
+        variables = list(self.model.trainable_variables)
+        if self.learning_rate is None and getattr(self.model, "optimizer", None) is None:
+            raise ValueError("the model has no optimizer; compile it or pass learning_rate=")
+        fixed_rate = self.learning_rate
+        optimizer = self.model.optimizer
+        # x_o is appended as the last probe point, so its own response is always measured.
+        points = tf.constant(np.concatenate([self.probe_x, self.x_o[None]]), dtype=tf.float32)
+        x_o = tf.constant(self.x_o)
+        y_o = tf.constant(self.y_o, dtype=tf.float32)
+
+        @tf.function(jit_compile=True)
+        def run():
+            rate = optimizer.learning_rate if fixed_rate is None else fixed_rate
+            rate = tf.cast(tf.convert_to_tensor(rate), tf.float32)
+            out = measure(f, loss_fn, [v.value for v in variables], x_o, y_o, points, rate, kinds)
+            return tf.concat([tf.stack([out["f_o"], rate])] + [out[k] for k in kinds], axis=0)
+
+        return run
+
+    def _record(self, epoch):
+        flat = self._measure().numpy()
+        per_kind = np.split(flat[2:], len(self.kinds))
+        self._records["epoch"].append(epoch)
+        self._records["f_o"].append(flat[0])
+        self._records["learning_rate"].append(flat[1])
+        at_x_o = {}
+        for kind, values in zip(self.kinds, per_kind):
+            self._records[kind].append(values[:-1])
+            at_x_o[kind] = float(values[-1])
+        if self.snapshot_dir:
+            os.makedirs(self.snapshot_dir, exist_ok=True)
+            self.model.save_weights(os.path.join(self.snapshot_dir, f"epoch_{epoch:06d}.weights.h5"))
+        return at_x_o
+
+    # Results ---------------------------------------------------------------------------------------
+
+    @property
+    def history(self):
+        """Dict of numpy arrays: epoch (T,), f_o (T,), learning_rate (T,), step/ntk (T, P),
+        distance (P,), probe_x (P, ...), x_o, y_o."""
+        records = self._records or {key: [] for key in ("epoch", "f_o", "learning_rate", *self.kinds)}
+        out = {
+            "epoch": np.asarray(records["epoch"], dtype=np.int64),
+            "f_o": np.asarray(records["f_o"], dtype=np.float32),
+            "learning_rate": np.asarray(records["learning_rate"], dtype=np.float32),
+        }
+        for kind in self.kinds:
+            out[kind] = np.asarray(records[kind], dtype=np.float32).reshape(-1, len(self.probe_x))
+        out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=np.float32(self.y_o))
+        return out
+
+    def save(self, path):
+        """Writes the history to `path` as .npz (no pickles); the file appears whole or not at all."""
+        save_npz(path, self.history)
+
+    @staticmethod
+    def load(path):
+        """Reads a history written by `save` back as a dict of numpy arrays."""
+        with np.load(path, allow_pickle=False) as z:
+            return {key: z[key] for key in z.files}
+
+
+def save_npz(path, arrays):
+    """np.savez through a temporary file and a rename, so a crash never leaves half a file."""
+    path = os.fspath(path)
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    os.replace(tmp, path)
+
+
+def _check_kinds(kinds):
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"unknown kind(s) {unknown or list(kinds)}; choose from {list(KINDS)}")
+    return tuple(k for k in KINDS if k in kinds)
+
+
+def _check_epochs(epochs):
+    if epochs is None or epochs == "log":
+        return epochs
+    if isinstance(epochs, str):
+        raise ValueError(f"epochs={epochs!r} is not a schedule; use None (every epoch), 'log' or a list of epoch numbers")
+    values = list(np.atleast_1d(epochs))
+    if not values:
+        raise ValueError("the epoch schedule is empty; give at least one epoch number, 'log' or None")
+    if not all(float(e).is_integer() and e >= 1 for e in values):
+        raise ValueError(f"epochs={list(values)} must be whole epoch numbers >= 1 (epoch 0 is always measured)")
+    return sorted({int(e) for e in values})
+
+
+def _probe_points(x_o, probe_x, shells, samples_per_shell, seed):
+    if (probe_x is None) == (shells is None or shells is False):
+        raise ValueError("give exactly one of probe_x (explicit probe points) or shells (Hamming shells around x_o)")
+    if probe_x is None:
+        if not bits.is_bit_string(x_o):
+            raise ValueError("shells need a bit-string x_o (all entries ±1 or all 0/1); pass probe_x for other inputs")
+        return bits.shells(x_o, shells, samples_per_shell, seed=seed)
+    probe_x = np.asarray(probe_x, dtype=np.float32)
+    if probe_x.ndim < 1 or probe_x.shape[1:] != x_o.shape or len(probe_x) == 0:
+        raise ValueError(f"probe_x has shape {probe_x.shape}; it must be (P, {', '.join(map(str, x_o.shape))}) with P >= 1, like x_o")
+    return probe_x, probe_distance(x_o, probe_x)
+
+
+def _check_model(model, x_o):
+    inputs = getattr(model, "inputs", None)
+    if inputs:
+        if len(inputs) != 1:
+            raise ValueError("the model has several inputs; the probe needs a model with one input")
+        expected = tuple(inputs[0].shape[1:])
+        if len(expected) != x_o.ndim or any(e is not None and e != s for e, s in zip(expected, x_o.shape)):
+            raise ValueError(f"x_o has shape {x_o.shape} but the model takes inputs of shape {expected}; reshape x_o to match")
+    try:
+        out, _ = model.stateless_call(
+            [v.value for v in model.trainable_variables],
+            [v.value for v in model.non_trainable_variables],
+            tf.constant(x_o[None]),
+            training=False,
+        )
+    except Exception as error:  # a model that cannot take x_o at all is the caller's input problem
+        raise ValueError(f"the model cannot be applied to x_o of shape {x_o.shape}: {error}") from error
+    if isinstance(out, (list, tuple, dict)) or int(np.prod(out.shape)) != 1:
+        shape = [tuple(o.shape) for o in out] if isinstance(out, (list, tuple)) else getattr(out, "shape", "?")
+        raise ValueError(f"the model's output for one example has shape {shape}; the probe needs one scalar per example (e.g. Dense(1))")

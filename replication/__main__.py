@@ -1,0 +1,81 @@
+"""Command line: `python -m replication list | run ID... | bench | report`."""
+
+import argparse
+import os
+import shlex
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad input ends in one line on stderr and exit code 2, never a usage dump or a traceback."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _parser():
+    parser = _Parser(prog="python -m replication", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="print every figure id with its title")
+    run = sub.add_parser("run", help="run figures and write DIR/<paper>/<fig>.npz, .json, .png")
+    run.add_argument("ids", nargs="+", metavar="ID", help="figure ids, e.g. 2024-fig1 (see `list`)")
+    run.add_argument("--replicas", type=_positive, help="ensemble size (default: the figure's)")
+    run.add_argument("--epochs", type=_positive, help="epochs per run (default: the figure's)")
+    run.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
+    run.add_argument("--out", default="results", help="output folder (default results/)")
+    bench = sub.add_parser("bench", help="time the ResponseProbe's overhead on model.fit")
+    bench.add_argument("--epochs", type=_positive, default=2000, help="epochs per timed fit (default 2000)")
+    bench.add_argument("--repeats", type=_positive, default=3, help="timed fits per variant (default 3)")
+    bench.add_argument("--out", default="results", help="folder of bench.json (default results/)")
+    report = sub.add_parser("report", help="write DIR/REPORT.md from the figures' json files")
+    report.add_argument("--out", default="results", help="results folder (default results/)")
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser().parse_args(argv)
+    command = "python -m replication " + shlex.join(argv)
+    from replication import figures
+
+    if args.command == "list":
+        for fig in figures.FIGURES.values():
+            print(f"{fig.id}\t{fig.title}")
+        return 0
+    try:
+        if args.command == "run":
+            chosen = [figures.get(i) for i in args.ids]
+            from replication.runner import check_writable, run_figure
+
+            check_writable(args.out)
+            for fig in chosen:
+                paths = run_figure(fig, replicas=args.replicas, epochs=args.epochs, seed=args.seed, out=args.out, command=command)
+                print(f"{fig.id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
+        elif args.command == "bench":
+            from replication.bench import run_bench
+
+            run_bench(epochs=args.epochs, repeats=args.repeats, out=args.out, command=command)
+        elif args.command == "report":
+            from replication.report import write_report
+
+            print(f"wrote {write_report(args.out)}")
+    except ValueError as error:
+        print(f"python -m replication: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,299 @@
+"""Shared analysis: aging curves, response kernels, and the tests that turn them into verdicts.
+
+Every figure's claims are checked here, by test name, with thresholds stated once below and written
+into each claim's json record, so no figure carries analysis code of its own.
+"""
+
+import numpy as np
+
+REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE = "reproduced", "not reproduced", "inconclusive"
+
+# Verdict thresholds, fixed before any run and never tuned to a result.
+POWER_LAW_R2_PASS = 0.95  # log-log linear fit at least this good: a power law
+POWER_LAW_R2_FAIL = 0.80  # worse than this: not a power law
+MONOTONE_RHO_PASS = -0.8  # Spearman rho(distance, kernel) at most this: decreasing
+MONOTONE_RHO_FAIL = -0.5  # median rho above this: not decreasing
+SIGNIFICANCE = 2.0  # a difference counts when it exceeds this many standard errors over replicas
+
+
+# Curves ----------------------------------------------------------------------------------------------
+
+
+def mean_sem(values, axis=0):
+    """Mean and standard error of the mean over `axis` (replicas)."""
+    values = np.asarray(values, dtype=np.float64)
+    n = values.shape[axis]
+    sem = values.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(values.mean(axis=axis))
+    return values.mean(axis=axis), sem
+
+
+def aging(response, distance):
+    """Δ(x_o, x_o) per replica and epoch, (R, T): the response at the probe point at distance 0."""
+    at_o = np.flatnonzero(np.asarray(distance) == 0)
+    if at_o.size == 0:
+        raise ValueError("the probe points do not include x_o (distance 0); include shell 0 to measure aging")
+    return np.asarray(response)[:, :, at_o].mean(axis=2)
+
+
+def shell_means(response, distance):
+    """Response averaged over the members of each Hamming shell: (distances (H,), values (R, T, H))."""
+    distance = np.asarray(distance)
+    levels = np.unique(distance)
+    values = np.stack([np.asarray(response)[:, :, distance == h].mean(axis=2) for h in levels], axis=2)
+    return levels, values
+
+
+def kernel(response, distance):
+    """The response kernel per replica: the shell means divided by the response at x_o, (R, T, H).
+
+    Dividing by Δ(x_o, x_o) removes the aging term of Δ/(y_o − f) ∝ t^−τ K(x_o, x), leaving K with
+    K(x_o, x_o) = 1.
+    """
+    levels, values = shell_means(response, distance)
+    return levels, values / aging(response, distance)[:, :, None]
+
+
+def epoch_rows(epochs, wanted):
+    """Row indices of `wanted` epochs (those that were measured) in the measured `epochs`."""
+    epochs = list(np.asarray(epochs))
+    return [epochs.index(e) for e in wanted if e in epochs]
+
+
+# Fits and statistics -------------------------------------------------------------------------------
+
+
+def power_law_fit(epochs, values, window):
+    """Least-squares fit of log values = log c − τ log epoch over epochs in [window[0], window[1]].
+
+    Returns dict with tau, prefactor, r2, n_points and the window; tau is NaN when fewer than three
+    positive points fall in the window.
+    """
+    epochs = np.asarray(epochs, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    lo, hi = window
+    keep = (epochs >= lo) & (epochs <= hi) & (values > 0) & np.isfinite(values)
+    result = {"window": [float(lo), float(hi)], "n_points": int(keep.sum())}
+    if keep.sum() < 3:
+        return {**result, "tau": float("nan"), "prefactor": float("nan"), "r2": float("nan")}
+    x, y = np.log(epochs[keep]), np.log(values[keep])
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = y - (slope * x + intercept)
+    r2 = 1.0 - residual.var() / y.var() if y.var() > 0 else 0.0
+    return {**result, "tau": float(-slope), "prefactor": float(np.exp(intercept)), "r2": float(r2)}
+
+
+def spearman(x, y):
+    """Spearman rank correlation (average ranks for ties)."""
+
+    def ranks(v):
+        v = np.asarray(v, dtype=np.float64)
+        order = np.argsort(v, kind="mergesort")
+        r = np.empty(len(v))
+        r[order] = np.arange(len(v))
+        for value in np.unique(v):
+            tied = v == value
+            r[tied] = r[tied].mean()
+        return r
+
+    rx, ry = ranks(x), ranks(y)
+    if rx.std() == 0 or ry.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def diagnostics(data, claims):
+    """Checks of the measurement itself, beside the claims (both kinds must have been measured).
+
+    For the MSE loss, Δ/(y_o − f) = 2η Θ + O(η²); their ratio at x_o shows where the exact float32 step
+    stops resolving the response (late epochs, when f(x_o) sits close to a binary target), and the aging
+    exponent of 2ηΘ, which has no such rounding, cross-checks the exponent of the step response.
+    """
+    if "step" not in data or "ntk" not in data:
+        return {}
+    fits = [c["parameters"] for c in claims if c["test"] == "power_law"]
+    window = _window(fits[0] if fits else {}, data["epoch"])
+    linear = 2.0 * np.asarray(data["learning_rate"])[None, :] * aging(data["ntk"], data["distance"])
+    ratio = aging(data["step"], data["distance"]) / linear
+    rows = epoch_rows(data["epoch"], data["kernel_epochs"])
+    mean, _ = mean_sem(linear)
+    return {
+        "step_over_2_eta_ntk_at_x_o": {
+            "epochs": [int(data["epoch"][r]) for r in rows],
+            "median": [float(np.median(ratio[:, r])) for r in rows],
+            "min": [float(np.min(ratio[:, r])) for r in rows],
+            "max": [float(np.max(ratio[:, r])) for r in rows],
+        },
+        "aging_fit_of_2_eta_ntk": power_law_fit(data["epoch"], mean, window),
+    }
+
+
+# Claim tests -----------------------------------------------------------------------------------------
+# Each takes the figure's measured arrays (a dict) and the claim's parameters and returns
+# (quantity, value, criterion, verdict).
+
+
+def _window(params, epochs):
+    lo, hi = params.get("window", (1, None))
+    return lo, hi if hi is not None else int(np.max(epochs))
+
+
+def test_power_law(data, params):
+    curve, _ = mean_sem(aging(data[params.get("kind", "step")], data["distance"]))
+    fit = power_law_fit(data["epoch"], curve, _window(params, data["epoch"]))
+    criterion = (
+        f"reproduced if tau > 0 and R² >= {POWER_LAW_R2_PASS}; not reproduced if tau <= 0 or "
+        f"R² < {POWER_LAW_R2_FAIL}; else inconclusive"
+    )
+    if not np.isfinite(fit["tau"]):
+        verdict = INCONCLUSIVE
+    elif fit["tau"] > 0 and fit["r2"] >= POWER_LAW_R2_PASS:
+        verdict = REPRODUCED
+    elif fit["tau"] <= 0 or fit["r2"] < POWER_LAW_R2_FAIL:
+        verdict = NOT_REPRODUCED
+    else:
+        verdict = INCONCLUSIVE
+    quantity = "power-law fit of the ensemble-mean aging curve Δ(x_o, x_o)/(y_o − f(x_o)) on log–log axes"
+    return quantity, fit, criterion, verdict
+
+
+def _kernel_at(data, params):
+    levels, k = kernel(data[params.get("kind", "step")], data["distance"])
+    rows = epoch_rows(data["epoch"], data["kernel_epochs"])
+    return levels, k[:, rows], [int(data["epoch"][r]) for r in rows]
+
+
+def test_kernel_decreasing(data, params):
+    levels, k, epochs = _kernel_at(data, params)
+    chosen = [i for i, e in enumerate(epochs) if e <= params.get("max_epoch", np.inf)]
+    mean, _ = mean_sem(k)
+    rho = [spearman(levels, mean[i]) for i in chosen]
+    criterion = (
+        f"reproduced if Spearman rho(distance, kernel) <= {MONOTONE_RHO_PASS} at every tested epoch; "
+        f"not reproduced if the median rho > {MONOTONE_RHO_FAIL}; else inconclusive"
+    )
+    if not rho or not np.all(np.isfinite(rho)):
+        verdict = INCONCLUSIVE
+    elif max(rho) <= MONOTONE_RHO_PASS:
+        verdict = REPRODUCED
+    elif np.median(rho) > MONOTONE_RHO_FAIL:
+        verdict = NOT_REPRODUCED
+    else:
+        verdict = INCONCLUSIVE
+    value = {"epochs": [epochs[i] for i in chosen], "spearman_rho": rho}
+    return "rank correlation of the ensemble-mean kernel with Hamming distance, per epoch", value, criterion, verdict
+
+
+def test_peak_shift(data, params):
+    levels, k, epochs = _kernel_at(data, params)
+    mean, sem = mean_sem(k)
+    peaks = [int(levels[np.argmax(m)]) for m in mean]
+    # The peak has left x_o when K at the peak exceeds K(x_o) = 1 by more than SIGNIFICANCE s.e.
+    peak_rows = [int(np.argmax(m)) for m in mean]
+    excess = [float(mean[i, j] - 1.0) for i, j in enumerate(peak_rows)]
+    significant = [bool(excess[i] > SIGNIFICANCE * sem[i, j]) for i, j in enumerate(peak_rows)]
+    shifted = [p if s else 0 for p, s in zip(peaks, significant)]
+    criterion = (
+        "reproduced if the kernel's peak (significantly above K(x_o)) lies at a larger distance at the last "
+        "epoch than at the first and never moves back towards x_o; not reproduced if it stays at x_o at "
+        "every epoch; else inconclusive"
+    )
+    if shifted[-1] > shifted[0] and all(b >= a for a, b in zip(shifted, shifted[1:])):
+        verdict = REPRODUCED
+    elif not any(shifted):
+        verdict = NOT_REPRODUCED
+    else:
+        verdict = INCONCLUSIVE
+    value = {"epochs": epochs, "peak_distance": shifted, "peak_excess_over_x_o": excess}
+    return "Hamming distance of the ensemble-mean kernel's maximum, per epoch", value, criterion, verdict
+
+
+def test_kernel_sign(data, params):
+    levels, k, epochs = _kernel_at(data, params)
+    mean, sem = mean_sem(k)
+    lowest = np.unravel_index(np.argmin(mean), mean.shape)
+    significantly_negative = bool(np.any(mean + SIGNIFICANCE * sem < 0))
+    never_negative = bool(np.all(mean >= 0))
+    if params["expect"] == "positive":
+        criterion = (
+            f"reproduced if the ensemble-mean kernel is >= 0 at every distance and plotted epoch; not reproduced "
+            f"if it is below 0 by more than {SIGNIFICANCE} s.e. anywhere; else inconclusive"
+        )
+        verdict = REPRODUCED if never_negative else NOT_REPRODUCED if significantly_negative else INCONCLUSIVE
+    else:
+        criterion = (
+            f"reproduced if the ensemble-mean kernel is below 0 by more than {SIGNIFICANCE} s.e. somewhere; not "
+            "reproduced if it is >= 0 everywhere; else inconclusive"
+        )
+        verdict = REPRODUCED if significantly_negative else NOT_REPRODUCED if never_negative else INCONCLUSIVE
+    value = {
+        "min_kernel": float(mean[lowest]),
+        "min_kernel_sem": float(sem[lowest]),
+        "at_epoch": epochs[lowest[0]],
+        "at_distance": int(levels[lowest[1]]),
+    }
+    return "smallest ensemble-mean kernel value over distances and plotted epochs", value, criterion, verdict
+
+
+def s_shaped(levels, k):
+    """Whether the kernels k (R, H) fall in an S against distance: decreasing overall (Spearman rho at
+    most MONOTONE_RHO_PASS, so a hump is no S) and significantly concave near x_o, then significantly
+    convex further out (second differences change sign from − to +)."""
+    mean_k, _ = mean_sem(k)
+    if not spearman(levels, mean_k) <= MONOTONE_RHO_PASS:
+        return False
+    d2 = k[:, 2:] - 2 * k[:, 1:-1] + k[:, :-2]
+    mean, sem = mean_sem(d2)
+    concave = np.flatnonzero(mean + SIGNIFICANCE * sem < 0)
+    convex = np.flatnonzero(mean - SIGNIFICANCE * sem > 0)
+    return bool(concave.size and convex.size and concave.min() < convex.max())
+
+
+def test_s_curve(data, params):
+    levels, k, epochs = _kernel_at(data, params)
+    trained = [i for i, e in enumerate(epochs) if e > 0]
+    shaped = [s_shaped(levels, k[:, i]) for i in trained]
+    share = float(np.mean(shaped)) if shaped else float("nan")
+    expect = bool(params["expect"])
+    criterion = (
+        f"an S curve: the kernel decreases with distance (Spearman rho <= {MONOTONE_RHO_PASS}), with second "
+        f"differences significantly negative near x_o and significantly positive further out ({SIGNIFICANCE} s.e.); "
+        f"expected {'present' if expect else 'absent'}: reproduced if it holds at half or more of the trained "
+        "epochs (absent: at none), not reproduced if the opposite holds, else inconclusive"
+    )
+    if not shaped:
+        verdict = INCONCLUSIVE
+    elif expect:
+        verdict = REPRODUCED if share >= 0.5 else NOT_REPRODUCED if share == 0 else INCONCLUSIVE
+    else:
+        verdict = REPRODUCED if share == 0 else NOT_REPRODUCED if share >= 0.5 else INCONCLUSIVE
+    value = {"epochs": [epochs[i] for i in trained], "s_shaped": shaped}
+    return "S shape of the ensemble-mean kernel against distance, per trained epoch", value, criterion, verdict
+
+
+TESTS = {
+    "power_law": test_power_law,
+    "kernel_decreasing": test_kernel_decreasing,
+    "peak_shift": test_peak_shift,
+    "kernel_sign": test_kernel_sign,
+    "s_curve": test_s_curve,
+}
+
+
+def evaluate_claims(claims, data):
+    """One json-ready record per claim: the claim, the quantity, its value, the criterion, the verdict."""
+    records = []
+    for claim in claims:
+        params = {k: v for k, v in claim.items() if k not in ("claim", "test")}
+        quantity, value, criterion, verdict = TESTS[claim["test"]](data, params)
+        records.append(
+            {
+                "claim": claim["claim"],
+                "test": claim["test"],
+                "parameters": params,
+                "quantity": quantity,
+                "value": value,
+                "criterion": criterion,
+                "verdict": verdict,
+            }
+        )
+    return records

@@ -1,0 +1,196 @@
+"""The one runner every figure goes through: train an ensemble with a ResponseProbe, analyse, write
+DIR/<paper>/<name>.npz, .json and .png."""
+
+import json
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from callbacks import ResponseProbe
+from callbacks.response_probe import log_epochs, save_npz
+from data import draw_point_target, random_bits, target_stream
+from replication import analysis, plots
+from replication.models import BUILDERS
+
+
+def measured_epochs(fig, epochs):
+    """The probe's schedule: log-spaced epochs plus the kernel epochs, within 1..epochs."""
+    return sorted(set(log_epochs(epochs)) | {e for e in fig.kernel_epochs if 0 < e <= epochs})
+
+
+def kernel_epochs(fig, epochs):
+    """The config's kernel epochs that fit in a run of `epochs`, ending with the last epoch."""
+    return sorted({e for e in fig.kernel_epochs if e <= epochs} | {epochs})
+
+
+def build_model(fig, seed):
+    spec = dict(fig.model)
+    return BUILDERS[spec.pop("builder")](**spec, seed=seed)
+
+
+def replica_setup(fig, seed, replica, epochs):
+    """Everything random about one replica, fixed by (seed, replica): its training point, its target
+    stream, the seed of its initial weights and the seed of its probe-point sampling."""
+    seq = np.random.SeedSequence([int(seed), int(replica)])
+    model_seq, point_seq, stream_seq, probe_seq = seq.spawn(4)
+    rng = np.random.default_rng(point_seq)
+    training = fig.training
+    x_o = random_bits(fig.model["n_bits"], values=training["bits"], rng=rng)
+    y_o = draw_point_target(training["point_target"], rng)
+    targets = target_stream(training["encoding"], y_o, epochs, stream_seq, **training["encoding_params"])
+    return {
+        "x_o": x_o,
+        "y_o": y_o,
+        "targets": targets,
+        "model_seed": int(model_seq.generate_state(1)[0]),
+        "probe_seed": int(probe_seq.generate_state(1)[0]),
+    }
+
+
+class _Progress(keras.callbacks.Callback):
+    """Advances a shared progress bar every 1% of a replica's epochs (per-epoch updates would cost more
+    than the probe)."""
+
+    def __init__(self, bar, offset, epochs):
+        super().__init__()
+        self.bar, self.offset, self.stride, self.epochs = bar, offset, max(1, epochs // 100), epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        if self.bar is not None and (done % self.stride == 0 or done == self.epochs):
+            self.bar.update(self.offset + done)
+
+
+def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
+    """The reference path: one model.fit of `epochs` single-step epochs with a ResponseProbe."""
+    model = build_model(fig, setup["model_seed"])
+    x_o = setup["x_o"].reshape(tuple(model.inputs[0].shape[1:]))
+    probe = ResponseProbe(
+        x_o,
+        setup["y_o"],
+        shells=fig.probe["shells"],
+        samples_per_shell=fig.probe["samples_per_shell"],
+        epochs=schedule,
+        kinds=fig.probe["kinds"],
+        seed=setup["probe_seed"],
+    )
+    # One dataset iterated across epochs (steps_per_epoch=1): each epoch is one SGD step on the
+    # next target of the stream, and Keras does not rebuild an iterator per epoch.
+    inputs = np.broadcast_to(x_o, (epochs,) + x_o.shape)
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, setup["targets"][:, None])).batch(1)
+    model.fit(dataset, epochs=epochs, steps_per_epoch=1, verbose=0, shuffle=False, callbacks=[probe, *callbacks])
+    return probe.history
+
+
+def run_ensemble(fig, replicas, epochs, seed, progress=True):
+    """Trains the ensemble and stacks the probe histories: arrays with a leading replica axis."""
+    schedule = measured_epochs(fig, epochs)
+    bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
+    histories = []
+    for r in range(replicas):
+        setup = replica_setup(fig, seed, r, epochs)
+        histories.append(train_replica_fit(fig, setup, epochs, schedule, [_Progress(bar, r * epochs, epochs)]))
+    first = histories[0]
+    if any(not np.array_equal(h["distance"], first["distance"]) for h in histories):
+        raise RuntimeError("replicas were probed at different distance layouts; use whole or equally sampled shells")
+    data = {
+        "epoch": first["epoch"],
+        "distance": first["distance"],
+        "learning_rate": first["learning_rate"],
+        "kernel_epochs": np.asarray(kernel_epochs(fig, epochs), dtype=np.int64),
+    }
+    for key in ("f_o", "x_o", "y_o", "probe_x", *fig.probe["kinds"]):
+        data[key] = np.stack([h[key] for h in histories])
+    return data
+
+
+def summaries(fig, data):
+    """Ensemble summaries stored beside the raw arrays: aging and kernel means and standard errors."""
+    kind = fig.probe["aging_kind"]
+    out = {}
+    out["aging_mean"], out["aging_sem"] = analysis.mean_sem(analysis.aging(data[kind], data["distance"]))
+    levels, k = analysis.kernel(data[kind], data["distance"])
+    rows = analysis.epoch_rows(data["epoch"], data["kernel_epochs"])
+    out["kernel_distance"] = levels
+    out["kernel_mean"], out["kernel_sem"] = analysis.mean_sem(k[:, rows])
+    return out
+
+
+def output_paths(fig, out):
+    stem = os.path.join(out, fig.paper, fig.name)
+    return {ext: f"{stem}.{ext}" for ext in ("npz", "json", "png")}
+
+
+def check_writable(out):
+    """Fails before any work when the output folder cannot be written."""
+    probe_dir = out
+    while not os.path.exists(probe_dir):
+        probe_dir = os.path.dirname(os.path.abspath(probe_dir))
+    if not os.path.isdir(probe_dir) or not os.access(probe_dir, os.W_OK):
+        raise ValueError(f"cannot write results under {out!r}; choose a writable folder with --out")
+
+
+def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True):
+    """Runs one figure end to end and returns the paths of its npz, json and png."""
+    replicas = fig.replicas if replicas is None else int(replicas)
+    epochs = fig.epochs if epochs is None else int(epochs)
+    if replicas < 1 or epochs < 1:
+        raise ValueError(f"replicas={replicas} and epochs={epochs} must both be >= 1")
+    check_writable(out)
+    start = time.perf_counter()
+    data = run_ensemble(fig, replicas, epochs, seed, progress)
+    claims = analysis.evaluate_claims(fig.claims, data)
+    summary = summaries(fig, data)
+    seconds = time.perf_counter() - start
+    config = {**fig.to_json(), "replicas": replicas, "epochs": epochs}
+    record = {
+        "figure": fig.id,
+        "title": fig.title,
+        "command": command or f"python -m replication run {fig.id} --replicas {replicas} --epochs {epochs} --seed {seed} --out {out}",
+        "engine": "fit",
+        "seed": int(seed),
+        "replicas": replicas,
+        "epochs": epochs,
+        "seconds": round(seconds, 1),
+        "kept": "raw per-point histories (replica × measured epoch × probe point)",
+        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
+        "config": config,
+        "claims": claims,
+        "diagnostics": analysis.diagnostics(data, claims),
+    }
+    paths = output_paths(fig, out)
+    os.makedirs(os.path.dirname(paths["npz"]), exist_ok=True)
+    # Everything is written to temporary names first and renamed at the end: a failure leaves no
+    # half-written result behind.
+    tmp = {ext: os.path.join(os.path.dirname(p), f".{os.path.basename(p)}.partial") for ext, p in paths.items()}
+    try:
+        save_npz(tmp["npz"], {**data, **summary})
+        plots.plot_figure(fig, data, summary, claims, tmp["png"])
+        with open(tmp["json"], "w") as fh:
+            json.dump(_json_ready(record), fh, indent=2, allow_nan=False)
+            fh.write("\n")
+        for ext in ("npz", "png", "json"):
+            os.replace(tmp[ext], paths[ext])
+    finally:
+        for p in tmp.values():
+            if os.path.exists(p):
+                os.remove(p)
+    return paths
+
+
+def _json_ready(value):
+    """Plain json types, with NaN and infinities as null (strict json has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _json_ready(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,35 @@
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from data import random_bits  # noqa: E402
+from replication.models import build_2022, build_2024  # noqa: E402
+
+
+@pytest.fixture
+def small_dense():
+    """A 2024-style network, small enough for exact Jacobians."""
+    return build_2024("elu", n_bits=6, features=16, seed=11)
+
+
+@pytest.fixture
+def small_conv():
+    """A 2022-style Conv1D network with 2 layers of 3 filters."""
+    return build_2022("elu", n_bits=8, layers=2, filters=3, seed=5)
+
+
+def point_for(model, seed=0):
+    shape = tuple(model.inputs[0].shape[1:])
+    return random_bits(int(np.prod(shape)), rng=seed).reshape(shape), 1.0
+
+
+def clone(model):
+    """An independent copy of `model` with the same weights and compile settings."""
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=keras.optimizers.SGD(float(model.optimizer.learning_rate)), loss=model.loss)
+    return copy

@@ -1,0 +1,59 @@
+import numpy as np
+
+from replication import analysis
+
+
+def _data(response, epochs, distance, kernel_epochs):
+    return {"step": response, "epoch": np.asarray(epochs), "distance": np.asarray(distance), "kernel_epochs": np.asarray(kernel_epochs)}
+
+
+def test_power_law_fit_recovers_a_closed_form():
+    epochs = np.arange(1, 1001)
+    fit = analysis.power_law_fit(epochs, 3.0 * epochs**-0.7, (10, 1000))
+    assert abs(fit["tau"] - 0.7) < 1e-9 and abs(fit["prefactor"] - 3.0) < 1e-9 and fit["r2"] > 0.999999
+    assert np.isnan(analysis.power_law_fit(epochs, epochs * 0.0, (10, 1000))["tau"])
+
+
+def test_power_law_verdicts():
+    epochs = np.arange(0, 101)
+    distance = np.array([0, 1])
+    power = np.stack([np.stack([(epochs + 1.0) ** -1, 0.5 * (epochs + 1.0) ** -1], axis=1)] * 3)
+    claim = {"claim": "power law", "test": "power_law", "window": (5, None)}
+    assert analysis.evaluate_claims([claim], _data(power, epochs, distance, [0]))[0]["verdict"] == analysis.REPRODUCED
+    rising = power[:, ::-1]
+    assert analysis.evaluate_claims([claim], _data(rising, epochs, distance, [0]))[0]["verdict"] == analysis.NOT_REPRODUCED
+
+
+def test_spearman_by_hand():
+    assert analysis.spearman([0, 1, 2, 3], [5, 4, 2, 1]) == -1.0
+    assert abs(analysis.spearman([0, 1, 2, 3], [1, 3, 2, 4]) - 0.8) < 1e-12
+
+
+def test_kernel_tests_on_made_up_kernels():
+    distance = np.repeat(np.arange(5), 2)
+    rng = np.random.default_rng(0)
+    # Epoch 0: linear fall from 1 to -0.6; epoch 1: a peak at distance 2.
+    shape0 = 1.0 - 0.4 * distance
+    shape1 = np.array([1.0, 1.0, 1.5, 1.5, 2.0, 2.0, 1.2, 1.2, 0.5, 0.5])
+    response = np.stack([np.stack([shape0, shape1]) + 0.01 * rng.standard_normal((2, 10)) for _ in range(8)])
+    data = _data(response, [0, 1], distance, [0, 1])
+    claims = [
+        {"claim": "", "test": "kernel_decreasing", "max_epoch": 0},
+        {"claim": "", "test": "peak_shift"},
+        {"claim": "", "test": "kernel_sign", "expect": "positive"},
+        {"claim": "", "test": "kernel_sign", "expect": "not positive"},
+    ]
+    verdicts = [c["verdict"] for c in analysis.evaluate_claims(claims, data)]
+    assert verdicts == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED, analysis.REPRODUCED]
+
+
+def test_s_shape_detects_a_falling_sigmoid_and_not_a_hump():
+    levels = np.arange(9)
+    rng = np.random.default_rng(1)
+    noise = 0.005 * rng.standard_normal((10, 9))
+    falling = -np.tanh(levels - 4.0) + noise
+    hump = np.exp(-((levels - 3.0) ** 2) / 4) + noise
+    decay = np.exp(-levels / 2.0) + noise
+    assert analysis.s_shaped(levels, falling)
+    assert not analysis.s_shaped(levels, hump)
+    assert not analysis.s_shaped(levels, decay)

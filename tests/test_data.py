@@ -1,0 +1,83 @@
+import math
+
+import numpy as np
+import pytest
+
+from data import hamming_distance, is_bit_string, random_bits, shell, shells, target_stream
+from data.targets import draw_point_target
+
+
+def test_random_bits_values_and_seed():
+    pm = random_bits(16, size=50, rng=1)
+    assert pm.shape == (50, 16) and set(np.unique(pm)) == {-1.0, 1.0}
+    zo = random_bits(16, size=50, values="01", rng=1)
+    assert set(np.unique(zo)) == {0.0, 1.0}
+    np.testing.assert_array_equal(random_bits(8, rng=3), random_bits(8, rng=3))
+    with pytest.raises(ValueError, match="bit encoding"):
+        random_bits(8, values="bool")
+
+
+def test_hamming_distance_by_hand():
+    a = np.array([1, -1, 1, 1], np.float32)
+    b = np.array([[1, -1, 1, 1], [-1, -1, 1, -1], [-1, 1, -1, -1]], np.float32)
+    np.testing.assert_array_equal(hamming_distance(b, a), [0, 2, 4])
+
+
+@pytest.mark.parametrize("values", ["pm1", "01"])
+def test_exhaustive_shells_have_binomial_sizes(values):
+    x = random_bits(10, values=values, rng=2)
+    for h in range(11):
+        members = shell(x, h)
+        assert len(members) == math.comb(10, h)
+        np.testing.assert_array_equal(hamming_distance(members, x), h)
+        assert len({m.tobytes() for m in members}) == len(members)
+        assert is_bit_string(members)
+
+
+def test_sampled_shells_never_repeat_and_follow_the_seed():
+    x = random_bits(16, rng=4)
+    points, dist = shells(x, [1, 4, 8], samples_per_shell=30, seed=7)
+    assert list(np.bincount(dist)[[1, 4, 8]]) == [16, 30, 30]
+    for h in (4, 8):
+        members = points[dist == h]
+        assert len({m.tobytes() for m in members}) == 30
+        np.testing.assert_array_equal(hamming_distance(members, x), h)
+    again, _ = shells(x, [1, 4, 8], samples_per_shell=30, seed=7)
+    np.testing.assert_array_equal(points, again)
+
+
+def test_sampling_a_huge_shell_by_rejection():
+    x = random_bits(200, rng=5)
+    members = shell(x, 100, samples=50, rng=1)
+    assert len({m.tobytes() for m in members}) == 50
+    np.testing.assert_array_equal(hamming_distance(members, x), 100)
+
+
+def test_shells_keep_the_input_shape():
+    x = random_bits(12, rng=6).reshape(12, 1)
+    points, dist = shells(x, True)
+    assert points.shape == (2**12, 12, 1) and dist.max() == 12
+
+
+def test_shell_errors():
+    with pytest.raises(ValueError, match="bit string"):
+        shell(np.array([0.5, 1.0]), 1)
+    with pytest.raises(ValueError, match="outside"):
+        shell(np.ones(4), 5)
+
+
+def test_encodings():
+    rng = np.random.default_rng(0)
+    np.testing.assert_array_equal(target_stream("deterministic", 1.0, 5, rng), np.ones(5))
+    p1 = target_stream("bernoulli", 0.0, 20000, 1, p1=0.8)
+    assert set(np.unique(p1)) == {0.0, 1.0} and abs(p1.mean() - 0.8) < 0.01
+    noisy = target_stream("label_noise", 1.0, 20000, 2, p=0.1)
+    assert set(np.unique(noisy)) == {0.0, 1.0} and abs((noisy == 0).mean() - 0.1) < 0.01
+    np.testing.assert_array_equal(target_stream("bernoulli", 0.0, 50, 3, p1=0.5), target_stream("bernoulli", 0.0, 50, 3, p1=0.5))
+    regression = [draw_point_target("regression", np.random.default_rng(s)) for s in range(200)]
+    assert all(0.0 < y < 1.0 for y in regression)
+    assert {draw_point_target("binary", np.random.default_rng(s)) for s in range(50)} == {0.0, 1.0}
+    with pytest.raises(ValueError, match="unknown encoding"):
+        target_stream("gaussian", 1.0, 5, rng)
+    with pytest.raises(ValueError, match="probability"):
+        target_stream("label_noise", 1.0, 5, rng, p=1.5)
