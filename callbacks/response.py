@@ -49,9 +49,8 @@ def _params_like(params):
 
 
 def jacobian_vector_product(f, params, x, tangent):
-    """∇_w f(x; w) · tangent for every example in x, (B,), with two reverse passes (no Jacobian stored).
-
-    The vector-Jacobian product uᵀJ is linear in u, so its gradient with respect to u is J·tangent.
+    """(∇_w f(x; w) · tangent, f(x; w)) for every example in x, both (B,), with two reverse passes and
+    no Jacobian stored: the vector-Jacobian product uᵀJ is linear in u, so its gradient in u is J·tangent.
     """
     u = tf.zeros(tf.shape(x)[:1], dtype=tangent[0].dtype)
     with tf.GradientTape() as outer:
@@ -61,7 +60,7 @@ def jacobian_vector_product(f, params, x, tangent):
             out = f(params, x)
         vjp = inner.gradient(out, params, output_gradients=u, unconnected_gradients="zero")
         contracted = tf.add_n([tf.reduce_sum(a * b) for a, b in zip(vjp, tangent)])
-    return outer.gradient(contracted, u)
+    return outer.gradient(contracted, u), out
 
 
 def measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=KINDS):
@@ -90,15 +89,18 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=KINDS):
         if "step" in kinds:
             loss = loss_fn(tf.reshape(y_o, [1, 1]), tf.reshape(f_o, [1, 1]))
     out = {"f_o": f_o}
+    at_probe = None
     if "ntk" in kinds:
         grad_f = tape.gradient(f_o, params, unconnected_gradients="zero")
-        out["ntk"] = jacobian_vector_product(f, params, probe_x, grad_f)
+        out["ntk"], at_probe = jacobian_vector_product(f, params, probe_x, grad_f)
     if "step" in kinds:
         grad_loss = tape.gradient(loss, params, unconnected_gradients="zero")
         lr = tf.cast(learning_rate, dtype)
         # Same arithmetic as keras.optimizers.SGD without momentum: w - g * lr.
         stepped = [w - g * lr for w, g in zip(params, grad_loss)]
-        out["step"] = (f(stepped, probe_x) - f(params, probe_x)) / (y_o - f_o)
+        if at_probe is None:
+            at_probe = f(params, probe_x)
+        out["step"] = (f(stepped, probe_x) - at_probe) / (y_o - f_o)
     del tape
     return out
 

@@ -22,9 +22,8 @@ def log_epochs(total, per_decade=LOG_POINTS_PER_DECADE):
 
 
 def probe_distance(x_o, probe_x):
-    """Hamming distance when x_o and every probe point are bit strings of one kind, else mean |x − x_o|."""
-    values = bits.bit_values(x_o)
-    if values is not None and bits.bit_values(np.concatenate([x_o.reshape(1, -1), probe_x.reshape(len(probe_x), -1)])) == values:
+    """Hamming distance when x_o and the probe points together use just two bit values, else mean |x − x_o|."""
+    if bits.is_bit_string(np.concatenate([x_o.ravel(), probe_x.ravel()])):
         return bits.hamming_distance(probe_x, x_o)
     return np.mean(np.abs(probe_x - x_o[None]).reshape(len(probe_x), -1), axis=1)
 
@@ -93,16 +92,20 @@ class ResponseProbe(keras.callbacks.Callback):
             raise ValueError(f"learning_rate={learning_rate!r} must be a positive number (or None for the optimizer's)")
         self.learning_rate = learning_rate
         self.snapshot_dir = snapshot_dir
-        self.probe_x, self.distance = _probe_points(self.x_o, probe_x, shells, samples_per_shell, seed)
+        self.probe_x, self.distance = probe_points(self.x_o, probe_x, shells, samples_per_shell, seed)
         self._records = None
+        # The compiled measurement is kept across fits of the same model and optimizer (tracing and
+        # XLA compilation cost far more than a fit of a few hundred epochs).
+        self._measure_key = None
 
     # Keras hooks ---------------------------------------------------------------------------------
 
     def on_train_begin(self, logs=None):
-        if getattr(self, "_measured_model", None) is not self.model:
+        key = (id(self.model), id(getattr(self.model, "optimizer", None)))
+        if key != self._measure_key:
             _check_model(self.model, self.x_o)
             self._measure = self._compile_measurement()
-            self._measured_model = self.model
+            self._measure_key = key
         self._schedule = self._resolve_schedule()
         self._records = {key: [] for key in ("epoch", "f_o", "learning_rate", *self.kinds)}
         self._record(0)
@@ -226,7 +229,8 @@ def _check_epochs(epochs):
     return sorted({int(e) for e in values})
 
 
-def _probe_points(x_o, probe_x, shells, samples_per_shell, seed):
+def probe_points(x_o, probe_x, shells, samples_per_shell, seed):
+    """(probe points (P, ...), distance (P,)) from explicit points or Hamming shells around x_o."""
     if (probe_x is None) == (shells is None or shells is False):
         raise ValueError("give exactly one of probe_x (explicit probe points) or shells (Hamming shells around x_o)")
     if probe_x is None:

@@ -37,7 +37,7 @@ def _parser():
     run.add_argument("--out", default="results", help="output folder (default results/)")
     bench = sub.add_parser("bench", help="time the ResponseProbe's overhead on model.fit")
     bench.add_argument("--epochs", type=_positive, default=2000, help="epochs per timed fit (default 2000)")
-    bench.add_argument("--repeats", type=_positive, default=3, help="timed fits per variant (default 3)")
+    bench.add_argument("--repeats", type=_positive, default=5, help="timed fits per variant (default 5)")
     bench.add_argument("--out", default="results", help="folder of bench.json (default results/)")
     report = sub.add_parser("report", help="write DIR/REPORT.md from the figures' json files")
     report.add_argument("--out", default="results", help="results folder (default results/)")

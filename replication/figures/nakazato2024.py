@@ -50,6 +50,10 @@ _PEAK_SHIFT = {
     "test": "peak_shift",
 }
 
+# Figs. 1 and 2 share the paper's text on aging and kernels; they differ in the activation's kernel sign
+# and S curves.
+_AGING_AND_KERNEL = (_POWER_LAW, _DECREASING, _PEAK_SHIFT)
+
 FIGURES = (
     {
         **_BASE,
@@ -57,9 +61,7 @@ FIGURES = (
         "name": "fig1",
         "title": "Training response with ReLU: aging and response kernel",
         "claims": (
-            _POWER_LAW,
-            _DECREASING,
-            _PEAK_SHIFT,
+            *_AGING_AND_KERNEL,
             {"claim": "the response kernel of ReLU is positive", "test": "kernel_sign", "expect": "positive"},
             {"claim": "no S curves emerge with ReLU", "test": "s_curve", "expect": False},
         ),
@@ -71,9 +73,7 @@ FIGURES = (
         "title": "Training response with ELU: aging and response kernel",
         "model": {**_BASE["model"], "activation": "elu"},
         "claims": (
-            _POWER_LAW,
-            _DECREASING,
-            _PEAK_SHIFT,
+            *_AGING_AND_KERNEL,
             {"claim": "the response kernel of ELU is not necessarily positive", "test": "kernel_sign", "expect": "not positive"},
             {"claim": "S curves emerge with ELU", "test": "s_curve", "expect": True},
         ),
