@@ -35,8 +35,17 @@ def _parser():
     run.add_argument("--epochs", type=_positive, help="epochs per run (default: the figure's)")
     run.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
     run.add_argument("--out", default="results", help="output folder (default results/)")
-    bench = sub.add_parser("bench", help="time the ResponseProbe's overhead on model.fit")
-    bench.add_argument("--epochs", type=_positive, default=2000, help="epochs per timed fit (default 2000)")
+    run.add_argument(
+        "--engine",
+        choices=("ensemble", "fit"),
+        default="ensemble",
+        help="ensemble: all replicas in one compiled engine (default); fit: one model.fit with a ResponseProbe per replica",
+    )
+    bench = sub.add_parser("bench", help="time the ResponseProbe's overhead and the engine's speedup over model.fit")
+    bench.add_argument("--epochs", type=_positive, default=2000, help="epochs per timed fit of the probe overhead (default 2000)")
+    bench.add_argument("--replicas", type=_positive, default=100, help="engine replicas (default 100)")
+    bench.add_argument("--engine-epochs", type=_positive, default=1000, help="epochs of the engine comparison (default 1000)")
+    bench.add_argument("--fit-replicas", type=_positive, default=3, help="replicas timed through model.fit (default 3)")
     bench.add_argument("--repeats", type=_positive, default=5, help="timed fits per variant (default 5)")
     bench.add_argument("--out", default="results", help="folder of bench.json (default results/)")
     report = sub.add_parser("report", help="write DIR/REPORT.md from the figures' json files")
@@ -61,12 +70,22 @@ def main(argv=None):
 
             check_writable(args.out)
             for fig in chosen:
-                paths = run_figure(fig, replicas=args.replicas, epochs=args.epochs, seed=args.seed, out=args.out, command=command)
+                paths = run_figure(
+                    fig, replicas=args.replicas, epochs=args.epochs, seed=args.seed, out=args.out, command=command, engine=args.engine
+                )
                 print(f"{fig.id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
         elif args.command == "bench":
             from replication.bench import run_bench
 
-            run_bench(epochs=args.epochs, repeats=args.repeats, out=args.out, command=command)
+            run_bench(
+                epochs=args.epochs,
+                repeats=args.repeats,
+                out=args.out,
+                command=command,
+                replicas=args.replicas,
+                engine_epochs=args.engine_epochs,
+                fit_replicas=args.fit_replicas,
+            )
         elif args.command == "report":
             from replication.report import write_report
 

@@ -1,5 +1,7 @@
-"""`python -m replication bench`: the ResponseProbe's cost on model.fit, on the 2024-fig1 workload."""
+"""`python -m replication bench`: on the 2024-fig1 workload, the ResponseProbe's cost on model.fit and
+the ensemble engine's speed against one model.fit per replica."""
 
+import dataclasses
 import json
 import os
 import time
@@ -10,9 +12,12 @@ import tensorflow as tf
 
 from callbacks import ResponseProbe
 from data import random_bits
+from replication import figures
+from replication.runner import run_ensemble
 from replication.models import build_2024
 
 PROBE_TARGET = 1.5  # model.fit with the probe every epoch may take at most this multiple of plain fit
+SPEEDUP_TARGET = 300  # the engine on 100 replicas against one model.fit per replica, per replica-epoch
 
 
 def _timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
@@ -57,11 +62,41 @@ def probe_overhead(epochs, repeats):
     }
 
 
-def run_bench(epochs=2000, repeats=5, out="results", command=None):
+def engine_speedup(fit_replicas, engine_replicas, epochs, schedule="every"):
+    """ms per replica-epoch of the whole run (building, training and the probe at every epoch, or at
+    the figure's log schedule) through the fit path on a few replicas and through the engine on many,
+    each after a short warm-up run."""
+    fig = figures.get("2024-fig1")
+    fig = dataclasses.replace(fig, probe={**fig.probe, "schedule": schedule})
+    timings = {}
+    for engine, replicas in (("fit", fit_replicas), ("ensemble", engine_replicas)):
+        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, progress=False, engine=engine)
+        start = time.perf_counter()
+        run_ensemble(fig, replicas, epochs, seed=0, progress=False, engine=engine)
+        timings[engine] = 1e3 * (time.perf_counter() - start) / (replicas * epochs)
+    return {
+        "workload": "2024-fig1 (8 bits, 128 ReLU features), single-point training, probe (step and ntk) over all "
+        f"256 inputs, schedule {schedule!r}",
+        "epochs": epochs,
+        "fit_replicas": fit_replicas,
+        "engine_replicas": engine_replicas,
+        "fit_ms_per_replica_epoch": round(timings["fit"], 5),
+        "engine_ms_per_replica_epoch": round(timings["ensemble"], 5),
+        "speedup": round(timings["fit"] / timings["ensemble"], 1),
+        "target": SPEEDUP_TARGET,
+    }
+
+
+def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100, engine_epochs=1000, fit_replicas=3):
     result = {"command": command or "python -m replication bench", "machine": {"cpus": os.cpu_count()}}
     result["versions"] = {"tensorflow": tf.__version__, "keras": keras.__version__}
     result["probe"] = probe_overhead(epochs, repeats)
+    # The figures' own schedule first; the last line is the issue's workload, the probe at every epoch.
+    result["engine_log_schedule"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="log")
+    result["engine"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="every")
     p = result["probe"]
+    e = result["engine"]
+    g = result["engine_log_schedule"]
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "bench.json")
     with open(path + ".partial", "w") as fh:
@@ -72,4 +107,12 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None):
     print(f"fit with probe (256 points, every epoch): {p['fit_with_probe_ms_per_epoch']:.3f} ms/epoch")
     print(f"wrote {path}")
     print(f"probe overhead: {p['probe_overhead']:.2f}x (target <= {PROBE_TARGET}x)")
+    print(
+        f"log-spaced probe (the figures' schedule): fit {g['fit_ms_per_replica_epoch']:.4f}, engine "
+        f"{g['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch, speedup {g['speedup']:.0f}x"
+    )
+    print("probe at every epoch:")
+    print(f"fit path ({e['fit_replicas']} replicas x {e['epochs']} epochs): {e['fit_ms_per_replica_epoch']:.4f} ms per replica-epoch")
+    print(f"engine ({e['engine_replicas']} replicas x {e['epochs']} epochs): {e['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch")
+    print(f"speedup: {e['speedup']:.0f}x")
     return result

@@ -10,14 +10,26 @@ import numpy as np
 import tensorflow as tf
 
 from callbacks import ResponseProbe
-from callbacks.response_probe import log_epochs, save_npz
+from callbacks.response_probe import log_epochs, probe_points, save_npz
 from data import draw_point_target, random_bits, target_stream
 from replication import analysis, plots
+from replication.engine import Ensemble
 from replication.models import BUILDERS
+
+ENGINES = ("ensemble", "fit")
+
+# Raw histories (replica × measured epoch × probe point, per kind) above this size are reduced to
+# per-shell summaries while the run goes on, so memory stays bounded whatever the probe.
+RAW_LIMIT_BYTES = 256 * 2**20
 
 
 def measured_epochs(fig, epochs):
-    """The probe's schedule: log-spaced epochs plus the kernel epochs, within 1..epochs."""
+    """The probe's schedule within 1..epochs: every epoch, or log-spaced epochs plus the kernel epochs."""
+    schedule = fig.probe.get("schedule", "log")
+    if schedule == "every":
+        return list(range(1, epochs + 1))
+    if schedule != "log":
+        raise ValueError(f"unknown probe schedule {schedule!r}; use 'log' or 'every'")
     return sorted(set(log_epochs(epochs)) | {e for e in fig.kernel_epochs if 0 < e <= epochs})
 
 
@@ -85,26 +97,114 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     return probe.history
 
 
-def run_ensemble(fig, replicas, epochs, seed, progress=True):
-    """Trains the ensemble and stacks the probe histories: arrays with a leading replica axis."""
-    schedule = measured_epochs(fig, epochs)
-    bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
-    histories = []
-    for r in range(replicas):
-        setup = replica_setup(fig, seed, r, epochs)
-        histories.append(train_replica_fit(fig, setup, epochs, schedule, [_Progress(bar, r * epochs, epochs)]))
-    first = histories[0]
-    if any(not np.array_equal(h["distance"], first["distance"]) for h in histories):
+def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
+    """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"."""
+    x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
+    points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])
+    size = 4 * replicas * (len(measured_epochs(fig, epochs)) + 1) * points * len(fig.probe["kinds"])
+    return "raw" if size <= limit else "shells"
+
+
+def reduce_to_shells(values, distance):
+    """Per-shell mean and standard deviation over the shell's members, for (..., P) values."""
+    levels = np.unique(distance)
+    means = np.stack([values[..., distance == h].mean(axis=-1) for h in levels], axis=-1)
+    stds = np.stack([values[..., distance == h].std(axis=-1) for h in levels], axis=-1)
+    return levels, means.astype(np.float32), stds.astype(np.float32)
+
+
+def _kept(record, kinds, distance, keep):
+    """A replica's (or the ensemble's) measured responses as the run keeps them."""
+    if keep == "raw":
+        return {kind: record[kind] for kind in kinds}, distance
+    out = {}
+    for kind in kinds:
+        levels, out[kind], out[f"{kind}_shell_std"] = reduce_to_shells(record[kind], distance)
+    return out, levels
+
+
+def _run_fit(fig, setups, epochs, schedule, keep, bar):
+    per_replica = []
+    for r, setup in enumerate(setups):
+        history = train_replica_fit(fig, setup, epochs, schedule, [_Progress(bar, r * epochs, epochs)])
+        kept, distance = _kept(history, fig.probe["kinds"], history["distance"], keep)
+        per_replica.append({**history, **kept, "distance": distance})
+    first = per_replica[0]
+    if any(not np.array_equal(h["distance"], first["distance"]) for h in per_replica):
         raise RuntimeError("replicas were probed at different distance layouts; use whole or equally sampled shells")
+    shared = ("epoch", "learning_rate", "distance")
+    stacked = {key: np.stack([h[key] for h in per_replica]) for key in first if key not in shared}
+    return {"epoch": first["epoch"], "learning_rate": first["learning_rate"], "distance": first["distance"], **stacked}
+
+
+def _run_engine(fig, setups, epochs, schedule, keep, bar):
+    models = [build_model(fig, s["model_seed"]) for s in setups]
+    shape = tuple(models[0].inputs[0].shape[1:])
+    x_o = np.stack([s["x_o"].reshape(shape) for s in setups])
+    y_o = np.asarray([s["y_o"] for s in setups], np.float32)
+    points = [
+        probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], s["probe_seed"]) for x, s in zip(x_o, setups)
+    ]
+    probe_x = np.stack([p for p, _ in points])
+    distance = points[0][1]
+    targets = np.stack([s["targets"] for s in setups])[:, :, None]
+    ensemble = Ensemble(models)
+    kinds = fig.probe["kinds"]
+    records = {key: [] for key in ("epoch", "f_o", "learning_rate", *kinds)}
+    kept_distance = distance
+
+    def record(epoch):
+        nonlocal kept_distance
+        out = ensemble.measure(x_o, y_o, probe_x, kinds)
+        kept, kept_distance = _kept(out, kinds, distance, keep)
+        records["epoch"].append(epoch)
+        records["f_o"].append(out["f_o"])
+        records["learning_rate"].append(ensemble.learning_rate)
+        for key, value in kept.items():
+            records.setdefault(key, []).append(value)
+
+    record(0)
+    done = 0
+    for epoch in schedule:
+        # Single-point training: every step's input is the replica's own x_o, one example per batch.
+        inputs = np.broadcast_to(x_o[:, None, None], (len(setups), epoch - done, 1) + shape)
+        ensemble.train(inputs, targets[:, done:epoch])
+        done = epoch
+        record(epoch)
+        if bar is not None:
+            bar.update(done * len(setups))
     data = {
-        "epoch": first["epoch"],
-        "distance": first["distance"],
-        "learning_rate": first["learning_rate"],
-        "kernel_epochs": np.asarray(kernel_epochs(fig, epochs), dtype=np.int64),
+        "epoch": np.asarray(records.pop("epoch"), np.int64),
+        "learning_rate": np.asarray(records.pop("learning_rate"), np.float32),
+        "distance": kept_distance,
     }
-    for key in ("f_o", "x_o", "y_o", "probe_x", *fig.probe["kinds"]):
-        data[key] = np.stack([h[key] for h in histories])
+    # Measurements are (T, R, ...) as recorded; the files hold (R, T, ...) like the fit path.
+    data.update({key: np.swapaxes(np.asarray(v, np.float32), 0, 1) for key, v in records.items()})
+    data.update(x_o=x_o, y_o=y_o, probe_x=probe_x)
     return data
+
+
+def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", keep="raw"):
+    """Trains the ensemble with `engine` and returns arrays with a leading replica axis: the same keys
+    from either engine. `keep` is "raw" (per probe point) or "shells" (per-shell mean and std)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {list(ENGINES)}")
+    schedule = measured_epochs(fig, epochs)
+    setups = [replica_setup(fig, seed, r, epochs) for r in range(replicas)]
+    bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
+    run = _run_engine if engine == "ensemble" else _run_fit
+    data = run(fig, setups, epochs, schedule, keep, bar)
+    data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
+    data["f_o"] = np.asarray(data["f_o"], np.float32)
+    data["y_o"] = np.asarray(data["y_o"], np.float32)
+    return data
+
+
+KEPT = {
+    "raw": "raw per-point histories (replica × measured epoch × probe point)",
+    "shells": "per-shell summaries (replica × measured epoch × Hamming distance): the mean over each shell's "
+    "members in the kinds' arrays, their standard deviation in <kind>_shell_std",
+}
 
 
 def summaries(fig, data):
@@ -133,7 +233,7 @@ def check_writable(out):
         raise ValueError(f"cannot write results under {out!r}; choose a writable folder with --out")
 
 
-def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True):
+def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, engine="ensemble"):
     """Runs one figure end to end and returns the paths of its npz, json and png."""
     replicas = fig.replicas if replicas is None else int(replicas)
     epochs = fig.epochs if epochs is None else int(epochs)
@@ -141,7 +241,8 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         raise ValueError(f"replicas={replicas} and epochs={epochs} must both be >= 1")
     check_writable(out)
     start = time.perf_counter()
-    data = run_ensemble(fig, replicas, epochs, seed, progress)
+    keep = keep_mode(fig, replicas, epochs)
+    data = run_ensemble(fig, replicas, epochs, seed, progress, engine, keep)
     claims = analysis.evaluate_claims(fig.claims, data)
     summary = summaries(fig, data)
     seconds = time.perf_counter() - start
@@ -150,12 +251,12 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         "figure": fig.id,
         "title": fig.title,
         "command": command or f"python -m replication run {fig.id} --replicas {replicas} --epochs {epochs} --seed {seed} --out {out}",
-        "engine": "fit",
+        "engine": engine,
         "seed": int(seed),
         "replicas": replicas,
         "epochs": epochs,
         "seconds": round(seconds, 1),
-        "kept": "raw per-point histories (replica × measured epoch × probe point)",
+        "kept": KEPT[keep],
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
         "config": config,
         "claims": claims,

@@ -36,6 +36,7 @@ def test_tiny_run_writes_valid_npz_png_json(tmp_path):
     record = json.loads(open(f"{stem}.json").read())
     assert record["figure"] == "2024-fig1"
     assert record["command"] == f"python -m replication run 2024-fig1 --replicas 2 --epochs 30 --seed 3 --out {tmp_path}"
+    assert record["engine"] == "ensemble" and record["kept"].startswith("raw")
     assert record["config"]["replicas"] == 2 and record["config"]["assumptions"]
     assert record["seconds"] > 0
     assert {c["verdict"] for c in record["claims"]} <= {"reproduced", "not reproduced", "inconclusive"}
@@ -46,6 +47,13 @@ def test_tiny_run_writes_valid_npz_png_json(tmp_path):
     cli("run", "2024-fig1", "--replicas", "2", "--epochs", "30", "--seed", "3", "--out", str(again))
     with np.load(f"{stem}.npz") as a, np.load(again / "nakazato2024" / "fig1.npz") as b:
         np.testing.assert_array_equal(a["step"], b["step"])
+
+    fit = tmp_path / "fit"
+    cli("run", "2024-fig1", "--replicas", "2", "--epochs", "30", "--seed", "3", "--out", str(fit), "--engine", "fit")
+    with np.load(f"{stem}.npz") as a, np.load(fit / "nakazato2024" / "fig1.npz") as b:
+        assert set(a.files) == set(b.files)
+        np.testing.assert_allclose(a["step"], b["step"], rtol=2e-4, atol=2e-5)
+    assert json.loads((fit / "nakazato2024" / "fig1.json").read_text())["engine"] == "fit"
 
     report = cli("report", "--out", str(tmp_path))
     assert report.returncode == 0 and "2024-fig1" in (tmp_path / "REPORT.md").read_text()

@@ -26,7 +26,7 @@ _BASE = {
     "paper": "nakazato2024",
     "model": {"builder": "nakazato2024", "activation": "relu", "n_bits": 8, "features": 128},
     "training": {"bits": "pm1", "point_target": "binary", "encoding": "deterministic", "encoding_params": {}},
-    "probe": {"shells": True, "samples_per_shell": None, "kinds": ("step", "ntk"), "aging_kind": "step"},
+    "probe": {"shells": True, "samples_per_shell": None, "kinds": ("step", "ntk"), "aging_kind": "step", "schedule": "log"},
     "replicas": 20,
     "epochs": 10_000,
     "kernel_epochs": (0, 10, 100, 1000, 10_000),

@@ -1,0 +1,124 @@
+"""The ensemble engine: R replicas of one Keras model trained in compiled TensorFlow loops.
+
+The replicas' weights are stacked along a leading axis and Keras' `stateless_call` is mapped over them
+with `tf.vectorized_map`, so R independent SGD runs cost about as much as one batched run. Per
+replica it is model.fit's computation: the same forward pass (training=True, so dropout draws from the
+replica's own seed state), the same compiled loss, and the same update w ← w − g·η. The probe
+quantities are measured with `callbacks.response.measure`, the function the ResponseProbe uses.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from callbacks.response import KINDS, keras_loss_fn, measure
+
+
+def _stack(models, attribute):
+    columns = zip(*[getattr(m, attribute) for m in models])
+    return [tf.stack([tf.convert_to_tensor(v.value) for v in column]) for column in columns]
+
+
+class Ensemble:
+    """R replicas of one architecture, each with its own weights and random state.
+
+    Args:
+        models: R compiled Keras models of the same architecture (built with their own seeds); the
+            first serves as the stateless template for all.
+        learning_rate: η of the SGD updates; None takes the first model's optimizer's.
+    """
+
+    def __init__(self, models, learning_rate=None):
+        if not models:
+            raise ValueError("an ensemble needs at least one model")
+        template = models[0]
+        shapes = [tuple(v.shape) for v in template.weights]
+        for model in models[1:]:
+            if [tuple(v.shape) for v in model.weights] != shapes:
+                raise ValueError("every replica must have the template's architecture (same weight shapes)")
+        self.template = template
+        self.replicas = len(models)
+        self.learning_rate = float(template.optimizer.learning_rate if learning_rate is None else learning_rate)
+        self.params = _stack(models, "trainable_variables")
+        self.state = _stack(models, "non_trainable_variables")
+        self._loss_fn = keras_loss_fn(template)
+        # XLA exactly when model.fit would use it (Keras' "auto" turns it off on CPU): XLA and TensorFlow's
+        # own kernels draw different dropout masks from the same seed, and fit is the reference.
+        self._train_compiled = tf.function(
+            self._train_steps, jit_compile=bool(template.jit_compile), reduce_retracing=True
+        )
+        self._measure_compiled = {}
+
+    # Per replica ------------------------------------------------------------------------------------
+
+    def _output(self, state):
+        template = self.template
+
+        def f(params, x):
+            y, _ = template.stateless_call(params, state, x, training=False)
+            return tf.reshape(y, [-1])
+
+        return f
+
+    def _replica_step(self, params, state, x, y):
+        """One SGD step of one replica on the batch (x, y), as Keras' train_step computes it."""
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            y_pred, new_state = self.template.stateless_call(params, state, x, training=True)
+            loss = self._loss_fn(tf.reshape(y, tf.shape(y_pred)), y_pred)
+        grads = tape.gradient(loss, params, unconnected_gradients="zero")
+        lr = tf.constant(self.learning_rate, params[0].dtype)
+        return [w - g * lr for w, g in zip(params, grads)], list(new_state)
+
+    # Compiled loops ---------------------------------------------------------------------------------
+
+    def _train_steps(self, params, state, inputs, targets):
+        """Steps over axis 1 of inputs (R, S, B, ...) and targets (R, S, B) in one compiled while loop."""
+
+        def body(step, params, state):
+            x = inputs[:, step]
+            y = targets[:, step]
+            params, state = tf.vectorized_map(lambda a: self._replica_step(*a), (params, state, x, y))
+            return step + 1, params, state
+
+        _, params, state = tf.while_loop(
+            lambda step, *_: step < tf.shape(inputs)[1], body, (tf.constant(0), params, state)
+        )
+        return params, state
+
+    def train(self, inputs, targets):
+        """Advances every replica by len(axis 1) SGD steps; inputs (R, S, B, ...), targets (R, S, B)."""
+        inputs = tf.convert_to_tensor(inputs, tf.float32)
+        targets = tf.convert_to_tensor(targets, tf.float32)
+        if inputs.shape[1] == 0:
+            return
+        self.params, self.state = self._train_compiled(self.params, self.state, inputs, targets)
+
+    def measure(self, x_o, y_o, probe_x, kinds=KINDS, learning_rate=None):
+        """The probe quantities for every replica: dict of f_o (R,) and kinds (R, P).
+
+        x_o (R, ...), y_o (R,), probe_x (R, P, ...): each replica's own training point and probe points.
+        """
+        kinds = tuple(k for k in KINDS if k in kinds)
+        if kinds not in self._measure_compiled:
+            self._measure_compiled[kinds] = tf.function(
+                lambda params, state, x_o, y_o, probe_x, lr: tf.vectorized_map(
+                    lambda a: measure(self._output(a[1]), self._loss_fn, a[0], a[2], a[3], a[4], lr, kinds),
+                    (params, state, x_o, y_o, probe_x),
+                ),
+                jit_compile=True,
+            )
+        lr = tf.constant(self.learning_rate if learning_rate is None else learning_rate, tf.float32)
+        out = self._measure_compiled[kinds](
+            self.params,
+            self.state,
+            tf.convert_to_tensor(x_o, tf.float32),
+            tf.convert_to_tensor(y_o, tf.float32),
+            tf.convert_to_tensor(probe_x, tf.float32),
+            lr,
+        )
+        return {k: v.numpy() for k, v in out.items()}
+
+    def weights(self, replica):
+        """The trainable weights of one replica as numpy arrays, in model.get_weights() order for the
+        trainable part."""
+        return [p[replica].numpy() for p in self.params]

@@ -1,0 +1,100 @@
+"""The ensemble engine against the reference path: one model.fit (with a ResponseProbe) per replica."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from replication import figures
+from replication.engine import Ensemble
+from replication.models import build_2022, build_2024
+from replication.runner import run_ensemble
+
+REPLICAS, EPOCHS = 3, 50
+
+
+def figure(**changes):
+    """2024-fig1 with changes: the shared runner takes any such config."""
+    return dataclasses.replace(figures.get("2024-fig1"), **changes)
+
+
+def both_engines(fig):
+    fit = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, engine="fit")
+    ens = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, engine="ensemble")
+    return fit, ens
+
+
+def assert_same_histories(fit, ens):
+    assert set(fit) == set(ens)
+    for key in fit:
+        np.testing.assert_allclose(ens[key], fit[key], rtol=2e-4, atol=2e-5, err_msg=key)
+
+
+def test_fixed_targets_match_the_fit_path():
+    assert_same_histories(*both_engines(figure()))
+
+
+def test_bernoulli_targets_resampled_each_step_match_the_fit_path():
+    fig = figure(training={**figure().training, "encoding": "bernoulli", "encoding_params": {"p1": 0.5}})
+    assert_same_histories(*both_engines(fig))
+
+
+def test_conv_model_with_dropout_matches_the_fit_path():
+    fig = figure(
+        model={"builder": "nakazato2022", "activation": "elu", "n_bits": 10, "layers": 2, "filters": 4, "dropout": 0.2},
+        probe={**figure().probe, "samples_per_shell": 8},
+    )
+    assert_same_histories(*both_engines(fig))
+
+
+def fit_steps(model, x, targets):
+    data = tf.data.Dataset.from_tensor_slices((np.repeat(x[None], len(targets), 0), targets[:, None])).batch(1)
+    model.fit(data, epochs=len(targets), steps_per_epoch=1, verbose=0)
+    return [v.numpy() for v in model.trainable_variables]
+
+
+@pytest.mark.parametrize("builder", [build_2024, lambda seed: build_2022(dropout=0.2, seed=seed)])
+def test_one_replica_equals_plain_model_fit(builder):
+    x = np.sign(np.random.default_rng(0).standard_normal(tuple(builder(seed=0).inputs[0].shape[1:]))).astype(np.float32)
+    targets = np.random.default_rng(1).integers(0, 2, 40).astype(np.float32)
+    engine = Ensemble([builder(seed=7)])
+    engine.train(np.broadcast_to(x, (1, 40, 1) + x.shape), targets[None, :, None])
+    for a, b in zip(engine.weights(0), fit_steps(builder(seed=7), x, targets)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_with_dropout_replicas_draw_their_own_masks():
+    """Two replicas with identical weights and data differ only through their dropout seeds."""
+    first, second = build_2022(dropout=0.2, seed=1), build_2022(dropout=0.2, seed=2)
+    second.set_weights([w if w.dtype != np.int64 else s for w, s in zip(first.get_weights(), second.get_weights())])
+    x = np.ones((2, 30, 1, 16, 1), np.float32)
+    targets = np.ones((2, 30, 1), np.float32)
+    engine = Ensemble([first, second])
+    engine.train(x, targets)
+    assert max(np.max(np.abs(a - b)) for a, b in zip(engine.weights(0), engine.weights(1))) > 1e-3
+    without = Ensemble([build_2022(seed=1), build_2022(seed=1)])
+    without.train(x, targets)
+    for a, b in zip(without.weights(0), without.weights(1)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_ensemble_refuses_mixed_architectures():
+    with pytest.raises(ValueError, match="architecture"):
+        Ensemble([build_2024(seed=0), build_2024(features=16, seed=0)])
+
+
+def test_shell_summaries_equal_reduced_raw_histories():
+    from replication.runner import keep_mode, reduce_to_shells
+
+    fig = figure()
+    raw = run_ensemble(fig, 2, 12, seed=2, progress=False, engine="ensemble", keep="raw")
+    for engine in ("ensemble", "fit"):
+        shells = run_ensemble(fig, 2, 12, seed=2, progress=False, engine=engine, keep="shells")
+        assert list(shells["distance"]) == list(range(9))
+        for kind in ("step", "ntk"):
+            levels, means, stds = reduce_to_shells(raw[kind], raw["distance"])
+            np.testing.assert_allclose(shells[kind], means, rtol=2e-4, atol=2e-5)
+            np.testing.assert_allclose(shells[f"{kind}_shell_std"], stds, rtol=2e-3, atol=2e-5)
+    assert keep_mode(fig, 100, 10_000) == "raw"
+    assert keep_mode(fig, 100, 10_000, limit=2**20) == "shells"
