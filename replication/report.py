@@ -53,8 +53,17 @@ def write_report(out="results"):
             "## Benchmark",
             "",
             f"`{b['command']}`: model.fit {p['fit_ms_per_epoch']} ms/epoch, with the probe over 256 points every "
-            f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).",
+            f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: probe overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).",
+            "",
         ]
+        for key, label in (("engine_log_schedule", "the figures' log-spaced probe"), ("engine", "the probe at every epoch")):
+            if key in b:
+                e = b[key]
+                lines.append(
+                    f"- Engine, {label}: {e['engine_replicas']} replicas × {e['epochs']} epochs at "
+                    f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
+                    f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×** (target ≥ {e['target']}×)."
+                )
     for path, r in records:
         config = r["config"]
         lines += [
