@@ -137,21 +137,31 @@ def _window(params, epochs):
     return lo, hi if hi is not None else int(np.max(epochs))
 
 
-def test_power_law(data, params):
+def test_power_law(data, params, reference=None):
     curve, _ = mean_sem(aging(data[params.get("kind", "step")], data["distance"]))
     fit = power_law_fit(data["epoch"], curve, _window(params, data["epoch"]))
-    criterion = (
-        f"reproduced if tau > 0 and R² >= {POWER_LAW_R2_PASS}; not reproduced if tau <= 0 or "
-        f"R² < {POWER_LAW_R2_FAIL}; else inconclusive"
-    )
-    if not np.isfinite(fit["tau"]):
-        verdict = INCONCLUSIVE
-    elif fit["tau"] > 0 and fit["r2"] >= POWER_LAW_R2_PASS:
-        verdict = REPRODUCED
-    elif fit["tau"] <= 0 or fit["r2"] < POWER_LAW_R2_FAIL:
-        verdict = NOT_REPRODUCED
+    if params.get("expect_clear", True):
+        criterion = (
+            f"reproduced if tau > 0 and R² >= {POWER_LAW_R2_PASS}; not reproduced if tau <= 0 or "
+            f"R² < {POWER_LAW_R2_FAIL}; else inconclusive"
+        )
+        if not np.isfinite(fit["tau"]):
+            verdict = INCONCLUSIVE
+        elif fit["tau"] > 0 and fit["r2"] >= POWER_LAW_R2_PASS:
+            verdict = REPRODUCED
+        elif fit["tau"] <= 0 or fit["r2"] < POWER_LAW_R2_FAIL:
+            verdict = NOT_REPRODUCED
+        else:
+            verdict = INCONCLUSIVE
     else:
-        verdict = INCONCLUSIVE
+        criterion = (
+            f"decreasing without a clear power law: reproduced if tau > 0 and R² < {POWER_LAW_R2_PASS}; "
+            f"not reproduced if tau <= 0 (no decrease) or R² >= {POWER_LAW_R2_PASS} (a clear power law)"
+        )
+        if not np.isfinite(fit["tau"]):
+            verdict = INCONCLUSIVE
+        else:
+            verdict = REPRODUCED if fit["tau"] > 0 and fit["r2"] < POWER_LAW_R2_PASS else NOT_REPRODUCED
     quantity = "power-law fit of the ensemble-mean aging curve Δ(x_o, x_o)/(y_o − f(x_o)) on log–log axes"
     return quantity, fit, criterion, verdict
 
@@ -162,7 +172,7 @@ def _kernel_at(data, params):
     return levels, k[:, rows], [int(data["epoch"][r]) for r in rows]
 
 
-def test_kernel_decreasing(data, params):
+def test_kernel_decreasing(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
     chosen = [i for i, e in enumerate(epochs) if e <= params.get("max_epoch", np.inf)]
     mean, _ = mean_sem(k)
@@ -183,7 +193,7 @@ def test_kernel_decreasing(data, params):
     return "rank correlation of the ensemble-mean kernel with Hamming distance, per epoch", value, criterion, verdict
 
 
-def test_peak_shift(data, params):
+def test_peak_shift(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
     mean, sem = mean_sem(k)
     peaks = [int(levels[np.argmax(m)]) for m in mean]
@@ -207,7 +217,7 @@ def test_peak_shift(data, params):
     return "Hamming distance of the ensemble-mean kernel's maximum, per epoch", value, criterion, verdict
 
 
-def test_kernel_sign(data, params):
+def test_kernel_sign(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
     mean, sem = mean_sem(k)
     lowest = np.unravel_index(np.argmin(mean), mean.shape)
@@ -248,7 +258,7 @@ def s_shaped(levels, k):
     return bool(concave.size and convex.size and concave.min() < convex.max())
 
 
-def test_s_curve(data, params):
+def test_s_curve(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
     trained = [i for i, e in enumerate(epochs) if e > 0]
     shaped = [s_shaped(levels, k[:, i]) for i in trained]
@@ -270,21 +280,140 @@ def test_s_curve(data, params):
     return "S shape of the ensemble-mean kernel against distance, per trained epoch", value, criterion, verdict
 
 
+def _per_replica_tau(data, params):
+    curves = aging(data[params.get("kind", "step")], data["distance"])
+    window = _window(params, data["epoch"])
+    return np.array([power_law_fit(data["epoch"], c, window)["tau"] for c in curves])
+
+
+def _compare(value, reference, key, direction):
+    """Verdict of `value` against `reference` (per-replica arrays): reproduced if it differs in
+    `direction` ("differs", "lower", "higher") by more than SIGNIFICANCE combined standard errors."""
+    m, se = mean_sem(value)
+    mr, ser = mean_sem(reference)
+    gap = float(m - mr)
+    bound = SIGNIFICANCE * float(np.hypot(se, ser))
+    significant = abs(gap) > bound
+    if direction == "differs":
+        verdict = REPRODUCED if significant else NOT_REPRODUCED
+    elif direction == "lower":
+        verdict = REPRODUCED if significant and gap < 0 else NOT_REPRODUCED if gap >= 0 else INCONCLUSIVE
+    else:
+        verdict = REPRODUCED if significant and gap > 0 else NOT_REPRODUCED if gap <= 0 else INCONCLUSIVE
+    value = {key: float(m), f"{key}_sem": float(se), f"reference_{key}": float(mr), f"reference_{key}_sem": float(ser)}
+    return value, verdict
+
+
+def _missing(params):
+    criterion = f"needs {params['reference']} to have been run into the same results folder"
+    return "comparison with " + params["reference"], {"reference": None}, criterion, INCONCLUSIVE
+
+
+def _reference_variant(reference, params):
+    return reference[params.get("reference_variant", "")]
+
+
+def test_exponent_differs(data, params, reference=None):
+    if reference is None:
+        return _missing(params)
+    value, verdict = _compare(
+        _per_replica_tau(data, params), _per_replica_tau(_reference_variant(reference, params), params), "tau", "differs"
+    )
+    criterion = (
+        f"reproduced if the mean per-run aging exponent differs from {params['reference']}'s by more than "
+        f"{SIGNIFICANCE} combined s.e.; else not reproduced"
+    )
+    return "aging exponent tau (power-law fit per run) against " + params["reference"], value, criterion, verdict
+
+
+def _kernel_variability(data, params):
+    """Per replica: mean |K_e(h) − K_0(h)| over distances and the trained kernel epochs."""
+    levels, k, epochs = _kernel_at(data, params)
+    trained = [i for i, e in enumerate(epochs) if e > 0]
+    return np.abs(k[:, trained] - k[:, :1]).mean(axis=(1, 2))
+
+
+def test_kernel_variability(data, params, reference=None):
+    if reference is None:
+        return _missing(params)
+    value, verdict = _compare(
+        _kernel_variability(data, params), _kernel_variability(_reference_variant(reference, params), params), "variability", params["expect"]
+    )
+    criterion = (
+        f"reproduced if the kernel's change since epoch 0 (mean |K_e − K_0| over distances and kernel epochs) is "
+        f"{params['expect']} than {params['reference']}'s by more than {SIGNIFICANCE} combined s.e.; not reproduced "
+        "if it lies on the other side; else inconclusive"
+    )
+    return "kernel variability over epochs against " + params["reference"], value, criterion, verdict
+
+
+def _log_drop(data, params):
+    """Per replica: log of aging(e1) / aging(e0) over the window (e0, e1)."""
+    curves = aging(data[params.get("kind", "step")], data["distance"])
+    rows = epoch_rows(data["epoch"], params["window"])
+    return np.log(np.abs(curves[:, rows[1]]) / np.abs(curves[:, rows[0]]))
+
+
+def test_faster_decay(data, params, reference=None):
+    if reference is None:
+        return _missing(params)
+    ref = _reference_variant(reference, params)
+    if any(len(epoch_rows(d["epoch"], params["window"])) < 2 for d in (data, ref)):
+        quantity = f"decay of the aging curve over epochs {tuple(params['window'])} against " + params["reference"]
+        return quantity, {"log_drop": None}, "needs both window epochs measured in both runs", INCONCLUSIVE
+    value, verdict = _compare(_log_drop(data, params), _log_drop(ref, params), "log_drop", "lower")
+    e0, e1 = params["window"]
+    criterion = (
+        f"reproduced if log(Δ(e={e1})/Δ(e={e0})) at x_o is lower (a faster decay) than {params['reference']}'s by more "
+        f"than {SIGNIFICANCE} combined s.e.; not reproduced if it is not lower; else inconclusive"
+    )
+    return f"decay of the aging curve from epoch {e0} to {e1} against " + params["reference"], value, criterion, verdict
+
+
+def test_plateau(data, params, reference=None):
+    curve, _ = mean_sem(aging(data[params.get("kind", "step")], data["distance"]))
+    last = int(np.max(data["epoch"]))
+    fit = power_law_fit(data["epoch"], curve, (max(1, last // 10), last))
+    slope = -fit["tau"]
+    criterion = (
+        "converged to a constant response: reproduced if the log-log slope of the aging curve over the last decade "
+        "of epochs lies within ±0.1; not reproduced if it is below −0.5 (still decaying); else inconclusive"
+    )
+    if not np.isfinite(slope):
+        verdict = INCONCLUSIVE
+    else:
+        verdict = REPRODUCED if abs(slope) <= 0.1 else NOT_REPRODUCED if slope < -0.5 else INCONCLUSIVE
+    return "log-log slope of the ensemble-mean aging curve over the last decade", {"slope": slope, "window": fit["window"]}, criterion, verdict
+
+
 TESTS = {
     "power_law": test_power_law,
     "kernel_decreasing": test_kernel_decreasing,
     "peak_shift": test_peak_shift,
     "kernel_sign": test_kernel_sign,
     "s_curve": test_s_curve,
+    "exponent_differs": test_exponent_differs,
+    "kernel_variability": test_kernel_variability,
+    "faster_decay": test_faster_decay,
+    "plateau": test_plateau,
 }
 
 
-def evaluate_claims(claims, data):
-    """One json-ready record per claim: the claim, the quantity, its value, the criterion, the verdict."""
+def evaluate_claims(claims, runs, references=None):
+    """One json-ready record per claim: the claim, the quantity, its value, the criterion, the verdict.
+
+    `runs` maps each variant label to its arrays (a plain dict of arrays stands for the one variant "");
+    `references` maps figure ids to their loaded results, for claims that compare against another figure.
+    """
+    if "epoch" in runs:
+        runs = {"": runs}
+    references = references or {}
     records = []
     for claim in claims:
         params = {k: v for k, v in claim.items() if k not in ("claim", "test")}
-        quantity, value, criterion, verdict = TESTS[claim["test"]](data, params)
+        reference = references.get(params["reference"]) if "reference" in params else None
+        data = runs[params.get("variant", "")]
+        quantity, value, criterion, verdict = TESTS[claim["test"]](data, params, reference)
         records.append(
             {
                 "claim": claim["claim"],

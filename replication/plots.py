@@ -19,6 +19,13 @@ STYLE = {
 }
 
 
+AGING_LABEL = {"step": r"$\Delta(x_o, x_o)\,/\,(y_o - f(x_o))$", "ntk": r"$\Theta(x_o, x_o)$"}
+KERNEL_LABEL = {
+    "step": r"$K(x_o, x) = \Delta(x_o, x)\,/\,\Delta(x_o, x_o)$",
+    "ntk": r"$K(x_o, x) = \Theta(x_o, x)\,/\,\Theta(x_o, x_o)$",
+}
+
+
 def _aging_panel(ax, fig, data, summary, claims):
     epochs = data["epoch"]
     per_replica = analysis.aging(data[fig.probe["aging_kind"]], data["distance"])
@@ -36,7 +43,7 @@ def _aging_panel(ax, fig, data, summary, claims):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(r"$\Delta(x_o, x_o)\,/\,(y_o - f(x_o))$")
+    ax.set_ylabel(AGING_LABEL[fig.probe["aging_kind"]])
     ax.set_title("aging")
     ax.legend(loc="lower left")
 
@@ -49,7 +56,7 @@ def _kernel_panel(ax, fig, data, summary, claims):
         ax.errorbar(levels, mean, yerr=sem, color=color, marker="o", ms=3, lw=1.2, capsize=2, label=f"e = {epoch}")
     ax.axhline(0, color="0.4", lw=0.8)
     ax.set_xlabel(r"Hamming distance $|x_o - x|$")
-    ax.set_ylabel(r"$K(x_o, x) = \Delta(x_o, x)\,/\,\Delta(x_o, x_o)$")
+    ax.set_ylabel(KERNEL_LABEL[fig.probe["aging_kind"]])
     ax.set_title("response kernel")
     ax.legend(loc="best")
 
@@ -57,16 +64,28 @@ def _kernel_panel(ax, fig, data, summary, claims):
 PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
 
 
-def plot_figure(fig, data, summary, claims, path):
-    """Draws the figure's panels side by side, with its verdicts underneath, and saves a png."""
+def plot_figure(fig, runs, summaries, claims, path):
+    """Draws the figure's panels side by side, one row per variant, with its verdicts underneath, and
+    saves a png. `runs` and `summaries` map variant labels to arrays."""
+    variants = fig.variant_configs()
+    rows, cols = len(variants), len(fig.panels)
     with plt.rc_context(STYLE):
-        figure, axes = plt.subplots(1, len(fig.panels), figsize=(4.6 * len(fig.panels), 4.0), squeeze=False)
-        for ax, panel in zip(axes[0], fig.panels):
-            PANELS[panel](ax, fig, data, summary, claims)
+        figure, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
+        for row, (label, variant) in enumerate(variants):
+            mine = [c for c in claims if c["parameters"].get("variant", "") == label]
+            for ax, panel in zip(axes[row], fig.panels):
+                PANELS[panel](ax, variant, runs[label], summaries[label], mine)
+                if label:
+                    ax.set_title(f"{ax.get_title()}: {label}")
+        data = runs[variants[0][0]]
         replicas = len(data[fig.probe["aging_kind"]])
         figure.suptitle(f"{fig.id}: {fig.title} ({replicas} runs, {int(data['epoch'][-1])} epochs)")
-        verdicts = "\n".join(f"{c['verdict']}: {c['claim']}" for c in claims)
+        verdicts = "\n".join(
+            f"{c['verdict']}: {c['claim']}" + (f" [{c['parameters']['variant']}]" if c["parameters"].get("variant") else "")
+            for c in claims
+        )
         figure.text(0.01, 0.01, verdicts, fontsize=7, va="bottom", ha="left", color="0.25")
-        figure.tight_layout(rect=(0, 0.04 + 0.025 * len(claims), 1, 1))
+        text_height = (0.3 + 0.11 * len(claims)) / (3.8 * rows)
+        figure.tight_layout(rect=(0, text_height, 1, 1))
         figure.savefig(path, format="png")
         plt.close(figure)

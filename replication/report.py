@@ -81,14 +81,16 @@ def write_report(out="results"):
         for claim in r["claims"]:
             lines.append(f"| {claim['claim']} | {claim['quantity']} | {_short(claim['value'])} | **{claim['verdict']}** |")
         diagnostics = r.get("diagnostics") or {}
-        if diagnostics:
-            fit = diagnostics["aging_fit_of_2_eta_ntk"]
-            ratio = diagnostics["step_over_2_eta_ntk_at_x_o"]
+        per_variant = {"": diagnostics} if "aging_fit_of_2_eta_ntk" in diagnostics else diagnostics
+        for label, d in per_variant.items():
+            if not d:
+                continue
+            fit, ratio = d["aging_fit_of_2_eta_ntk"], d["step_over_2_eta_ntk_at_x_o"]
             lines += [
                 "",
-                f"Diagnostics: the aging of 2ηΘ(x_o, x_o) fits τ = {fit['tau']:.3f} (R² = {fit['r2']:.4f}); the exact step over "
-                f"2ηΘ at x_o, at epochs {ratio['epochs']}, ranges over replicas from "
-                f"{_short(ratio['min'])} to {_short(ratio['max'])}.",
+                f"Diagnostics{f' ({label})' if label else ''}: the aging of 2ηΘ(x_o, x_o) fits τ = {_short(fit['tau'])} "
+                f"(R² = {_short(fit['r2'])}); the exact step over 2ηΘ at x_o, at epochs {ratio['epochs']}, ranges over "
+                f"replicas from {_short(ratio['min'])} to {_short(ratio['max'])}.",
             ]
         lines += ["", "Assumptions where the paper is silent:", ""]
         lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]

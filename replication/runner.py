@@ -233,6 +233,35 @@ def check_writable(out):
         raise ValueError(f"cannot write results under {out!r}; choose a writable folder with --out")
 
 
+def flatten_variants(per_variant):
+    """{label: {key: array}} as one npz dict: keys "<label>.<key>", or plain keys for the label ""."""
+    return {(f"{label}.{key}" if label else key): value for label, arrays in per_variant.items() for key, value in arrays.items()}
+
+
+def load_figure_data(path):
+    """A figure's npz back as {label: {key: array}}."""
+    out = {}
+    with np.load(path, allow_pickle=False) as z:
+        for name in z.files:
+            label, _, key = name.rpartition(".")
+            out.setdefault(label, {})[key] = z[name]
+    return out
+
+
+def load_references(fig, out):
+    """The results of the figures that `fig`'s claims compare against, where they have been run."""
+    references = {}
+    for claim in fig.claims:
+        ref = claim.get("reference")
+        if ref and ref not in references:
+            from replication import figures
+
+            path = output_paths(figures.get(ref), out)["npz"]
+            if os.path.exists(path):
+                references[ref] = load_figure_data(path)
+    return references
+
+
 def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, engine="ensemble"):
     """Runs one figure end to end and returns the paths of its npz, json and png."""
     replicas = fig.replicas if replicas is None else int(replicas)
@@ -241,12 +270,16 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         raise ValueError(f"replicas={replicas} and epochs={epochs} must both be >= 1")
     check_writable(out)
     start = time.perf_counter()
-    keep = keep_mode(fig, replicas, epochs)
-    data = run_ensemble(fig, replicas, epochs, seed, progress, engine, keep)
-    claims = analysis.evaluate_claims(fig.claims, data)
-    summary = summaries(fig, data)
+    runs, summary, kept = {}, {}, {}
+    for label, variant in fig.variant_configs():
+        keep = keep_mode(variant, replicas, epochs)
+        runs[label] = run_ensemble(variant, replicas, epochs, seed, progress, engine, keep)
+        summary[label] = summaries(variant, runs[label])
+        kept[label] = KEPT[keep]
+    claims = analysis.evaluate_claims(fig.claims, runs, load_references(fig, out))
     seconds = time.perf_counter() - start
     config = {**fig.to_json(), "replicas": replicas, "epochs": epochs}
+    single = list(runs) == [""]
     record = {
         "figure": fig.id,
         "title": fig.title,
@@ -256,11 +289,14 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         "replicas": replicas,
         "epochs": epochs,
         "seconds": round(seconds, 1),
-        "kept": KEPT[keep],
+        "kept": kept[""] if single else kept,
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
         "config": config,
         "claims": claims,
-        "diagnostics": analysis.diagnostics(data, claims),
+        "diagnostics": analysis.diagnostics(runs[""], claims) if single else {
+            label: analysis.diagnostics(data, [c for c in claims if c["parameters"].get("variant", "") == label])
+            for label, data in runs.items()
+        },
     }
     paths = output_paths(fig, out)
     os.makedirs(os.path.dirname(paths["npz"]), exist_ok=True)
@@ -268,8 +304,8 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
     # half-written result behind.
     tmp = {ext: os.path.join(os.path.dirname(p), f".{os.path.basename(p)}.partial") for ext, p in paths.items()}
     try:
-        save_npz(tmp["npz"], {**data, **summary})
-        plots.plot_figure(fig, data, summary, claims, tmp["png"])
+        save_npz(tmp["npz"], flatten_variants({label: {**runs[label], **summary[label]} for label in runs}))
+        plots.plot_figure(fig, runs, summary, claims, tmp["png"])
         with open(tmp["json"], "w") as fh:
             json.dump(_json_ready(record), fh, indent=2, allow_nan=False)
             fh.write("\n")

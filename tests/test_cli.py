@@ -82,3 +82,18 @@ def test_unwritable_output_exits_2_before_any_work(tmp_path):
     blocker.write_text("")
     result = cli("run", "2024-fig1", "--replicas", "1", "--epochs", "2", "--out", str(blocker / "sub"))
     assert result.returncode == 2 and "writable" in result.stderr
+
+
+def test_every_figure_runs_at_a_small_size(tmp_path):
+    from replication import figures
+
+    ids = list(figures.FIGURES)
+    result = cli("run", *ids, "--replicas", "2", "--epochs", "30", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for fig in figures.FIGURES.values():
+        stem = tmp_path / fig.paper / fig.name
+        record = json.loads(open(f"{stem}.json").read())
+        assert len(record["claims"]) == len(fig.claims)
+        with np.load(f"{stem}.npz", allow_pickle=False) as z:
+            for label, _ in fig.variant_configs():
+                assert (f"{label}.epoch" if label else "epoch") in z.files

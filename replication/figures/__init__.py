@@ -21,9 +21,29 @@ class Figure:
     panels: tuple  # what the png shows, in order
     claims: tuple  # the paper's claims about the figure, each with its analysis test
     assumptions: dict  # every choice the paper leaves open, with the reason
+    # Ensembles drawn in one figure (e.g. ReLU and ELU rows): each a label with overrides of model and
+    # training; none means one ensemble with the label "".
+    variants: tuple = ()
 
     def to_json(self):
         return dataclasses.asdict(self)
+
+    def variant_configs(self):
+        """(label, Figure) for every ensemble of the figure, with the variant's overrides merged in."""
+        if not self.variants:
+            return [("", self)]
+        return [
+            (
+                v["label"],
+                dataclasses.replace(
+                    self,
+                    model={**self.model, **v.get("model", {})},
+                    training={**self.training, **v.get("training", {})},
+                    variants=(),
+                ),
+            )
+            for v in self.variants
+        ]
 
 
 FIGURES = {fig.id: fig for fig in (Figure(**spec) for spec in nakazato2024.FIGURES)}

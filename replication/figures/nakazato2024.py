@@ -20,6 +20,13 @@ ASSUMPTIONS = {
     "as S curves, so the definition was made to require a decreasing kernel before any full run",
     "kernel_sign": "'positive' is read as never below 0 in the ensemble mean; 'not necessarily positive' as "
     "significantly below 0 (2 s.e.) somewhere",
+    "noise": "Fig. 3's 'incorrect encoding mixed in with probability p = 0.1' is the target 1 − y_o at each step "
+    "with probability 0.1, independently; the probe's step uses the correct y_o",
+    "regression": "Fig. 4's target y_o is drawn uniformly from the open interval (0, 1), once per replica",
+    "regression_aging": "Fig. 4's aging and kernels use Θ (Δ/(y_o − f) = 2ηΘ in the limit y_o − f → 0): once f(x_o) "
+    "reaches a regression target in float32 the exact step response is 0/0; the comparison with Fig. 1 uses Θ there too",
+    "comparisons": "'different from the former cases' is tested against Figs. 1-2 run with the same seed into the "
+    "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is inconclusive when they are missing",
 }
 
 _BASE = {
@@ -54,6 +61,19 @@ _PEAK_SHIFT = {
 # and S curves.
 _AGING_AND_KERNEL = (_POWER_LAW, _DECREASING, _PEAK_SHIFT)
 
+_BY_ACTIVATION = ({"label": "relu", "model": {"activation": "relu"}}, {"label": "elu", "model": {"activation": "elu"}})
+_REFERENCE = {"relu": "2024-fig1", "elu": "2024-fig2"}
+
+
+def _per_activation(claim):
+    """The claim once per activation row, tested on that row (against that activation's Fig. 1 or 2)."""
+    out = []
+    for label, reference in _REFERENCE.items():
+        extra = {"reference": reference} if "reference" in claim else {}
+        out.append({**claim, **extra, "claim": f"{claim['claim']} ({label.upper()})", "variant": label})
+    return out
+
+
 FIGURES = (
     {
         **_BASE,
@@ -76,6 +96,63 @@ FIGURES = (
             *_AGING_AND_KERNEL,
             {"claim": "the response kernel of ELU is not necessarily positive", "test": "kernel_sign", "expect": "not positive"},
             {"claim": "S curves emerge with ELU", "test": "s_curve", "expect": True},
+        ),
+    },
+    {
+        **_BASE,
+        "id": "2024-fig3",
+        "name": "fig3",
+        "title": "Training response with noise (p = 0.1): ReLU (upper) and ELU (lower)",
+        "training": {**_BASE["training"], "encoding": "label_noise", "encoding_params": {"p": 0.1}},
+        "variants": _BY_ACTIVATION,
+        "claims": (
+            *_per_activation(
+                {
+                    "claim": "the aging curves decrease but do not show a clear power law",
+                    "test": "power_law",
+                    "window": (10, None),
+                    "expect_clear": False,
+                }
+            ),
+            *_per_activation(
+                {
+                    "claim": "the decreasing slopes differ from those without noise (Figs. 1-2)",
+                    "test": "exponent_differs",
+                    "window": (10, None),
+                    "reference": None,
+                }
+            ),
+            *_per_activation(
+                {
+                    "claim": "the response kernels are less variable than without noise (Figs. 1-2)",
+                    "test": "kernel_variability",
+                    "expect": "lower",
+                    "reference": None,
+                }
+            ),
+            {"claim": "the kernels are positive with ReLU", "test": "kernel_sign", "expect": "positive", "variant": "relu"},
+            {"claim": "the kernels are not positive with ELU", "test": "kernel_sign", "expect": "not positive", "variant": "elu"},
+        ),
+    },
+    {
+        **_BASE,
+        "id": "2024-fig4",
+        "name": "fig4",
+        "title": "Training response for regression, 0 < y_o < 1 (ReLU)",
+        "training": {**_BASE["training"], "point_target": "regression"},
+        # f(x_o) reaches a regression target exactly in float32, where the exact step response is 0/0;
+        # its limit 2ηΘ is measured instead (assumption "regression_aging").
+        "probe": {**_BASE["probe"], "aging_kind": "ntk"},
+        "kernel_epochs": (0, 1, 10, 100),
+        "claims": (
+            {
+                "claim": "the training response decays much faster than for binary encoding (Fig. 1)",
+                "test": "faster_decay",
+                "window": (1, 100),
+                "reference": "2024-fig1",
+                "kind": "ntk",
+            },
+            {"claim": "the response converges (to a constant)", "test": "plateau", "kind": "ntk"},
         ),
     },
 )
