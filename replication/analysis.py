@@ -14,6 +14,8 @@ POWER_LAW_R2_FAIL = 0.80  # worse than this: not a power law
 MONOTONE_RHO_PASS = -0.8  # Spearman rho(distance, kernel) at most this: decreasing
 MONOTONE_RHO_FAIL = -0.5  # median rho above this: not decreasing
 SIGNIFICANCE = 2.0  # a difference counts when it exceeds this many standard errors over replicas
+EXPONENT_MATCH = 0.1  # aging exponents this close are the same power law
+EXPONENT_MISMATCH = 0.3  # this far apart they are not
 
 
 # Curves ----------------------------------------------------------------------------------------------
@@ -386,6 +388,27 @@ def test_plateau(data, params, reference=None):
     return "log-log slope of the ensemble-mean aging curve over the last decade", {"slope": slope, "window": fit["window"]}, criterion, verdict
 
 
+def test_exponent_matches(data, params, reference=None):
+    if reference is None:
+        return _missing(params)
+    ref = _reference_variant(reference, params)
+    fits = []
+    for d in (data, ref):
+        curve, _ = mean_sem(aging(d[params.get("kind", "step")], d["distance"]))
+        fits.append(power_law_fit(d["epoch"], curve, _window(params, d["epoch"])))
+    gap = abs(fits[0]["tau"] - fits[1]["tau"])
+    criterion = (
+        f"reproduced if the aging exponents differ by at most {EXPONENT_MATCH}; not reproduced if by more than "
+        f"{EXPONENT_MISMATCH}; else inconclusive"
+    )
+    if not np.isfinite(gap):
+        verdict = INCONCLUSIVE
+    else:
+        verdict = REPRODUCED if gap <= EXPONENT_MATCH else NOT_REPRODUCED if gap > EXPONENT_MISMATCH else INCONCLUSIVE
+    value = {"tau": fits[0]["tau"], "reference_tau": fits[1]["tau"], "r2": fits[0]["r2"], "reference_r2": fits[1]["r2"]}
+    return "aging exponent against " + params["reference"] + "'s ensemble-mean aging", value, criterion, verdict
+
+
 TESTS = {
     "power_law": test_power_law,
     "kernel_decreasing": test_kernel_decreasing,
@@ -396,6 +419,7 @@ TESTS = {
     "kernel_variability": test_kernel_variability,
     "faster_decay": test_faster_decay,
     "plateau": test_plateau,
+    "exponent_matches": test_exponent_matches,
 }
 
 

@@ -61,30 +61,74 @@ def _kernel_panel(ax, fig, data, summary, claims):
     ax.legend(loc="best")
 
 
+def _aging_overlay_panel(ax, panel, runs, references):
+    """Aging curves of several variants on one log-log axis, with the networks' ensemble-mean aging
+    (from referenced figures) rescaled to meet the first curve at `match_epoch`: only shapes compare."""
+    first = None
+    for label in panel["variants"]:
+        data = runs[label]
+        curve = analysis.aging(data["step"], data["distance"]).mean(axis=0)
+        shown = data["epoch"] > 0
+        ax.plot(data["epoch"][shown], curve[shown], lw=1.6, label=panel["labels"][label])
+        if first is None:
+            first = (data["epoch"], curve)
+    match = panel.get("match_epoch")
+    for i, ref in enumerate(panel.get("references", ())):
+        if ref not in references or first is None:
+            continue
+        data = references[ref][""]
+        curve = analysis.aging(data["step"], data["distance"]).mean(axis=0)
+        common = set(first[0]) & set(data["epoch"])
+        at = match if match in common else max(common)  # short runs end before match_epoch
+        row, ref_row = list(first[0]).index(at), list(data["epoch"]).index(at)
+        scaled = curve * first[1][row] / curve[ref_row]
+        shown = data["epoch"] > 0
+        ax.plot(data["epoch"][shown], scaled[shown], ls="--", color=f"C{7 + i}", lw=1.2, label=f"network, {ref} (rescaled)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(r"$\delta y / (y_o - y) = C\,\sigma'(x)^2$")
+    ax.set_title(panel["title"])
+    ax.legend(loc="lower left", fontsize=7)
+
+
 PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
+FIGURE_PANELS = {"aging_overlay": _aging_overlay_panel}
 
 
-def plot_figure(fig, runs, summaries, claims, path):
-    """Draws the figure's panels side by side, one row per variant, with its verdicts underneath, and
-    saves a png. `runs` and `summaries` map variant labels to arrays."""
+def _verdict_text(figure, claims):
+    verdicts = "\n".join(
+        f"{c['verdict']}: {c['claim']}" + (f" [{c['parameters']['variant']}]" if c["parameters"].get("variant") else "")
+        for c in claims
+    )
+    figure.text(0.01, 0.01, verdicts, fontsize=7, va="bottom", ha="left", color="0.25")
+
+
+def plot_figure(fig, runs, summaries, claims, path, references=None):
+    """Draws the figure and its verdicts underneath, and saves a png. Named panels ("aging", "kernel")
+    are drawn side by side, one row per variant; panels given as dicts ("aging_overlay") each draw
+    several variants on one axis, in one row. `runs` and `summaries` map variant labels to arrays."""
+    references = references or {}
     variants = fig.variant_configs()
-    rows, cols = len(variants), len(fig.panels)
+    overlays = [p for p in fig.panels if isinstance(p, dict)]
+    rows, cols = (1, len(overlays)) if overlays else (len(variants), len(fig.panels))
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
-        for row, (label, variant) in enumerate(variants):
-            mine = [c for c in claims if c["parameters"].get("variant", "") == label]
-            for ax, panel in zip(axes[row], fig.panels):
-                PANELS[panel](ax, variant, runs[label], summaries[label], mine)
-                if label:
-                    ax.set_title(f"{ax.get_title()}: {label}")
-        data = runs[variants[0][0]]
-        replicas = len(data[fig.probe["aging_kind"]])
-        figure.suptitle(f"{fig.id}: {fig.title} ({replicas} runs, {int(data['epoch'][-1])} epochs)")
-        verdicts = "\n".join(
-            f"{c['verdict']}: {c['claim']}" + (f" [{c['parameters']['variant']}]" if c["parameters"].get("variant") else "")
-            for c in claims
-        )
-        figure.text(0.01, 0.01, verdicts, fontsize=7, va="bottom", ha="left", color="0.25")
+        if overlays:
+            for ax, panel in zip(axes[0], overlays):
+                FIGURE_PANELS[panel["panel"]](ax, panel, runs, references)
+            figure.suptitle(f"{fig.id}: {fig.title} ({int(runs[variants[0][0]]['epoch'][-1])} epochs)")
+        else:
+            for row, (label, variant) in enumerate(variants):
+                mine = [c for c in claims if c["parameters"].get("variant", "") == label]
+                for ax, panel in zip(axes[row], fig.panels):
+                    PANELS[panel](ax, variant, runs[label], summaries[label], mine)
+                    if label:
+                        ax.set_title(f"{ax.get_title()}: {label}")
+            data = runs[variants[0][0]]
+            replicas = len(data[fig.probe["aging_kind"]])
+            figure.suptitle(f"{fig.id}: {fig.title} ({replicas} runs, {int(data['epoch'][-1])} epochs)")
+        _verdict_text(figure, claims)
         text_height = (0.3 + 0.11 * len(claims)) / (3.8 * rows)
         figure.tight_layout(rect=(0, text_height, 1, 1))
         figure.savefig(path, format="png")

@@ -12,7 +12,7 @@ import tensorflow as tf
 from callbacks import ResponseProbe
 from callbacks.response_probe import log_epochs, probe_points, save_npz
 from data import draw_point_target, random_bits, target_stream
-from replication import analysis, plots
+from replication import analysis, figures, plots, simplified
 from replication.engine import Ensemble
 from replication.models import BUILDERS
 
@@ -97,8 +97,14 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     return probe.history
 
 
+def is_simplified(fig):
+    return fig.model["builder"] == "simplified"
+
+
 def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
     """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"."""
+    if is_simplified(fig):
+        return "raw"
     x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
     points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])
     size = 4 * replicas * (len(measured_epochs(fig, epochs)) + 1) * points * len(fig.probe["kinds"])
@@ -184,11 +190,31 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
     return data
 
 
+def _run_simplified(fig, epochs):
+    """The simplified system of one variant, in the runner's layout: one deterministic "replica" whose
+    only probe point is x_o, its response C σ′(x)² stored as the "step" kind."""
+    m = fig.model
+    run = simplified.iterate(fig.training["y_o"], m["eta"], m["a"], epochs, x0=m["x0"], c=m["c"])
+    rows = np.asarray([0] + measured_epochs(fig, epochs))
+    return {
+        "epoch": rows,
+        "distance": np.zeros(1, np.int64),
+        "learning_rate": np.full(len(rows), m["eta"], np.float32),
+        "kernel_epochs": np.asarray(kernel_epochs(fig, epochs), dtype=np.int64),
+        "step": run["response"][rows][None, :, None],
+        "x": run["x"][rows][None],
+        "f_o": run["y"][rows][None],
+        "y_o": np.asarray([fig.training["y_o"]]),
+    }
+
+
 def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", keep="raw"):
     """Trains the ensemble with `engine` and returns arrays with a leading replica axis: the same keys
     from either engine. `keep` is "raw" (per probe point) or "shells" (per-shell mean and std)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {list(ENGINES)}")
+    if is_simplified(fig):
+        return _run_simplified(fig, epochs)
     schedule = measured_epochs(fig, epochs)
     setups = [replica_setup(fig, seed, r, epochs) for r in range(replicas)]
     bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
@@ -251,11 +277,10 @@ def load_figure_data(path):
 def load_references(fig, out):
     """The results of the figures that `fig`'s claims compare against, where they have been run."""
     references = {}
-    for claim in fig.claims:
-        ref = claim.get("reference")
+    wanted = [claim.get("reference") for claim in fig.claims]
+    wanted += [ref for panel in fig.panels if isinstance(panel, dict) for ref in panel.get("references", ())]
+    for ref in wanted:
         if ref and ref not in references:
-            from replication import figures
-
             path = output_paths(figures.get(ref), out)["npz"]
             if os.path.exists(path):
                 references[ref] = load_figure_data(path)
@@ -276,7 +301,8 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         runs[label] = run_ensemble(variant, replicas, epochs, seed, progress, engine, keep)
         summary[label] = summaries(variant, runs[label])
         kept[label] = KEPT[keep]
-    claims = analysis.evaluate_claims(fig.claims, runs, load_references(fig, out))
+    references = load_references(fig, out)
+    claims = analysis.evaluate_claims(fig.claims, runs, references)
     seconds = time.perf_counter() - start
     config = {**fig.to_json(), "replicas": replicas, "epochs": epochs}
     single = list(runs) == [""]
@@ -305,7 +331,7 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
     tmp = {ext: os.path.join(os.path.dirname(p), f".{os.path.basename(p)}.partial") for ext, p in paths.items()}
     try:
         save_npz(tmp["npz"], flatten_variants({label: {**runs[label], **summary[label]} for label in runs}))
-        plots.plot_figure(fig, runs, summary, claims, tmp["png"])
+        plots.plot_figure(fig, runs, summary, claims, tmp["png"], references)
         with open(tmp["json"], "w") as fh:
             json.dump(_json_ready(record), fh, indent=2, allow_nan=False)
             fh.write("\n")

@@ -25,6 +25,11 @@ ASSUMPTIONS = {
     "regression": "Fig. 4's target y_o is drawn uniformly from the open interval (0, 1), once per replica",
     "regression_aging": "Fig. 4's aging and kernels use Θ (Δ/(y_o − f) = 2ηΘ in the limit y_o − f → 0): once f(x_o) "
     "reaches a regression target in float32 the exact step response is 0/0; the comparison with Fig. 1 uses Θ there too",
+    "simplified": "Fig. 5 iterates eqs. (21)-(22) as the map x ← x + η (y_o − σ(x)) σ′(x), σ(x) = 1/(1 + e^(−a x)), from "
+    "x = 0 (an untrained output 0.5) with C = 1, in float64; it is deterministic, so --replicas has no effect. Left: "
+    "y_o = 1 with (η, a) = (0.1, 1), (1, 1), (10, 1), (1, 0.5), (1, 2); right: y_o = 0.3 and 0.8 with η = a = 1. The "
+    "networks' aging (Figs. 1-2) is overlaid rescaled to meet the η = a = 1 curve at epoch 100, and compared by its "
+    "exponent",
     "comparisons": "'different from the former cases' is tested against Figs. 1-2 run with the same seed into the "
     "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is inconclusive when they are missing",
 }
@@ -60,6 +65,11 @@ _PEAK_SHIFT = {
 # Figs. 1 and 2 share the paper's text on aging and kernels; they differ in the activation's kernel sign
 # and S curves.
 _AGING_AND_KERNEL = (_POWER_LAW, _DECREASING, _PEAK_SHIFT)
+
+# Fig. 5's variants: (label, η, a) with y_o = 1, and (label, y_o) with η = a = 1. Labels carry no dots
+# (they prefix the npz keys).
+_SLOPES = (("eta0p1_a1", 0.1, 1.0), ("eta1_a1", 1.0, 1.0), ("eta10_a1", 10.0, 1.0), ("eta1_a0p5", 1.0, 0.5), ("eta1_a2", 1.0, 2.0))
+_TARGETS = (("yo0p3", 0.3), ("yo0p8", 0.8))
 
 _BY_ACTIVATION = ({"label": "relu", "model": {"activation": "relu"}}, {"label": "elu", "model": {"activation": "elu"}})
 _REFERENCE = {"relu": "2024-fig1", "elu": "2024-fig2"}
@@ -153,6 +163,66 @@ FIGURES = (
                 "kind": "ntk",
             },
             {"claim": "the response converges (to a constant)", "test": "plateau", "kind": "ntk"},
+        ),
+    },
+    {
+        **_BASE,
+        "id": "2024-fig5",
+        "name": "fig5",
+        "title": "Training response of the simplified system, eqs. (21)-(22)",
+        "model": {"builder": "simplified", "eta": 1.0, "a": 1.0, "x0": 0.0, "c": 1.0},
+        "training": {"y_o": 1.0},
+        "probe": {"kinds": ("step",), "aging_kind": "step", "schedule": "log"},
+        "replicas": 1,
+        "kernel_epochs": (0,),
+        "variants": (
+            *({"label": label, "model": {"eta": eta, "a": a}, "training": {"y_o": 1.0}} for label, eta, a in _SLOPES),
+            *({"label": label, "training": {"y_o": y_o}} for label, y_o in _TARGETS),
+        ),
+        "panels": (
+            {
+                "panel": "aging_overlay",
+                "title": "y_o = 1",
+                "variants": tuple(label for label, _, _ in _SLOPES),
+                "labels": {label: f"η = {eta:g}, a = {a:g}" for label, eta, a in _SLOPES},
+                "references": ("2024-fig1", "2024-fig2"),
+                "match_epoch": 100,
+            },
+            {
+                "panel": "aging_overlay",
+                "title": "0 < y_o < 1, η = a = 1",
+                "variants": tuple(label for label, _ in _TARGETS),
+                "labels": {label: f"y_o = {y_o:g}" for label, y_o in _TARGETS},
+            },
+        ),
+        "claims": (
+            *(
+                {
+                    "claim": f"with y_o = 1 the simplified system ages along a power law (η = {eta:g}, a = {a:g})",
+                    "test": "power_law",
+                    "window": (10, None),
+                    "variant": label,
+                }
+                for label, eta, a in _SLOPES
+            ),
+            *(
+                {
+                    "claim": f"with a non-binary target the response decays fast to a constant (y_o = {y_o:g})",
+                    "test": "plateau",
+                    "variant": label,
+                }
+                for label, y_o in _TARGETS
+            ),
+            *(
+                {
+                    "claim": f"the simplified system reproduces the network's power-law aging ({reference})",
+                    "test": "exponent_matches",
+                    "window": (10, None),
+                    "variant": "eta1_a1",
+                    "reference": reference,
+                }
+                for reference in ("2024-fig1", "2024-fig2")
+            ),
         ),
     },
 )
