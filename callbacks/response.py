@@ -6,13 +6,13 @@ functions, so there is one implementation of every measured quantity:
 
 - `ntk_row`: Θ(x_o, x) = ∇_w f(x_o; w) · ∇_w f(x; w) for every probe point x,
 - `step_response`: [f(x; w') − f(x; w)] / (y_o − f(x_o; w)) with w' = w − η ∇_w L(y_o, f(x_o; w)),
-- `measure`: both, sharing the gradient at x_o.
+- `measure`: both, sharing the gradient at x_o, and the output f(x; w) itself ("output").
 """
 
 import keras
 import tensorflow as tf
 
-KINDS = ("step", "ntk")
+KINDS = ("step", "ntk", "output")
 
 
 def keras_output_fn(model):
@@ -73,7 +73,7 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=KINDS):
         x_o: one input (no batch axis); y_o: its scalar target.
         probe_x: (P, ...) probe inputs.
         learning_rate: η of the SGD step.
-        kinds: subset of ("step", "ntk").
+        kinds: subset of ("step", "ntk", "output").
 
     Returns:
         dict with "f_o" (scalar) and, per requested kind, a (P,) tensor.
@@ -101,6 +101,8 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=KINDS):
         if at_probe is None:
             at_probe = f(params, probe_x)
         out["step"] = (f(stepped, probe_x) - at_probe) / (y_o - f_o)
+    if "output" in kinds:
+        out["output"] = f(params, probe_x) if at_probe is None else at_probe
     del tape
     return out
 

@@ -6,8 +6,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from callbacks.features import feature_statistics, keras_feature_fn
 from callbacks.response import KINDS, keras_loss_fn, keras_output_fn, measure
 from data import bits
+
+DEFAULT_KINDS = ("step", "ntk")
+# Per probe point: KINDS; per measurement: "features" (⟨F_i⟩ and the dead fraction over the probe points).
+PROBE_KINDS = KINDS + ("features",)
+SCALARS = {"features": ("feature_mean", "dead_fraction")}
 
 LOG_POINTS_PER_DECADE = 20
 
@@ -36,7 +42,11 @@ class ResponseProbe(keras.callbacks.Callback):
 
     - "step": [f(x; w') − f(x; w)] / (y_o − f(x_o; w)), where w' = w − η ∇_w L(y_o, f(x_o; w)) is one
       SGD step with the model's compiled loss, taken on a copy of the weights;
-    - "ntk": Θ(x_o, x) = ∇_w f(x_o; w) · ∇_w f(x; w) over the trainable weights.
+    - "ntk": Θ(x_o, x) = ∇_w f(x_o; w) · ∇_w f(x; w) over the trainable weights;
+    - "output": f(x; w) itself;
+    - "features": ⟨F_i⟩, the mean over features and probe points of the input of the model's last
+      layer, and the fraction of those features that are 0 at every probe point (history keys
+      "feature_mean" and "dead_fraction", one value per measurement).
 
     Their values at x = x_o are added to the epoch logs as `response_o` and `ntk_o` (NaN at epochs
     that are not scheduled), so History, CSVLogger and TensorBoard record them: put the probe before
@@ -51,7 +61,7 @@ class ResponseProbe(keras.callbacks.Callback):
         samples_per_shell: take a shell whole when it has at most this many members (or when None),
             else sample this many uniformly without replacement with `seed`.
         epochs: None (every epoch), a list of epoch numbers (1 = after the first epoch), or "log".
-        kinds: which responses to record, a subset of ("step", "ntk").
+        kinds: what to record, a subset of ("step", "ntk", "output", "features").
         learning_rate: η of the probe's step; None takes the optimizer's current learning rate.
         seed: seed of the shell sampling.
         snapshot_dir: if given, the weights are also saved there at every measured epoch
@@ -76,7 +86,7 @@ class ResponseProbe(keras.callbacks.Callback):
         shells=None,
         samples_per_shell=None,
         epochs=None,
-        kinds=KINDS,
+        kinds=DEFAULT_KINDS,
         learning_rate=None,
         seed=0,
         snapshot_dir=None,
@@ -87,6 +97,8 @@ class ResponseProbe(keras.callbacks.Callback):
         if self.y_o is None or not np.isfinite(self.y_o):
             raise ValueError(f"y_o={y_o!r} must be one finite number, the target of x_o")
         self.kinds = _check_kinds(kinds)
+        self.point_kinds = tuple(k for k in self.kinds if k in KINDS)
+        self.scalar_keys = tuple(key for k in self.kinds for key in SCALARS.get(k, ()))
         self.epochs = _check_epochs(epochs)
         if learning_rate is not None and not (np.isfinite(learning_rate) and learning_rate > 0):
             raise ValueError(f"learning_rate={learning_rate!r} must be a positive number (or None for the optimizer's)")
@@ -107,7 +119,7 @@ class ResponseProbe(keras.callbacks.Callback):
             self._measure = self._compile_measurement()
             self._measure_key = key
         self._schedule = self._resolve_schedule()
-        self._records = {key: [] for key in ("epoch", "f_o", "learning_rate", *self.kinds)}
+        self._records = {key: [] for key in self._keys()}
         self._record(0)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -128,18 +140,24 @@ class ResponseProbe(keras.callbacks.Callback):
             return set(log_epochs(total))
         return set(self.epochs)
 
+    def _keys(self):
+        return ("epoch", "f_o", "learning_rate", *self.scalar_keys, *self.point_kinds)
+
     def _compile_measurement(self):
         """One XLA-compiled function of no arguments, traced once per model, returning
-        [f_o, η, kinds...] as one vector. It reads the weights and the learning rate itself, which
-        (with the single device-to-host copy) keeps the probe cheap enough to run every epoch."""
+        [f_o, η, scalars..., point kinds...] as one vector. It reads the weights and the learning rate
+        itself, which (with the single device-to-host copy) keeps the probe cheap enough to run every
+        epoch."""
         f = keras_output_fn(self.model)
         loss_fn = keras_loss_fn(self.model) if "step" in self.kinds else None
-        kinds = self.kinds
+        features = keras_feature_fn(self.model) if "features" in self.kinds else None
+        kinds = self.point_kinds
         variables = list(self.model.trainable_variables)
         if self.learning_rate is None and getattr(self.model, "optimizer", None) is None:
             raise ValueError("the model has no optimizer; compile it or pass learning_rate=")
         fixed_rate = self.learning_rate
         optimizer = self.model.optimizer
+        probe_x = tf.constant(self.probe_x, dtype=tf.float32)
         # x_o is appended as the last probe point, so its own response is always measured.
         points = tf.constant(np.concatenate([self.probe_x, self.x_o[None]]), dtype=tf.float32)
         x_o = tf.constant(self.x_o)
@@ -149,20 +167,28 @@ class ResponseProbe(keras.callbacks.Callback):
         def run():
             rate = optimizer.learning_rate if fixed_rate is None else fixed_rate
             rate = tf.cast(tf.convert_to_tensor(rate), tf.float32)
-            out = measure(f, loss_fn, [v.value for v in variables], x_o, y_o, points, rate, kinds)
-            return tf.concat([tf.stack([out["f_o"], rate])] + [out[k] for k in kinds], axis=0)
+            params = [v.value for v in variables]
+            out = measure(f, loss_fn, params, x_o, y_o, points, rate, kinds)
+            scalars = [out["f_o"], rate]
+            if features is not None:
+                stats = feature_statistics(features, params, probe_x)
+                scalars += [stats[key] for key in SCALARS["features"]]
+            return tf.concat([tf.stack(scalars)] + [out[k] for k in kinds], axis=0)
 
         return run
 
     def _record(self, epoch):
         flat = self._measure().numpy()
-        per_kind = np.split(flat[2:], len(self.kinds))
-        self._records["epoch"].append(epoch)
-        self._records["f_o"].append(flat[0])
-        self._records["learning_rate"].append(flat[1])
+        head = 2 + len(self.scalar_keys)
+        records = self._records
+        records["epoch"].append(epoch)
+        records["f_o"].append(flat[0])
+        records["learning_rate"].append(flat[1])
+        for i, key in enumerate(self.scalar_keys):
+            records[key].append(flat[2 + i])
         at_x_o = {}
-        for kind, values in zip(self.kinds, per_kind):
-            self._records[kind].append(values[:-1])
+        for kind, values in zip(self.point_kinds, np.split(flat[head:], max(1, len(self.point_kinds)))):
+            records[kind].append(values[:-1])
             at_x_o[kind] = float(values[-1])
         if self.snapshot_dir:
             os.makedirs(self.snapshot_dir, exist_ok=True)
@@ -173,15 +199,13 @@ class ResponseProbe(keras.callbacks.Callback):
 
     @property
     def history(self):
-        """Dict of numpy arrays: epoch (T,), f_o (T,), learning_rate (T,), step/ntk (T, P),
-        distance (P,), probe_x (P, ...), x_o, y_o."""
-        records = self._records or {key: [] for key in ("epoch", "f_o", "learning_rate", *self.kinds)}
-        out = {
-            "epoch": np.asarray(records["epoch"], dtype=np.int64),
-            "f_o": np.asarray(records["f_o"], dtype=np.float32),
-            "learning_rate": np.asarray(records["learning_rate"], dtype=np.float32),
-        }
-        for kind in self.kinds:
+        """Dict of numpy arrays: epoch (T,), f_o (T,), learning_rate (T,), step/ntk/output (T, P),
+        feature_mean/dead_fraction (T,), distance (P,), probe_x (P, ...), x_o, y_o."""
+        records = self._records or {key: [] for key in self._keys()}
+        out = {"epoch": np.asarray(records["epoch"], dtype=np.int64)}
+        for key in ("f_o", "learning_rate", *self.scalar_keys):
+            out[key] = np.asarray(records[key], dtype=np.float32)
+        for kind in self.point_kinds:
             out[kind] = np.asarray(records[kind], dtype=np.float32).reshape(-1, len(self.probe_x))
         out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=np.float32(self.y_o))
         return out
@@ -210,10 +234,10 @@ def save_npz(path, arrays):
 
 def _check_kinds(kinds):
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
-    unknown = [k for k in kinds if k not in KINDS]
+    unknown = [k for k in kinds if k not in PROBE_KINDS]
     if unknown or not kinds:
-        raise ValueError(f"unknown kind(s) {unknown or list(kinds)}; choose from {list(KINDS)}")
-    return tuple(k for k in KINDS if k in kinds)
+        raise ValueError(f"unknown kind(s) {unknown or list(kinds)}; choose from {list(PROBE_KINDS)}")
+    return tuple(k for k in PROBE_KINDS if k in kinds)
 
 
 def _check_epochs(epochs):

@@ -10,6 +10,7 @@ quantities are measured with `callbacks.response.measure`, the function the Resp
 import numpy as np
 import tensorflow as tf
 
+from callbacks.features import feature_statistics, keras_feature_fn
 from callbacks.response import KINDS, keras_loss_fn, measure
 
 
@@ -93,22 +94,34 @@ class Ensemble:
             return
         self.params, self.state = self._train_compiled(self.params, self.state, inputs, targets)
 
+    def _measure_replica(self, kinds, features, lr):
+        def one(args):
+            params, state, x_o, y_o, probe_x = args
+            out = measure(self._output(state), self._loss_fn, params, x_o, y_o, probe_x, lr, kinds)
+            if features is not None:
+                out.update(feature_statistics(features, params, probe_x))
+            return out
+
+        return one
+
     def measure(self, x_o, y_o, probe_x, kinds=KINDS, learning_rate=None):
-        """The probe quantities for every replica: dict of f_o (R,) and kinds (R, P).
+        """The probe quantities for every replica: dict of f_o (R,), the point kinds (R, P) and, with
+        "features" among the kinds, feature_mean and dead_fraction (R,).
 
         x_o (R, ...), y_o (R,), probe_x (R, P, ...): each replica's own training point and probe points.
         """
-        kinds = tuple(k for k in KINDS if k in kinds)
-        if kinds not in self._measure_compiled:
-            self._measure_compiled[kinds] = tf.function(
+        key = tuple(kinds)
+        if key not in self._measure_compiled:
+            point_kinds = tuple(k for k in KINDS if k in kinds)
+            features = keras_feature_fn(self.template) if "features" in kinds else None
+            self._measure_compiled[key] = tf.function(
                 lambda params, state, x_o, y_o, probe_x, lr: tf.vectorized_map(
-                    lambda a: measure(self._output(a[1]), self._loss_fn, a[0], a[2], a[3], a[4], lr, kinds),
-                    (params, state, x_o, y_o, probe_x),
+                    self._measure_replica(point_kinds, features, lr), (params, state, x_o, y_o, probe_x)
                 ),
                 jit_compile=True,
             )
         lr = tf.constant(self.learning_rate if learning_rate is None else learning_rate, tf.float32)
-        out = self._measure_compiled[kinds](
+        out = self._measure_compiled[key](
             self.params,
             self.state,
             tf.convert_to_tensor(x_o, tf.float32),

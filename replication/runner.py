@@ -10,8 +10,10 @@ import numpy as np
 import tensorflow as tf
 
 from callbacks import ResponseProbe
-from callbacks.response_probe import log_epochs, probe_points, save_npz
+from callbacks.response import KINDS
+from callbacks.response_probe import SCALARS, log_epochs, probe_points, save_npz
 from data import draw_point_target, random_bits, target_stream
+from data.streams import random_training
 from replication import analysis, figures, plots, simplified
 from replication.engine import Ensemble
 from replication.models import BUILDERS
@@ -44,18 +46,24 @@ def build_model(fig, seed):
 
 
 def replica_setup(fig, seed, replica, epochs):
-    """Everything random about one replica, fixed by (seed, replica): its training point, its target
-    stream, the seed of its initial weights and the seed of its probe-point sampling."""
+    """Everything random about one replica, fixed by (seed, replica): its training point, its training
+    stream (inputs, None for x_o at every step, and targets), the seed of its initial weights and the
+    seed of its probe-point sampling."""
     seq = np.random.SeedSequence([int(seed), int(replica)])
     model_seq, point_seq, stream_seq, probe_seq = seq.spawn(4)
     rng = np.random.default_rng(point_seq)
     training = fig.training
     x_o = random_bits(fig.model["n_bits"], values=training["bits"], rng=rng)
     y_o = draw_point_target(training["point_target"], rng)
-    targets = target_stream(training["encoding"], y_o, epochs, stream_seq, **training["encoding_params"])
+    if training.get("inputs", "fixed") == "random":
+        inputs, targets = random_training(x_o, y_o, epochs, stream_seq, p_fixed=training["p_fixed"], values=training["bits"])
+    else:
+        inputs = None  # every step trains on x_o
+        targets = target_stream(training["encoding"], y_o, epochs, stream_seq, **training["encoding_params"])
     return {
         "x_o": x_o,
         "y_o": y_o,
+        "inputs": inputs,
         "targets": targets,
         "model_seed": int(model_seq.generate_state(1)[0]),
         "probe_seed": int(probe_seq.generate_state(1)[0]),
@@ -76,6 +84,13 @@ class _Progress(keras.callbacks.Callback):
             self.bar.update(self.offset + done)
 
 
+def _step_inputs(setup, x_o, epochs):
+    """The stream's inputs shaped like the model's input, (epochs, *x_o.shape)."""
+    if setup["inputs"] is None:
+        return np.broadcast_to(x_o, (epochs,) + x_o.shape)
+    return setup["inputs"].reshape((epochs,) + x_o.shape)
+
+
 def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     """The reference path: one model.fit of `epochs` single-step epochs with a ResponseProbe."""
     model = build_model(fig, setup["model_seed"])
@@ -90,8 +105,8 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
         seed=setup["probe_seed"],
     )
     # One dataset iterated across epochs (steps_per_epoch=1): each epoch is one SGD step on the
-    # next target of the stream, and Keras does not rebuild an iterator per epoch.
-    inputs = np.broadcast_to(x_o, (epochs,) + x_o.shape)
+    # next example of the stream, and Keras does not rebuild an iterator per epoch.
+    inputs = _step_inputs(setup, x_o, epochs)
     dataset = tf.data.Dataset.from_tensor_slices((inputs, setup["targets"][:, None])).batch(1)
     model.fit(dataset, epochs=epochs, steps_per_epoch=1, verbose=0, shuffle=False, callbacks=[probe, *callbacks])
     return probe.history
@@ -107,7 +122,8 @@ def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
         return "raw"
     x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
     points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])
-    size = 4 * replicas * (len(measured_epochs(fig, epochs)) + 1) * points * len(fig.probe["kinds"])
+    point_kinds = [k for k in fig.probe["kinds"] if k in KINDS]
+    size = 4 * replicas * (len(measured_epochs(fig, epochs)) + 1) * points * len(point_kinds)
     return "raw" if size <= limit else "shells"
 
 
@@ -120,11 +136,13 @@ def reduce_to_shells(values, distance):
 
 
 def _kept(record, kinds, distance, keep):
-    """A replica's (or the ensemble's) measured responses as the run keeps them."""
+    """A replica's (or the ensemble's) measurements as the run keeps them: per-point kinds raw or
+    reduced to shells, per-measurement scalars (feature statistics) as they are."""
+    out = {key: record[key] for k in kinds for key in SCALARS.get(k, ())}
+    point_kinds = [k for k in kinds if k in KINDS]
     if keep == "raw":
-        return {kind: record[kind] for kind in kinds}, distance
-    out = {}
-    for kind in kinds:
+        return {**out, **{kind: record[kind] for kind in point_kinds}}, distance
+    for kind in point_kinds:
         levels, out[kind], out[f"{kind}_shell_std"] = reduce_to_shells(record[kind], distance)
     return out, levels
 
@@ -154,9 +172,10 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
     probe_x = np.stack([p for p, _ in points])
     distance = points[0][1]
     targets = np.stack([s["targets"] for s in setups])[:, :, None]
+    inputs = np.stack([_step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None]
     ensemble = Ensemble(models)
     kinds = fig.probe["kinds"]
-    records = {key: [] for key in ("epoch", "f_o", "learning_rate", *kinds)}
+    records = {"epoch": [], "f_o": [], "learning_rate": []}
     kept_distance = distance
 
     def record(epoch):
@@ -172,9 +191,7 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
     record(0)
     done = 0
     for epoch in schedule:
-        # Single-point training: every step's input is the replica's own x_o, one example per batch.
-        inputs = np.broadcast_to(x_o[:, None, None], (len(setups), epoch - done, 1) + shape)
-        ensemble.train(inputs, targets[:, done:epoch])
+        ensemble.train(inputs[:, done:epoch], targets[:, done:epoch])
         done = epoch
         record(epoch)
         if bar is not None:

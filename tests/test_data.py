@@ -81,3 +81,17 @@ def test_encodings():
         target_stream("gaussian", 1.0, 5, rng)
     with pytest.raises(ValueError, match="probability"):
         target_stream("label_noise", 1.0, 5, rng, p=1.5)
+
+
+def test_random_training_stream():
+    from data.streams import random_training
+
+    x_o = random_bits(8, rng=0)
+    inputs, targets = random_training(x_o, 1.0, 5000, 3, p_fixed=0.2)
+    assert inputs.shape == (5000, 8) and set(np.unique(inputs)) == {-1.0, 1.0}
+    fixed = np.all(inputs == x_o, axis=1)
+    # A random string equals x_o with probability 1/256, with a random target.
+    assert 0.18 < fixed.mean() < 0.23 and np.mean(targets[fixed] == 1.0) > 0.97
+    assert 0.45 < targets[~fixed].mean() < 0.55
+    again, _ = random_training(x_o, 1.0, 5000, 3, p_fixed=0.2)
+    np.testing.assert_array_equal(inputs, again)

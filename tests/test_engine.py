@@ -98,3 +98,13 @@ def test_shell_summaries_equal_reduced_raw_histories():
             np.testing.assert_allclose(shells[f"{kind}_shell_std"], stds, rtol=2e-3, atol=2e-5)
     assert keep_mode(fig, 100, 10_000) == "raw"
     assert keep_mode(fig, 100, 10_000, limit=2**20) == "shells"
+
+
+def test_random_training_with_features_matches_the_fit_path():
+    fig = figure(
+        training={**figure().training, "inputs": "random", "p_fixed": 0.2},
+        probe={**figure().probe, "kinds": ("output", "features")},
+    )
+    fit, ens = both_engines(fig)
+    assert {"output", "feature_mean", "dead_fraction"} <= set(fit)
+    assert_same_histories(fit, ens)

@@ -104,3 +104,31 @@ def test_fit_with_and_without_probe_is_bit_identical():
 
     for a, b in zip(train(False), train(True)):
         assert np.array_equal(a, b)
+
+
+def test_output_and_feature_statistics_by_hand(small_dense):
+    x_o, y_o = point_for(small_dense, seed=9)
+    probe = ResponseProbe(x_o, y_o, shells=True, epochs=[1], kinds=("output", "features"))
+    small_dense.fit(x_o[None], np.array([[y_o]]), epochs=0, verbose=0, callbacks=[probe])
+    history = probe.history
+    np.testing.assert_allclose(history["output"][0], small_dense.predict(history["probe_x"], verbose=0)[:, 0], rtol=1e-5)
+    kernel, bias = small_dense.layers[0].get_weights()
+    hidden = np.where(history["probe_x"] @ kernel + bias > 0, history["probe_x"] @ kernel + bias, np.expm1(history["probe_x"] @ kernel + bias))
+    assert history["feature_mean"][0] == pytest.approx(hidden.mean(), rel=1e-4)
+    assert history["dead_fraction"][0] == np.mean(np.all(hidden == 0, axis=0))
+    assert "step" not in history and history["feature_mean"].shape == (1,)
+
+
+def test_dead_features_are_counted():
+    from replication.models import build_2024
+
+    model = build_2024("relu", n_bits=4, features=6, seed=1)
+    kernel, bias = model.layers[0].get_weights()
+    bias[:2] = -100.0  # two features can never fire on ±1 inputs
+    model.layers[0].set_weights([kernel, bias])
+    x_o = np.ones(4, np.float32)
+    probe = ResponseProbe(x_o, 1.0, shells=True, epochs=[1], kinds=("features",))
+    model.fit(x_o[None], np.ones((1, 1)), epochs=0, verbose=0, callbacks=[probe])
+    hidden = np.maximum(probe.probe_x @ kernel + bias, 0)
+    assert probe.history["dead_fraction"][0] == pytest.approx(np.mean(np.all(hidden == 0, axis=0)))
+    assert probe.history["dead_fraction"][0] >= 2 / 6
