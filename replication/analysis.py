@@ -409,6 +409,58 @@ def test_exponent_matches(data, params, reference=None):
     return "aging exponent against " + params["reference"] + "'s ensemble-mean aging", value, criterion, verdict
 
 
+def test_feature_trend(data, params, reference=None):
+    values = np.asarray(data["feature_mean"], dtype=np.float64)
+    change = values[:, -1] - values[:, 0]
+    m, se = mean_sem(change)
+    sign = -1.0 if params["expect"] == "decreasing" else 1.0
+    criterion = (
+        f"reproduced if ⟨F⟩ at the last epoch minus ⟨F⟩ at epoch 0 is {params['expect']} by more than {SIGNIFICANCE} "
+        "s.e. over runs; not reproduced if it changes the other way; else inconclusive"
+    )
+    verdict = REPRODUCED if sign * m > SIGNIFICANCE * se else NOT_REPRODUCED if sign * m < 0 else INCONCLUSIVE
+    value = {"first": float(values[:, 0].mean()), "last": float(values[:, -1].mean()), "change": float(m), "change_sem": float(se)}
+    return "change of the averaged feature ⟨F_i⟩ (features × all inputs) over the run", value, criterion, verdict
+
+
+def test_dead_fraction(data, params, reference=None):
+    dead = np.asarray(data["dead_fraction"], dtype=np.float64)
+    m, se = mean_sem(dead[:, -1])
+    at_least, below = params["at_least"], params["fail_below"]
+    criterion = (
+        f"reproduced if the mean fraction of dead features (0 on every input) at the last epoch is at least {at_least}; "
+        f"not reproduced if below {below}; else inconclusive"
+    )
+    verdict = REPRODUCED if m >= at_least else NOT_REPRODUCED if m < below else INCONCLUSIVE
+    value = {"first": float(dead[:, 0].mean()), "last": float(m), "last_sem": float(se)}
+    return "fraction of features that are 0 on all inputs, at the last epoch", value, criterion, verdict
+
+
+DELTA_SPIKE_PASS, DELTA_SPIKE_FAIL = 0.3, 0.1  # f(x_o) above the background f(|x − x_o| >= 2)
+DELTA_WIDTH_PASS, DELTA_WIDTH_FAIL = 0.5, 0.8  # (f(distance 1) − background) / spike
+
+
+def test_delta_function(data, params, reference=None):
+    levels, final = shell_means(np.asarray(data["output"])[:, -1:], data["distance"])
+    mean = final[:, 0].mean(axis=0)
+    background = float(mean[levels >= 2].mean())
+    spike = float(mean[levels == 0][0] - background)
+    width = float((mean[levels == 1][0] - background) / spike) if spike > 0 else float("nan")
+    criterion = (
+        f"a spike at x_o: reproduced if f(x_o) exceeds the mean f at distances >= 2 by at least {DELTA_SPIKE_PASS} and "
+        f"f at distance 1 rises at most {DELTA_WIDTH_PASS} of that; not reproduced if the spike is below "
+        f"{DELTA_SPIKE_FAIL} or distance 1 rises more than {DELTA_WIDTH_FAIL} of it; else inconclusive"
+    )
+    if spike < DELTA_SPIKE_FAIL or not width <= DELTA_WIDTH_FAIL:
+        verdict = NOT_REPRODUCED
+    elif spike >= DELTA_SPIKE_PASS and width <= DELTA_WIDTH_PASS:
+        verdict = REPRODUCED
+    else:
+        verdict = INCONCLUSIVE
+    value = {"f_at_x_o": float(mean[levels == 0][0]), "background": background, "spike": spike, "relative_width_at_1": width}
+    return "ensemble-mean prediction f(x) at the last epoch against the Hamming distance from x_o", value, criterion, verdict
+
+
 TESTS = {
     "power_law": test_power_law,
     "kernel_decreasing": test_kernel_decreasing,
@@ -420,6 +472,9 @@ TESTS = {
     "faster_decay": test_faster_decay,
     "plateau": test_plateau,
     "exponent_matches": test_exponent_matches,
+    "feature_trend": test_feature_trend,
+    "dead_fraction": test_dead_fraction,
+    "delta_function": test_delta_function,
 }
 
 

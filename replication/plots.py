@@ -92,8 +92,49 @@ def _aging_overlay_panel(ax, panel, runs, references):
     ax.legend(loc="lower left", fontsize=7)
 
 
+def _feature_overlay_panel(ax, panel, runs, references):
+    """⟨F_i⟩ against epoch for several variants (mean ± s.e. over runs); with `dead`, the fraction of
+    dead features on a second axis."""
+    for i, label in enumerate(panel["variants"]):
+        data = runs[label]
+        mean, sem = analysis.mean_sem(data["feature_mean"])
+        shown = data["epoch"] > 0
+        e = data["epoch"][shown]
+        ax.plot(e, mean[shown], color=f"C{i}", lw=1.6, label=panel["labels"][label])
+        ax.fill_between(e, (mean - sem)[shown], (mean + sem)[shown], color=f"C{i}", alpha=0.2, lw=0)
+    ax.set_xscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(r"$\langle F_i \rangle$ (features × all inputs)")
+    ax.set_title(panel["title"])
+    if panel.get("dead"):
+        twin = ax.twinx()
+        for i, label in enumerate(panel["variants"]):
+            data = runs[label]
+            shown = data["epoch"] > 0
+            twin.plot(data["epoch"][shown], data["dead_fraction"].mean(axis=0)[shown], color=f"C{i}", ls=":", lw=1.4)
+        twin.set_ylabel("dead features (dotted)")
+        twin.set_ylim(0, 1)
+    ax.legend(loc="best", fontsize=7)
+
+
+def _prediction_panel(ax, panel, runs, references):
+    """The prediction f(x) at the last epoch over every probe point against its distance from x_o:
+    every run's points (grey) and the mean per shell."""
+    data = runs[panel["variant"]]
+    final = data["output"][:, -1]
+    jitter = np.random.default_rng(0).uniform(-0.15, 0.15, final.shape)
+    ax.scatter((data["distance"][None] + jitter).ravel(), final.ravel(), s=2, color="0.7", label="each run and input")
+    levels, shells = analysis.shell_means(data["output"][:, -1:], data["distance"])
+    mean, sem = analysis.mean_sem(shells[:, 0])
+    ax.errorbar(levels, mean, yerr=sem, color="C3", marker="o", ms=4, lw=1.5, capsize=2, label="mean per shell")
+    ax.set_xlabel(r"Hamming distance $|x_o - x|$")
+    ax.set_ylabel(f"f(x) after {int(data['epoch'][-1])} epochs")
+    ax.set_title(panel["title"])
+    ax.legend(loc="best", fontsize=7)
+
+
 PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
-FIGURE_PANELS = {"aging_overlay": _aging_overlay_panel}
+FIGURE_PANELS = {"aging_overlay": _aging_overlay_panel, "feature_overlay": _feature_overlay_panel, "prediction": _prediction_panel}
 
 
 def _verdict_text(figure, claims):

@@ -251,14 +251,23 @@ KEPT = {
 
 
 def summaries(fig, data):
-    """Ensemble summaries stored beside the raw arrays: aging and kernel means and standard errors."""
-    kind = fig.probe["aging_kind"]
+    """Ensemble summaries stored beside the raw arrays: means and standard errors over replicas of
+    the aging curve and kernels, the feature statistics, and the outputs per shell at the last epoch."""
     out = {}
-    out["aging_mean"], out["aging_sem"] = analysis.mean_sem(analysis.aging(data[kind], data["distance"]))
-    levels, k = analysis.kernel(data[kind], data["distance"])
-    rows = analysis.epoch_rows(data["epoch"], data["kernel_epochs"])
-    out["kernel_distance"] = levels
-    out["kernel_mean"], out["kernel_sem"] = analysis.mean_sem(k[:, rows])
+    kind = fig.probe.get("aging_kind")
+    if kind in data:
+        out["aging_mean"], out["aging_sem"] = analysis.mean_sem(analysis.aging(data[kind], data["distance"]))
+        levels, k = analysis.kernel(data[kind], data["distance"])
+        rows = analysis.epoch_rows(data["epoch"], data["kernel_epochs"])
+        out["kernel_distance"] = levels
+        out["kernel_mean"], out["kernel_sem"] = analysis.mean_sem(k[:, rows])
+    for key in SCALARS["features"]:
+        if key in data:
+            out[f"{key}_mean"], out[f"{key}_sem"] = analysis.mean_sem(data[key])
+    if "output" in data:
+        levels, final = analysis.shell_means(data["output"][:, -1:], data["distance"])
+        out["output_distance"] = levels
+        out["output_final_mean"], out["output_final_sem"] = analysis.mean_sem(final[:, 0])
     return out
 
 

@@ -30,6 +30,13 @@ ASSUMPTIONS = {
     "y_o = 1 with (η, a) = (0.1, 1), (1, 1), (10, 1), (1, 0.5), (1, 2); right: y_o = 0.3 and 0.8 with η = a = 1. The "
     "networks' aging (Figs. 1-2) is overlaid rescaled to meet the η = a = 1 curve at epoch 100, and compared by its "
     "exponent",
+    "feature_space": "Fig. 6's mixed dataset {(x_o, y_o), (x_o, 1 − y_o)} is sampled one example per step (batch of "
+    "one), i.e. the target is flipped with probability 0.5 at each step; 'no noise' trains on (x_o, y_o) alone. The "
+    "features F_i are the 128 hidden activations, averaged over features and all 256 inputs. The smooth activation "
+    "is softplus",
+    "random_training": "Fig. 7 draws a fresh uniform ±1 string and binary target at every step; with the fixed pair, "
+    "each step is (x_o, y_o = 1) with probability 0.2 instead. 50,000 epochs, 20 runs, ReLU. A feature is dead when it "
+    "is 0 on all 256 inputs",
     "comparisons": "'different from the former cases' is tested against Figs. 1-2 run with the same seed into the "
     "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is inconclusive when they are missing",
 }
@@ -70,6 +77,8 @@ _AGING_AND_KERNEL = (_POWER_LAW, _DECREASING, _PEAK_SHIFT)
 # (they prefix the npz keys).
 _SLOPES = (("eta0p1_a1", 0.1, 1.0), ("eta1_a1", 1.0, 1.0), ("eta10_a1", 10.0, 1.0), ("eta1_a0p5", 1.0, 0.5), ("eta1_a2", 1.0, 2.0))
 _TARGETS = (("yo0p3", 0.3), ("yo0p8", 0.8))
+
+_FEATURE_ACTIVATIONS = ("relu", "elu", "softplus")
 
 _BY_ACTIVATION = ({"label": "relu", "model": {"activation": "relu"}}, {"label": "elu", "model": {"activation": "elu"}})
 _REFERENCE = {"relu": "2024-fig1", "elu": "2024-fig2"}
@@ -223,6 +232,96 @@ FIGURES = (
                 }
                 for reference in ("2024-fig1", "2024-fig2")
             ),
+        ),
+    },
+    {
+        **_BASE,
+        "id": "2024-fig6",
+        "name": "fig6",
+        "title": "Feature space reduction: the averaged feature ⟨F_i⟩ with and without noise",
+        "probe": {"shells": True, "samples_per_shell": None, "kinds": ("features",), "schedule": "log"},
+        "kernel_epochs": (0,),
+        "variants": tuple(
+            {
+                "label": f"{activation}_{noise}",
+                "model": {"activation": activation},
+                "training": {"encoding": "label_noise", "encoding_params": {"p": 0.5}}
+                if noise == "noisy"
+                else {"encoding": "deterministic", "encoding_params": {}},
+            }
+            for noise in ("noisy", "clean")
+            for activation in _FEATURE_ACTIVATIONS
+        ),
+        "panels": tuple(
+            {
+                "panel": "feature_overlay",
+                "title": title,
+                "variants": tuple(f"{a}_{noise}" for a in _FEATURE_ACTIVATIONS),
+                "labels": {f"{a}_{noise}": a for a in _FEATURE_ACTIVATIONS},
+            }
+            for noise, title in (("noisy", "mixed dataset (noise)"), ("clean", "no noise"))
+        ),
+        "claims": (
+            *(
+                {
+                    "claim": f"noisy training reduces the feature space ({a.upper()}: a gradientless region)",
+                    "test": "feature_trend",
+                    "expect": "decreasing",
+                    "variant": f"{a}_noisy",
+                }
+                for a in ("relu", "elu")
+            ),
+            *(
+                {
+                    "claim": f"without noise the averaged feature increases ({a})",
+                    "test": "feature_trend",
+                    "expect": "increasing",
+                    "variant": f"{a}_clean",
+                }
+                for a in _FEATURE_ACTIVATIONS
+            ),
+        ),
+    },
+    {
+        **_BASE,
+        "id": "2024-fig7",
+        "name": "fig7",
+        "title": "Random training: feature loss (left) and the delta-function prediction with a fixed pair (right)",
+        "training": {**_BASE["training"], "inputs": "random", "p_fixed": 0.0},
+        "probe": {"shells": True, "samples_per_shell": None, "kinds": ("output", "features"), "schedule": "log"},
+        "epochs": 50_000,
+        "kernel_epochs": (0,),
+        "variants": (
+            {"label": "random", "training": {"p_fixed": 0.0}},
+            {"label": "with_fixed", "training": {"p_fixed": 0.2, "point_target": "one"}},
+        ),
+        "panels": (
+            {
+                "panel": "feature_overlay",
+                "title": "random training (ReLU)",
+                "variants": ("random",),
+                "labels": {"random": "⟨F_i⟩"},
+                "dead": True,
+            },
+            {"panel": "prediction", "title": "with (x_o, y_o = 1) at p = 0.2", "variant": "with_fixed"},
+        ),
+        "claims": (
+            {"claim": "random training loses the feature space", "test": "feature_trend", "expect": "decreasing", "variant": "random"},
+            {
+                "claim": "almost all features are lost by random training",
+                "test": "dead_fraction",
+                "at_least": 0.8,
+                "fail_below": 0.5,
+                "variant": "random",
+            },
+            {"claim": "with the fixed pair the model learns a delta function δ(x − x_o)", "test": "delta_function", "variant": "with_fixed"},
+            {
+                "claim": "with the fixed pair almost all features are lost but those sensitive to x_o",
+                "test": "dead_fraction",
+                "at_least": 0.8,
+                "fail_below": 0.5,
+                "variant": "with_fixed",
+            },
         ),
     },
 )
