@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from callbacks import ResponseProbe
-from callbacks.response import keras_output_fn, ntk_row
+from callbacks.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
 from tests.conftest import clone, point_for
 
 
@@ -87,8 +87,12 @@ def test_ntk_row_is_a_pure_function(small_dense):
     """The same kernel from the pure function, with weights passed in: no training state involved."""
     x_o, _ = point_for(small_dense, seed=7)
     probe_x = np.stack([x_o, -x_o])
-    theta = ntk_row(keras_output_fn(small_dense), [v.value for v in small_dense.trainable_variables], x_o, probe_x)
+    params = [v.value for v in small_dense.trainable_variables]
+    theta = ntk_row(keras_output_fn(small_dense), params, x_o, probe_x)
     np.testing.assert_allclose(theta.numpy(), jacobian_ntk(small_dense, x_o, probe_x), rtol=1e-4, atol=1e-6)
+    step = step_response(keras_output_fn(small_dense), keras_loss_fn(small_dense), params, x_o, 1.0, probe_x, 0.1)
+    history = measure_once(small_dense, x_o, 1.0, probe_x)
+    np.testing.assert_allclose(step.numpy(), history["step"][0], rtol=1e-5, atol=1e-7)
 
 
 def test_fit_with_and_without_probe_is_bit_identical():
