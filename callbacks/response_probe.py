@@ -222,13 +222,13 @@ class ResponseProbe(keras.callbacks.Callback):
 
 
 def save_npz(path, arrays):
-    """np.savez through a temporary file and a rename, so a crash never leaves half a file."""
+    """np.savez_compressed through a temporary file and a rename, so a crash never leaves half a file."""
     path = os.fspath(path)
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp")
     with open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
+        np.savez_compressed(fh, **arrays)
     os.replace(tmp, path)
 
 

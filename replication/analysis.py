@@ -14,6 +14,8 @@ POWER_LAW_R2_FAIL = 0.80  # worse than this: not a power law
 MONOTONE_RHO_PASS = -0.8  # Spearman rho(distance, kernel) at most this: decreasing
 MONOTONE_RHO_FAIL = -0.5  # median rho above this: not decreasing
 SIGNIFICANCE = 2.0  # a difference counts when it exceeds this many standard errors over replicas
+LINEAR_R2_PASS = 0.95  # a kernel whose linear fit against distance is this good is linear
+LINEAR_R2_FAIL = 0.80
 EXPONENT_MATCH = 0.1  # aging exponents this close are the same power law
 EXPONENT_MISMATCH = 0.3  # this far apart they are not
 
@@ -461,6 +463,48 @@ def test_delta_function(data, params, reference=None):
     return "ensemble-mean prediction f(x) at the last epoch against the Hamming distance from x_o", value, criterion, verdict
 
 
+def _kernel_lines(data, params):
+    """Least-squares line of the ensemble-mean kernel against distance, per kernel epoch: (epochs,
+    slopes, R²)."""
+    levels, k, epochs = _kernel_at(data, params)
+    mean, _ = mean_sem(k)
+    slopes, r2 = [], []
+    for row in mean:
+        slope, intercept = np.polyfit(levels, row, 1)
+        residual = row - (slope * levels + intercept)
+        slopes.append(float(slope))
+        r2.append(float(1.0 - residual.var() / row.var()) if row.var() > 0 else float("nan"))
+    return epochs, slopes, r2
+
+
+def test_kernel_linear(data, params, reference=None):
+    epochs, slopes, r2 = _kernel_lines(data, params)
+    worst = min(r2)
+    criterion = (
+        f"reproduced if the linear fit of the kernel against distance has R² >= {LINEAR_R2_PASS} at every kernel epoch; "
+        f"not reproduced if R² < {LINEAR_R2_FAIL} at any; else inconclusive"
+    )
+    verdict = REPRODUCED if worst >= LINEAR_R2_PASS else NOT_REPRODUCED if worst < LINEAR_R2_FAIL else INCONCLUSIVE
+    return "R² of a straight line through the ensemble-mean kernel, per epoch", {"epochs": epochs, "r2": r2}, criterion, verdict
+
+
+def test_kernel_slope_trend(data, params, reference=None):
+    epochs, slopes, _ = _kernel_lines(data, params)
+    rho = spearman(epochs, np.abs(slopes))
+    expect = params["expect"]
+    criterion = (
+        f"the kernel's slope against distance {'diminishes' if expect == 'diminishing' else 'grows'} along the epochs: "
+        f"reproduced if Spearman rho(epoch, |slope|) is {'<= ' + str(MONOTONE_RHO_PASS) if expect == 'diminishing' else '>= ' + str(-MONOTONE_RHO_PASS)}; "
+        "not reproduced if its sign is the opposite; else inconclusive"
+    )
+    sign = -1.0 if expect == "diminishing" else 1.0
+    if not np.isfinite(rho):
+        verdict = INCONCLUSIVE
+    else:
+        verdict = REPRODUCED if sign * rho >= -MONOTONE_RHO_PASS else NOT_REPRODUCED if sign * rho < 0 else INCONCLUSIVE
+    return "|slope| of the kernel's linear fit against distance, per epoch", {"epochs": epochs, "slope": slopes, "spearman_rho": rho}, criterion, verdict
+
+
 TESTS = {
     "power_law": test_power_law,
     "kernel_decreasing": test_kernel_decreasing,
@@ -475,6 +519,8 @@ TESTS = {
     "feature_trend": test_feature_trend,
     "dead_fraction": test_dead_fraction,
     "delta_function": test_delta_function,
+    "kernel_linear": test_kernel_linear,
+    "kernel_slope_trend": test_kernel_slope_trend,
 }
 
 

@@ -22,7 +22,7 @@ ENGINES = ("ensemble", "fit")
 
 # Raw histories (replica × measured epoch × probe point, per kind) above this size are reduced to
 # per-shell summaries while the run goes on, so memory stays bounded whatever the probe.
-RAW_LIMIT_BYTES = 256 * 2**20
+RAW_LIMIT_BYTES = 32 * 2**20
 
 
 def measured_epochs(fig, epochs):
@@ -240,13 +240,15 @@ def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", 
     data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
     data["f_o"] = np.asarray(data["f_o"], np.float32)
     data["y_o"] = np.asarray(data["y_o"], np.float32)
+    if keep == "shells":
+        del data["probe_x"]  # the summaries no longer refer to single probe points
     return data
 
 
 KEPT = {
     "raw": "raw per-point histories (replica × measured epoch × probe point)",
     "shells": "per-shell summaries (replica × measured epoch × Hamming distance): the mean over each shell's "
-    "members in the kinds' arrays, their standard deviation in <kind>_shell_std",
+    "members in the kinds' arrays, their standard deviation in <kind>_shell_std; no probe_x",
 }
 
 

@@ -57,3 +57,21 @@ def test_s_shape_detects_a_falling_sigmoid_and_not_a_hump():
     assert analysis.s_shaped(levels, falling)
     assert not analysis.s_shaped(levels, hump)
     assert not analysis.s_shaped(levels, decay)
+
+
+def test_kernel_linearity_and_slope_trend_on_made_up_kernels():
+    distance = np.repeat(np.arange(6), 3)
+    rng = np.random.default_rng(2)
+    # Linear kernels whose slope shrinks from -0.2 to -0.1 over three epochs; then a curved one.
+    linear = np.stack([1.0 + s * distance for s in (-0.2, -0.15, -0.1)])
+    response = np.stack([linear + 0.001 * rng.standard_normal(linear.shape) for _ in range(5)])
+    data = _data(response, [0, 1, 2], distance, [0, 1, 2])
+    claims = [
+        {"claim": "", "test": "kernel_linear"},
+        {"claim": "", "test": "kernel_slope_trend", "expect": "diminishing"},
+        {"claim": "", "test": "kernel_slope_trend", "expect": "growing"},
+    ]
+    verdicts = [c["verdict"] for c in analysis.evaluate_claims(claims, data)]
+    assert verdicts == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED]
+    curved = np.stack([np.stack([np.exp(-((distance - 2.5) ** 2))] * 3)] * 5) + 1.0
+    assert analysis.evaluate_claims(claims[:1], _data(curved, [0, 1, 2], distance, [0, 1, 2]))[0]["verdict"] == analysis.NOT_REPRODUCED

@@ -3,7 +3,7 @@ measures, which panels to draw and which of the paper's claims to test. One runn
 
 import dataclasses
 
-from replication.figures import nakazato2024
+from replication.figures import nakazato2022, nakazato2024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Figure:
         ]
 
 
-FIGURES = {fig.id: fig for fig in (Figure(**spec) for spec in nakazato2024.FIGURES)}
+FIGURES = {fig.id: fig for fig in (Figure(**spec) for spec in (*nakazato2024.FIGURES, *nakazato2022.FIGURES))}
 
 
 def get(figure_id):
