@@ -30,14 +30,14 @@ def label_noise(y_o, steps, rng, *, p):
 ENCODINGS = {"deterministic": deterministic, "bernoulli": bernoulli, "label_noise": label_noise}
 
 # How the training point's own target y_o is drawn: a random binary encoding, or a regression target.
-POINT_TARGETS = ("binary", "regression", "one")
+POINT_TARGETS = ("binary", "regression", "one", "zero")
 
 
 def draw_point_target(kind, rng):
     """y_o for a training point: 0 or 1 with equal odds ("binary"), uniform in (0, 1) ("regression"),
-    or always 1 ("one", the 2024 paper's Fig. 7)."""
-    if kind == "one":
-        return 1.0
+    or always 1 ("one", the 2024 paper's Fig. 7) or 0 ("zero", the 2022 paper's Fig. 7)."""
+    if kind in ("one", "zero"):
+        return 1.0 if kind == "one" else 0.0
     if kind == "binary":
         return float(rng.integers(0, 2))
     if kind == "regression":

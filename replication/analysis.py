@@ -320,12 +320,14 @@ def _reference_variant(reference, params):
 def test_exponent_differs(data, params, reference=None):
     if reference is None:
         return _missing(params)
+    direction = params.get("direction", "differs")
     value, verdict = _compare(
-        _per_replica_tau(data, params), _per_replica_tau(_reference_variant(reference, params), params), "tau", "differs"
+        _per_replica_tau(data, params), _per_replica_tau(_reference_variant(reference, params), params), "tau", direction
     )
     criterion = (
-        f"reproduced if the mean per-run aging exponent differs from {params['reference']}'s by more than "
-        f"{SIGNIFICANCE} combined s.e.; else not reproduced"
+        f"reproduced if the mean per-run aging exponent {'differs from' if direction == 'differs' else 'is ' + direction + ' than'} "
+        f"{params['reference']}'s by more than {SIGNIFICANCE} combined s.e.; else not reproduced (inconclusive when it "
+        "lies on the expected side within the error)"
     )
     return "aging exponent tau (power-law fit per run) against " + params["reference"], value, criterion, verdict
 
@@ -505,6 +507,51 @@ def test_kernel_slope_trend(data, params, reference=None):
     return "|slope| of the kernel's linear fit against distance, per epoch", {"epochs": epochs, "slope": slopes, "spearman_rho": rho}, criterion, verdict
 
 
+def test_power_law_less_clear(data, params, reference=None):
+    if reference is None:
+        return _missing(params)
+    fits = []
+    for d in (data, _reference_variant(reference, params)):
+        curve, _ = mean_sem(aging(d[params.get("kind", "step")], d["distance"]))
+        fits.append(power_law_fit(d["epoch"], curve, _window(params, d["epoch"])))
+    criterion = f"reproduced if the power-law fit's R² is lower than {params['reference']}'s (point estimates); else not reproduced"
+    verdict = INCONCLUSIVE if not np.isfinite(fits[0]["r2"] - fits[1]["r2"]) else REPRODUCED if fits[0]["r2"] < fits[1]["r2"] else NOT_REPRODUCED
+    value = {"r2": fits[0]["r2"], "reference_r2": fits[1]["r2"], "tau": fits[0]["tau"], "reference_tau": fits[1]["tau"]}
+    return "R² of the aging curve's power-law fit against " + params["reference"], value, criterion, verdict
+
+
+def _near_kernel(data, params):
+    """Per replica: the kernel averaged over distances 1..params['near'] and the trained kernel epochs."""
+    levels, k, epochs = _kernel_at(data, params)
+    trained = [i for i, e in enumerate(epochs) if e > 0]
+    near = (levels >= 1) & (levels <= params["near"])
+    return k[:, trained][:, :, near].mean(axis=(1, 2))
+
+
+def test_kernel_broader(data, params, reference=None):
+    if reference is None:
+        return _missing(params)
+    value, verdict = _compare(_near_kernel(data, params), _near_kernel(_reference_variant(reference, params), params), "near_kernel", "higher")
+    criterion = (
+        f"a broader peak: reproduced if the kernel averaged over distances 1..{params['near']} (trained kernel epochs) "
+        f"is higher than {params['reference']}'s by more than {SIGNIFICANCE} combined s.e.; not reproduced if it is not higher"
+    )
+    return "kernel near x_o against " + params["reference"], value, criterion, verdict
+
+
+def test_kernel_drift(data, params, reference=None):
+    levels, k, epochs = _kernel_at(data, params)
+    mean, _ = mean_sem(k)
+    drift = [float(np.abs(row - mean[0]).mean()) for row in mean]
+    rho = spearman(epochs, drift)
+    criterion = (
+        f"kernels that keep changing (no convergence): reproduced if the distance |K_e − K_0| grows with the epoch "
+        f"(Spearman rho >= {-MONOTONE_RHO_PASS}); not reproduced if rho <= 0; else inconclusive"
+    )
+    verdict = INCONCLUSIVE if not np.isfinite(rho) else REPRODUCED if rho >= -MONOTONE_RHO_PASS else NOT_REPRODUCED if rho <= 0 else INCONCLUSIVE
+    return "mean |K_e − K_0| over distances, per kernel epoch", {"epochs": epochs, "drift": drift, "spearman_rho": rho}, criterion, verdict
+
+
 TESTS = {
     "power_law": test_power_law,
     "kernel_decreasing": test_kernel_decreasing,
@@ -521,6 +568,9 @@ TESTS = {
     "delta_function": test_delta_function,
     "kernel_linear": test_kernel_linear,
     "kernel_slope_trend": test_kernel_slope_trend,
+    "power_law_less_clear": test_power_law_less_clear,
+    "kernel_broader": test_kernel_broader,
+    "kernel_drift": test_kernel_drift,
 }
 
 

@@ -87,9 +87,24 @@ def _aging_overlay_panel(ax, panel, runs, references):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(r"$\delta y / (y_o - y) = C\,\sigma'(x)^2$")
+    ax.set_ylabel(panel.get("ylabel", AGING_LABEL["step"]))
     ax.set_title(panel["title"])
     ax.legend(loc="lower left", fontsize=7)
+
+
+def _kernel_overlay_panel(ax, panel, runs, references):
+    """Ensemble-mean kernels of several variants at one epoch (the last kernel epoch ≤ `epoch`)."""
+    for i, label in enumerate(panel["variants"]):
+        data = runs[label]
+        levels, k = analysis.kernel(data["step"], data["distance"])
+        shown = [e for e in data["kernel_epochs"] if e <= panel["epoch"]][-1]
+        mean, sem = analysis.mean_sem(k[:, list(data["epoch"]).index(shown)])
+        ax.errorbar(levels, mean, yerr=sem, color=f"C{i}", marker="o", ms=3, lw=1.2, capsize=2, label=f"{panel['labels'][label]} (e = {shown})")
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.set_xlabel(r"Hamming distance $|x_o - x|$")
+    ax.set_ylabel(KERNEL_LABEL["step"])
+    ax.set_title(panel["title"])
+    ax.legend(loc="best", fontsize=7)
 
 
 def _feature_overlay_panel(ax, panel, runs, references):
@@ -134,7 +149,7 @@ def _prediction_panel(ax, panel, runs, references):
 
 
 PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
-FIGURE_PANELS = {"aging_overlay": _aging_overlay_panel, "feature_overlay": _feature_overlay_panel, "prediction": _prediction_panel}
+FIGURE_PANELS = {"aging_overlay": _aging_overlay_panel, "kernel_overlay": _kernel_overlay_panel, "feature_overlay": _feature_overlay_panel, "prediction": _prediction_panel}
 
 
 def _verdict_text(figure, claims):
@@ -153,8 +168,10 @@ def plot_figure(fig, runs, summaries, claims, path, references=None):
     variants = fig.variant_configs()
     overlays = [p for p in fig.panels if isinstance(p, dict)]
     rows, cols = (1, len(overlays)) if overlays else (len(variants), len(fig.panels))
+    # The verdicts get their own strip under the panels, one line each.
+    panels_height, text_height = 3.8 * rows, 0.35 + 0.13 * len(claims)
     with plt.rc_context(STYLE):
-        figure, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
+        figure, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, panels_height + text_height), squeeze=False)
         if overlays:
             for ax, panel in zip(axes[0], overlays):
                 FIGURE_PANELS[panel["panel"]](ax, panel, runs, references)
@@ -170,7 +187,6 @@ def plot_figure(fig, runs, summaries, claims, path, references=None):
             replicas = len(data[fig.probe["aging_kind"]])
             figure.suptitle(f"{fig.id}: {fig.title} ({replicas} runs, {int(data['epoch'][-1])} epochs)")
         _verdict_text(figure, claims)
-        text_height = (0.3 + 0.11 * len(claims)) / (3.8 * rows)
-        figure.tight_layout(rect=(0, text_height, 1, 1))
+        figure.tight_layout(rect=(0, text_height / (panels_height + text_height), 1, 1))
         figure.savefig(path, format="png")
         plt.close(figure)

@@ -75,3 +75,33 @@ def test_kernel_linearity_and_slope_trend_on_made_up_kernels():
     assert verdicts == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED]
     curved = np.stack([np.stack([np.exp(-((distance - 2.5) ** 2))] * 3)] * 5) + 1.0
     assert analysis.evaluate_claims(claims[:1], _data(curved, [0, 1, 2], distance, [0, 1, 2]))[0]["verdict"] == analysis.NOT_REPRODUCED
+
+
+def test_reference_comparisons_on_made_up_runs():
+    epochs = np.array([0, 1, 10, 100])
+    distance = np.repeat(np.arange(5), 2)
+    rng = np.random.default_rng(3)
+
+    def run(tau, width):
+        shape = np.exp(-distance / width)
+        curves = [(epochs + 1.0) ** -tau * (1 + 0.01 * rng.standard_normal()) for _ in range(6)]
+        response = np.stack([c[:, None] * (shape[None] + (epochs[:, None] / 100.0) * distance[None] * 0.1) for c in curves])
+        return _data(response, epochs, distance, epochs)
+
+    steep_narrow, shallow_broad = run(1.0, 1.0), run(0.3, 4.0)
+    reference = {"ref": {"": steep_narrow}}
+    claims = [
+        {"claim": "", "test": "exponent_differs", "window": (1, None), "reference": "ref"},
+        {"claim": "", "test": "exponent_differs", "window": (1, None), "reference": "ref", "direction": "higher"},
+        {"claim": "", "test": "kernel_broader", "near": 2, "reference": "ref"},
+        {"claim": "", "test": "kernel_drift"},
+        {"claim": "", "test": "kernel_broader", "near": 2, "reference": "missing"},
+    ]
+    verdicts = [c["verdict"] for c in analysis.evaluate_claims(claims, shallow_broad, reference)]
+    assert verdicts == [
+        analysis.REPRODUCED,
+        analysis.NOT_REPRODUCED,
+        analysis.REPRODUCED,
+        analysis.REPRODUCED,
+        analysis.INCONCLUSIVE,
+    ]

@@ -196,10 +196,12 @@ FIGURES = (
                 "labels": {label: f"η = {eta:g}, a = {a:g}" for label, eta, a in _SLOPES},
                 "references": ("2024-fig1", "2024-fig2"),
                 "match_epoch": 100,
+                "ylabel": r"$\delta y / (y_o - y) = C\,\sigma'(x)^2$",
             },
             {
                 "panel": "aging_overlay",
                 "title": "0 < y_o < 1, η = a = 1",
+                "ylabel": r"$\delta y / (y_o - y) = C\,\sigma'(x)^2$",
                 "variants": tuple(label for label, _ in _TARGETS),
                 "labels": {label: f"y_o = {y_o:g}" for label, y_o in _TARGETS},
             },
