@@ -6,6 +6,8 @@ into each claim's json record, so no figure carries analysis code of its own.
 
 import numpy as np
 
+from replication import meanfield
+
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE = "reproduced", "not reproduced", "inconclusive"
 
 # Verdict thresholds, fixed before any run and never tuned to a result.
@@ -18,6 +20,9 @@ LINEAR_R2_PASS = 0.95  # a kernel whose linear fit against distance is this good
 LINEAR_R2_FAIL = 0.80
 EXPONENT_MATCH = 0.1  # aging exponents this close are the same power law
 EXPONENT_MISMATCH = 0.3  # this far apart they are not
+PAIR_LIMITED = 0.5  # x2 aging by at most this fraction of x1's log-decay: its enhancement is limited
+MEANFIELD_RMS_PASS = 0.05  # the mean-field model within this RMS of the network's group means: it follows them
+MEANFIELD_RMS_FAIL = 0.10
 
 
 # Curves ----------------------------------------------------------------------------------------------
@@ -112,8 +117,8 @@ def diagnostics(data, claims):
     stops resolving the response (late epochs, when f(x_o) sits close to a binary target), and the aging
     exponent of 2ηΘ, which has no such rounding, cross-checks the exponent of the step response.
     """
-    if "step" not in data or "ntk" not in data:
-        return {}
+    if "step" not in data or "ntk" not in data or "distance" not in data:
+        return {}  # sets of points have no shells around one x_o
     fits = [c["parameters"] for c in claims if c["test"] == "power_law"]
     window = _window(fits[0] if fits else {}, data["epoch"])
     linear = 2.0 * np.asarray(data["learning_rate"])[None, :] * aging(data["ntk"], data["distance"])
@@ -552,7 +557,121 @@ def test_kernel_drift(data, params, reference=None):
     return "mean |K_e − K_0| over distances, per kernel epoch", {"epochs": epochs, "drift": drift, "spearman_rho": rho}, criterion, verdict
 
 
+# Sets of points (the 2022 paper's Figs. 4-6) ------------------------------------------------------
+# Their runs hold step/ntk (R, T, N_o, N), the response at point i to a step on point j in [..., j, i],
+# the predictions output (R, T, N) and the points' groups (R, N).
+
+
+def normalized_self_response(data, point):
+    """Δ(x_i, x_i)/(y − f(x_i)) of one point, per replica and epoch, divided by its value at epoch 0: (R, T)."""
+    own = np.asarray(data["step"])[:, :, point, point]
+    return own / own[:, :1]
+
+
+def pair_size_difference(data):
+    """The size difference of the normalized responses of x2 and x1, (R, T): > 0 when x2 has aged less."""
+    return normalized_self_response(data, 1) - normalized_self_response(data, 0)
+
+
+def _in_figure(params):
+    return f"variant {params['reference_variant']}"
+
+
+def test_pair_difference_differs(data, params, reference=None):
+    other = _reference_variant(reference, params)
+    value, verdict = _compare(pair_size_difference(data)[:, -1], pair_size_difference(other)[:, -1], "size_difference", "differs")
+    criterion = (
+        f"reproduced if the size difference at the last epoch differs from {_in_figure(params)}'s by more than "
+        f"{SIGNIFICANCE} combined s.e.; else not reproduced"
+    )
+    return "normalized response size of x2 minus x1 at the last epoch, against " + _in_figure(params), value, criterion, verdict
+
+
+def test_pair_aging_enhanced(data, params, reference=None):
+    other = _reference_variant(reference, params)
+    logs = [np.log(normalized_self_response(d, 1)[:, -1]) for d in (data, other)]
+    value, verdict = _compare(*logs, "log_size_x2", "lower")
+    criterion = (
+        f"reproduced if x2's normalized response has decayed more (lower log size at the last epoch) than with "
+        f"{_in_figure(params)}, by more than {SIGNIFICANCE} combined s.e.; not reproduced if it is not lower"
+    )
+    return "log of x2's normalized response size at the last epoch, against " + _in_figure(params), value, criterion, verdict
+
+
+def test_pair_aging_limited(data, params, reference=None):
+    x1, x2 = (float(np.mean(np.log(normalized_self_response(data, p)[:, -1]))) for p in (0, 1))
+    ratio = x2 / x1 if x1 != 0 else float("nan")
+    criterion = (
+        f"reproduced if x2's mean log-decay is at most {PAIR_LIMITED} of x1's (x2, trained with α, is hardly aged by "
+        "x1's training); else not reproduced"
+    )
+    verdict = INCONCLUSIVE if not np.isfinite(ratio) else REPRODUCED if ratio <= PAIR_LIMITED else NOT_REPRODUCED
+    value = {"log_size_x1": x1, "log_size_x2": x2, "ratio": ratio}
+    return "mean log of the normalized response sizes at the last epoch, x2 over x1", value, criterion, verdict
+
+
+def group_trajectories(data):
+    """Every replica's mean prediction per group, (R, T, G)."""
+    return meanfield.group_means(data["output"], data["group"][0], int(data["group"].max()) + 1)
+
+
+def _waypoint_rows(mean, path):
+    """Rows of the path's waypoints in the ensemble-mean trajectories mean (T, G): "start", "end", or
+    ("min"|"max", group), the extremum of that group's mean after the previous waypoint."""
+    rows = []
+    for point in path:
+        after = rows[-1] if rows else 0
+        if point == "start":
+            rows.append(0)
+        elif point == "end":
+            rows.append(len(mean) - 1)
+        else:
+            kind, group = point
+            segment = mean[after:, group]
+            rows.append(after + int(np.argmin(segment) if kind == "min" else np.argmax(segment)))
+    return rows
+
+
+def test_group_move(data, params, reference=None):
+    if np.any(data["group"] != data["group"][:1]):
+        raise ValueError("group_move needs every replica to share the group layout")
+    trajectories = group_trajectories(data)
+    mean, _ = mean_sem(trajectories)
+    rows = _waypoint_rows(mean, params["path"])
+    sign = 1.0 if params["direction"] == "up" else -1.0
+    move = sign * (trajectories[:, rows[-1], params["group"]] - trajectories[:, rows[-2], params["group"]])
+    m, se = mean_sem(move)
+    epochs = [int(data["epoch"][r]) for r in rows]
+    criterion = (
+        f"reproduced if group {params['group']}'s mean prediction moves {params['direction']} from epoch {epochs[-2]} to "
+        f"{epochs[-1]} (waypoints {list(params['path'])} on the ensemble means) by more than {SIGNIFICANCE} s.e. over "
+        "runs; not reproduced if it does not move that way; else inconclusive"
+    )
+    verdict = REPRODUCED if m > SIGNIFICANCE * se and m > 0 else NOT_REPRODUCED if m <= 0 else INCONCLUSIVE
+    value = {"move": float(m), "move_sem": float(se), "waypoint_epochs": epochs}
+    return f"move of group {params['group']}'s mean prediction between waypoints", value, criterion, verdict
+
+
+def test_meanfield_agreement(data, params, reference=None):
+    model, _ = mean_sem(meanfield.predict_run(data, params["batch_size"]))
+    network, _ = mean_sem(group_trajectories(data))
+    rms = np.sqrt(np.mean((model - network) ** 2, axis=0))
+    worst = float(rms.max())
+    criterion = (
+        f"reproduced if the mean-field model's group means stay within RMS {MEANFIELD_RMS_PASS} of the network's "
+        f"(ensemble means over the measured epochs, worst group); not reproduced above {MEANFIELD_RMS_FAIL}; else inconclusive"
+    )
+    verdict = REPRODUCED if worst <= MEANFIELD_RMS_PASS else NOT_REPRODUCED if worst > MEANFIELD_RMS_FAIL else INCONCLUSIVE
+    value = {"rms_per_group": [float(v) for v in rms], "worst_rms": worst}
+    return "RMS difference between the mean-field model (eq. 11, response scale at epoch 0) and the network's group means", value, criterion, verdict
+
+
 TESTS = {
+    "pair_difference_differs": test_pair_difference_differs,
+    "pair_aging_enhanced": test_pair_aging_enhanced,
+    "pair_aging_limited": test_pair_aging_limited,
+    "group_move": test_group_move,
+    "meanfield_agreement": test_meanfield_agreement,
     "power_law": test_power_law,
     "kernel_decreasing": test_kernel_decreasing,
     "peak_shift": test_peak_shift,
@@ -586,7 +705,11 @@ def evaluate_claims(claims, runs, references=None):
     records = []
     for claim in claims:
         params = {k: v for k, v in claim.items() if k not in ("claim", "test")}
-        reference = references.get(params["reference"]) if "reference" in params else None
+        if "reference" in params:
+            reference = references.get(params["reference"])
+        else:
+            # A reference variant without a reference figure is another variant of this figure.
+            reference = runs if "reference_variant" in params else None
         data = runs[params.get("variant", "")]
         quantity, value, criterion, verdict = TESTS[claim["test"]](data, params, reference)
         records.append(

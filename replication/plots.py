@@ -61,7 +61,7 @@ def _kernel_panel(ax, fig, data, summary, claims):
     ax.legend(loc="best")
 
 
-def _aging_overlay_panel(ax, panel, runs, references):
+def _aging_overlay_panel(ax, panel, runs, references, summaries):
     """Aging curves of several variants on one log-log axis, with the networks' ensemble-mean aging
     (from referenced figures) rescaled to meet the first curve at `match_epoch`: only shapes compare."""
     first = None
@@ -92,7 +92,7 @@ def _aging_overlay_panel(ax, panel, runs, references):
     ax.legend(loc="lower left", fontsize=7)
 
 
-def _kernel_overlay_panel(ax, panel, runs, references):
+def _kernel_overlay_panel(ax, panel, runs, references, summaries):
     """Ensemble-mean kernels of several variants at one epoch (the last kernel epoch ≤ `epoch`)."""
     for i, label in enumerate(panel["variants"]):
         data = runs[label]
@@ -107,7 +107,7 @@ def _kernel_overlay_panel(ax, panel, runs, references):
     ax.legend(loc="best", fontsize=7)
 
 
-def _feature_overlay_panel(ax, panel, runs, references):
+def _feature_overlay_panel(ax, panel, runs, references, summaries):
     """⟨F_i⟩ against epoch for several variants (mean ± s.e. over runs); with `dead`, the fraction of
     dead features on a second axis."""
     for i, label in enumerate(panel["variants"]):
@@ -132,7 +132,7 @@ def _feature_overlay_panel(ax, panel, runs, references):
     ax.legend(loc="best", fontsize=7)
 
 
-def _prediction_panel(ax, panel, runs, references):
+def _prediction_panel(ax, panel, runs, references, summaries):
     """The prediction f(x) at the last epoch over every probe point against its distance from x_o:
     every run's points (grey) and the mean per shell."""
     data = runs[panel["variant"]]
@@ -148,8 +148,51 @@ def _prediction_panel(ax, panel, runs, references):
     ax.legend(loc="best", fontsize=7)
 
 
+def _pair_difference_panel(ax, panel, runs, references, summaries):
+    """Two-point training: x2's normalized response size minus x1's, every run at every measured epoch."""
+    data = runs[panel["variant"]]
+    difference = analysis.pair_size_difference(data)
+    shown = data["epoch"] > 0
+    epochs = np.broadcast_to(data["epoch"][shown], difference[:, shown].shape)
+    ax.scatter(epochs.ravel(), difference[:, shown].ravel(), s=3, color="C0", alpha=0.5, lw=0, label=f"{len(difference)} runs")
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(r"$\hat\Delta(x_2, x_2) - \hat\Delta(x_1, x_1)$ (normalized at e = 0)")
+    ax.set_title(panel["title"])
+    ax.legend(loc="best", fontsize=7)
+
+
+def _group_trajectories_panel(ax, panel, runs, references, summaries):
+    """Mean prediction per group: each run light, the mean over runs bold, the mean-field model dashed."""
+    data, summary = runs[panel["variant"]], summaries[panel["variant"]]
+    per_run = analysis.group_trajectories(data)
+    shown = data["epoch"] > 0
+    epochs = data["epoch"][shown]
+    for g, (name, color) in enumerate(zip(panel["groups"], panel["colors"])):
+        for run in per_run[:, shown, g]:
+            ax.plot(epochs, run, color=color, alpha=0.2, lw=0.6)
+        ax.plot(epochs, summary["group_output_mean"][shown, g], color=color, lw=2.2, label=name)
+        if panel.get("meanfield"):
+            label = "mean-field model (eq. 11)" if g == 0 else None
+            ax.plot(epochs, summary["meanfield_mean"][shown, g], color=color, ls="--", lw=1.4, label=label)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("prediction f (group mean)")
+    ax.set_title(panel["title"])
+    ax.legend(loc="best", fontsize=7)
+
+
 PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
-FIGURE_PANELS = {"aging_overlay": _aging_overlay_panel, "kernel_overlay": _kernel_overlay_panel, "feature_overlay": _feature_overlay_panel, "prediction": _prediction_panel}
+FIGURE_PANELS = {
+    "aging_overlay": _aging_overlay_panel,
+    "kernel_overlay": _kernel_overlay_panel,
+    "feature_overlay": _feature_overlay_panel,
+    "prediction": _prediction_panel,
+    "pair_difference": _pair_difference_panel,
+    "group_trajectories": _group_trajectories_panel,
+}
 
 
 def _verdict_text(figure, claims):
@@ -174,7 +217,7 @@ def plot_figure(fig, runs, summaries, claims, path, references=None):
         figure, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, panels_height + text_height), squeeze=False)
         if overlays:
             for ax, panel in zip(axes[0], overlays):
-                FIGURE_PANELS[panel["panel"]](ax, panel, runs, references)
+                FIGURE_PANELS[panel["panel"]](ax, panel, runs, references, summaries)
             figure.suptitle(f"{fig.id}: {fig.title} ({int(runs[variants[0][0]]['epoch'][-1])} epochs)")
         else:
             for row, (label, variant) in enumerate(variants):

@@ -13,8 +13,9 @@ from callbacks import ResponseProbe
 from callbacks.response import KINDS
 from callbacks.response_probe import SCALARS, log_epochs, probe_points, save_npz
 from data import draw_point_target, random_bits, target_stream
+from data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
 from data.streams import random_training
-from replication import analysis, figures, plots, simplified
+from replication import analysis, figures, meanfield, plots, simplified
 from replication.engine import Ensemble
 from replication.models import BUILDERS
 
@@ -45,14 +46,43 @@ def build_model(fig, seed):
     return BUILDERS[spec.pop("builder")](**spec, seed=seed)
 
 
+def is_dataset(fig):
+    """Whether the figure trains on a set of several points (probed at every pair of them)."""
+    return "dataset" in fig.training
+
+
+def _dataset_setup(fig, rng, stream_seq, epochs):
+    """A replica's points X (N, n), their targets, groups and its stream of (S, B) steps."""
+    training, spec = fig.training, fig.training["dataset"]
+    n_bits, values = fig.model["n_bits"], training["bits"]
+    if spec["kind"] == "two_points":
+        points = two_points(n_bits, spec["distance"], rng, values=values)
+        # Both points share the probe's target; training draws its targets from the encoding.
+        point_y = np.full(2, draw_point_target(training["point_target"], rng), np.float32)
+        group = np.arange(2)
+        stream_rng = np.random.default_rng(stream_seq)
+        inputs, _ = mixture_stream(points, spec["alpha"], epochs, stream_rng)
+        encoding = target_stream(training["encoding"], point_y[0], epochs, stream_rng, **training["encoding_params"])
+        targets = encoding[:, None]
+    elif spec["kind"] == "groups":
+        points, point_y, group = grouped_points(n_bits, spec["groups"], rng, values=values)
+        inputs, targets = full_batch_stream(points, point_y, epochs, spec.get("batch_size", 32))
+    else:
+        raise ValueError(f"unknown dataset kind {spec['kind']!r}; use 'two_points' or 'groups'")
+    return {"points": points, "point_y": point_y, "group": group, "inputs": inputs, "targets": targets}
+
+
 def replica_setup(fig, seed, replica, epochs):
-    """Everything random about one replica, fixed by (seed, replica): its training point, its training
-    stream (inputs, None for x_o at every step, and targets), the seed of its initial weights and the
-    seed of its probe-point sampling."""
+    """Everything random about one replica, fixed by (seed, replica): its training point (or points),
+    its training stream (inputs, None for x_o at every step, and targets), the seed of its initial
+    weights and the seed of its probe-point sampling."""
     seq = np.random.SeedSequence([int(seed), int(replica)])
     model_seq, point_seq, stream_seq, probe_seq = seq.spawn(4)
     rng = np.random.default_rng(point_seq)
     training = fig.training
+    seeds = {"model_seed": int(model_seq.generate_state(1)[0]), "probe_seed": int(probe_seq.generate_state(1)[0])}
+    if is_dataset(fig):
+        return {**_dataset_setup(fig, rng, stream_seq, epochs), **seeds}
     x_o = random_bits(fig.model["n_bits"], values=training["bits"], rng=rng)
     y_o = draw_point_target(training["point_target"], rng)
     if training.get("inputs", "fixed") == "random":
@@ -60,14 +90,7 @@ def replica_setup(fig, seed, replica, epochs):
     else:
         inputs = None  # every step trains on x_o
         targets = target_stream(training["encoding"], y_o, epochs, stream_seq, **training["encoding_params"])
-    return {
-        "x_o": x_o,
-        "y_o": y_o,
-        "inputs": inputs,
-        "targets": targets,
-        "model_seed": int(model_seq.generate_state(1)[0]),
-        "probe_seed": int(probe_seq.generate_state(1)[0]),
-    }
+    return {"x_o": x_o, "y_o": y_o, "inputs": inputs, "targets": targets, **seeds}
 
 
 class _Progress(keras.callbacks.Callback):
@@ -104,12 +127,40 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
         kinds=fig.probe["kinds"],
         seed=setup["probe_seed"],
     )
-    # One dataset iterated across epochs (steps_per_epoch=1): each epoch is one SGD step on the
-    # next example of the stream, and Keras does not rebuild an iterator per epoch.
-    inputs = _step_inputs(setup, x_o, epochs)
-    dataset = tf.data.Dataset.from_tensor_slices((inputs, setup["targets"][:, None])).batch(1)
-    model.fit(dataset, epochs=epochs, steps_per_epoch=1, verbose=0, shuffle=False, callbacks=[probe, *callbacks])
+    inputs = _step_inputs(setup, x_o, epochs)[:, None]
+    fit_stream(model, inputs, setup["targets"][:, None], [probe, *callbacks])
     return probe.history
+
+
+def fit_stream(model, inputs, targets, callbacks):
+    """model.fit over a stream of steps, inputs (S, B, ...) and targets (S, B): one epoch per step.
+
+    One dataset is iterated across epochs (steps_per_epoch=1), so each epoch is one SGD step on the
+    stream's next batch, and Keras does not rebuild an iterator per epoch."""
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, np.asarray(targets, np.float32)[..., None]))
+    model.fit(dataset, epochs=len(targets), steps_per_epoch=1, verbose=0, shuffle=False, callbacks=callbacks)
+
+
+def train_dataset_fit(fig, setup, epochs, schedule, callbacks=()):
+    """The reference path for a set of points: one model.fit with a ResponseProbe per training point,
+    each probing all the points. Returns the probes' histories stacked: step/ntk (T, N_o, N), output (T, N)."""
+    model = build_model(fig, setup["model_seed"])
+    shape = tuple(model.inputs[0].shape[1:])
+    points = setup["points"].reshape((-1,) + shape)
+    probes = [ResponseProbe(x, y, probe_x=points, epochs=schedule, kinds=DATASET_KINDS) for x, y in zip(points, setup["point_y"])]
+    fit_stream(model, setup["inputs"].reshape(setup["inputs"].shape[:2] + shape), setup["targets"], [*probes, *callbacks])
+    histories = [p.history for p in probes]
+    first = histories[0]
+    return {
+        "epoch": first["epoch"],
+        "learning_rate": first["learning_rate"],
+        "output": first["output"],
+        **{kind: np.stack([h[kind] for h in histories], axis=1) for kind in ("step", "ntk")},
+    }
+
+
+# A set of points is probed at every pair: the response of each point to a step on each other.
+DATASET_KINDS = ("step", "ntk", "output")
 
 
 def is_simplified(fig):
@@ -118,7 +169,7 @@ def is_simplified(fig):
 
 def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
     """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"."""
-    if is_simplified(fig):
+    if is_simplified(fig) or is_dataset(fig):
         return "raw"
     x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
     points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])
@@ -207,6 +258,59 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
     return data
 
 
+def _dataset_arrays(setups):
+    return {key: np.stack([s[key] for s in setups]) for key in ("points", "point_y", "group")}
+
+
+def _run_dataset_fit(fig, setups, epochs, schedule, bar):
+    histories = [
+        train_dataset_fit(fig, s, epochs, schedule, [_Progress(bar, r * epochs, epochs)]) for r, s in enumerate(setups)
+    ]
+    first = histories[0]
+    return {
+        "epoch": first["epoch"],
+        "learning_rate": first["learning_rate"],
+        **{key: np.stack([h[key] for h in histories]) for key in DATASET_KINDS},
+        **_dataset_arrays(setups),
+    }
+
+
+def _run_dataset_engine(fig, setups, epochs, schedule, bar):
+    models = [build_model(fig, s["model_seed"]) for s in setups]
+    shape = tuple(models[0].inputs[0].shape[1:])
+    arrays = _dataset_arrays(setups)
+    points = arrays["points"].reshape(arrays["points"].shape[:2] + shape)
+    inputs = np.stack([s["inputs"] for s in setups])
+    inputs = inputs.reshape(inputs.shape[:3] + shape)
+    targets = np.stack([s["targets"] for s in setups])
+    ensemble = Ensemble(models)
+    records = {"epoch": [], "learning_rate": [], **{kind: [] for kind in DATASET_KINDS}}
+
+    def record(epoch):
+        rows = [ensemble.measure(points[:, j], arrays["point_y"][:, j], points, DATASET_KINDS) for j in range(points.shape[1])]
+        records["epoch"].append(epoch)
+        records["learning_rate"].append(ensemble.learning_rate)
+        records["output"].append(rows[0]["output"])
+        for kind in ("step", "ntk"):
+            records[kind].append(np.stack([row[kind] for row in rows], axis=1))
+
+    record(0)
+    done = 0
+    for epoch in schedule:
+        ensemble.train(inputs[:, done:epoch], targets[:, done:epoch])
+        done = epoch
+        record(epoch)
+        if bar is not None:
+            bar.update(done * len(setups))
+    return {
+        "epoch": np.asarray(records["epoch"], np.int64),
+        "learning_rate": np.asarray(records["learning_rate"], np.float32),
+        # Recorded (T, R, ...); the files hold (R, T, ...) like the fit path.
+        **{kind: np.swapaxes(np.asarray(records[kind], np.float32), 0, 1) for kind in DATASET_KINDS},
+        **arrays,
+    }
+
+
 def _run_simplified(fig, epochs):
     """The simplified system of one variant, in the runner's layout: one deterministic "replica" whose
     only probe point is x_o, its response C σ′(x)² stored as the "step" kind."""
@@ -235,6 +339,11 @@ def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", 
     schedule = measured_epochs(fig, epochs)
     setups = [replica_setup(fig, seed, r, epochs) for r in range(replicas)]
     bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
+    if is_dataset(fig):
+        run = _run_dataset_engine if engine == "ensemble" else _run_dataset_fit
+        data = run(fig, setups, epochs, schedule, bar)
+        data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
+        return data
     run = _run_engine if engine == "ensemble" else _run_fit
     data = run(fig, setups, epochs, schedule, keep, bar)
     data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
@@ -266,7 +375,12 @@ def summaries(fig, data):
     for key in SCALARS["features"]:
         if key in data:
             out[f"{key}_mean"], out[f"{key}_sem"] = analysis.mean_sem(data[key])
-    if "output" in data:
+    if "group" in data:
+        out["group_output_mean"], out["group_output_sem"] = analysis.mean_sem(analysis.group_trajectories(data))
+        if fig.training["dataset"]["kind"] == "groups":
+            batch = fig.training["dataset"].get("batch_size", 32)
+            out["meanfield_mean"], _ = analysis.mean_sem(meanfield.predict_run(data, batch))
+    if "output" in data and "distance" in data:
         levels, final = analysis.shell_means(data["output"][:, -1:], data["distance"])
         out["output_distance"] = levels
         out["output_final_mean"], out["output_final_sem"] = analysis.mean_sem(final[:, 0])

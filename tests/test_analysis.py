@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from replication import analysis
 
@@ -105,3 +106,55 @@ def test_reference_comparisons_on_made_up_runs():
         analysis.REPRODUCED,
         analysis.INCONCLUSIVE,
     ]
+
+
+def _pair_run(x2_decay, replicas=8, seed=0):
+    """Two-point runs whose normalized self-responses decay to 0.1 (x1) and x2_decay (x2) by the last epoch."""
+    rng = np.random.default_rng(seed)
+    epochs = np.array([0, 10, 100, 1000])
+    step = np.zeros((replicas, len(epochs), 2, 2))
+    for r in range(replicas):
+        scale = 1 + 0.05 * rng.standard_normal()
+        step[r, :, 0, 0] = 2.0 * np.geomspace(1.0, 0.1 * scale, len(epochs))
+        step[r, :, 1, 1] = 3.0 * np.geomspace(1.0, x2_decay * scale, len(epochs))
+    return {"step": step, "epoch": epochs}
+
+
+def test_two_point_tests_on_made_up_runs():
+    close, far = _pair_run(0.15), _pair_run(0.8, seed=1)
+    np.testing.assert_allclose(analysis.pair_size_difference(far)[:, -1].mean(), 0.7, atol=0.05)
+    claims = [
+        {"claim": "", "test": "pair_difference_differs", "variant": "close", "reference_variant": "far"},
+        {"claim": "", "test": "pair_aging_enhanced", "variant": "close", "reference_variant": "far"},
+        {"claim": "", "test": "pair_aging_enhanced", "variant": "far", "reference_variant": "close"},
+        {"claim": "", "test": "pair_aging_limited", "variant": "far"},
+        {"claim": "", "test": "pair_aging_limited", "variant": "close"},
+    ]
+    records = analysis.evaluate_claims(claims, {"close": close, "far": far})
+    assert [c["verdict"] for c in records] == [
+        analysis.REPRODUCED,
+        analysis.REPRODUCED,
+        analysis.NOT_REPRODUCED,
+        analysis.REPRODUCED,
+        analysis.NOT_REPRODUCED,
+    ]
+    # log 0.8 / log 0.1
+    assert records[3]["value"]["ratio"] == pytest.approx(np.log(0.8) / np.log(0.1), rel=0.1)
+
+
+def test_group_moves_on_made_up_trajectories():
+    """g1 falls to a minimum at epoch 10 and rises; g0 falls throughout."""
+    epochs = np.array([0, 1, 10, 100, 1000])
+    g0 = np.array([0.5, 0.45, 0.3, 0.1, 0.02])
+    g1 = np.array([0.5, 0.45, 0.35, 0.6, 0.95])
+    rng = np.random.default_rng(0)
+    output = np.stack([np.stack([g0, g0, g1], axis=-1) + 0.01 * rng.standard_normal((5, 3)) for _ in range(6)])
+    data = {"epoch": epochs, "output": output, "group": np.tile([0, 0, 1], (6, 1))}
+    claims = [
+        {"claim": "", "test": "group_move", "group": 1, "path": ["start", ["min", 1]], "direction": "down"},
+        {"claim": "", "test": "group_move", "group": 1, "path": ["start", ["min", 1], "end"], "direction": "up"},
+        {"claim": "", "test": "group_move", "group": 0, "path": ["start", ["min", 1], "end"], "direction": "up"},
+    ]
+    records = analysis.evaluate_claims(claims, data)
+    assert [c["verdict"] for c in records] == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED]
+    assert records[1]["value"]["waypoint_epochs"] == [0, 10, 1000]

@@ -95,3 +95,51 @@ def test_random_training_stream():
     assert 0.45 < targets[~fixed].mean() < 0.55
     again, _ = random_training(x_o, 1.0, 5000, 3, p_fixed=0.2)
     np.testing.assert_array_equal(inputs, again)
+
+
+def test_two_points_at_an_exact_distance():
+    from data.datasets import two_points
+
+    for h in (0, 1, 12, 16):
+        x = two_points(16, h, rng=h)
+        assert x.shape == (2, 16) and hamming_distance(x[1], x[0]) == h
+    with pytest.raises(ValueError, match="distance"):
+        two_points(16, 17, rng=0)
+
+
+def test_grouped_points_are_distinct_and_localized():
+    from data.datasets import grouped_points, max_pairwise_distance
+
+    groups = ({"size": 10, "target": 0}, {"size": 6, "target": 1, "radius": 3}, {"size": 4, "target": 0, "radius": 2})
+    for seed in range(20):
+        x, y, group = grouped_points(16, groups, rng=seed)
+        assert len({row.tobytes() for row in x}) == 20
+        assert list(np.bincount(group)) == [10, 6, 4] and list(y) == [0.0] * 10 + [1.0] * 6 + [0.0] * 4
+        assert max_pairwise_distance(x[group > 0]) <= 6 and max_pairwise_distance(x[group == 2]) <= 4
+    np.testing.assert_array_equal(grouped_points(16, groups, rng=1)[0], grouped_points(16, groups, rng=1)[0])
+    with pytest.raises(ValueError, match="distinct"):
+        grouped_points(16, ({"size": 5, "target": 0, "radius": 0},), rng=0)
+
+
+def test_ball_draws_are_uniform_over_the_ball():
+    from data.datasets import in_ball
+
+    center = random_bits(6, rng=0)
+    distances = [hamming_distance(in_ball(center, 2, rng), center) for rng in np.random.default_rng(1).spawn(4000)]
+    # The ball of radius 2 around a 6-bit string has 1 + 6 + 15 members.
+    np.testing.assert_allclose(np.bincount(distances) / 4000, np.array([1, 6, 15]) / 22, atol=0.02)
+
+
+def test_streams_of_sets_of_points():
+    from data.datasets import full_batch_stream, mixture_stream
+
+    points = random_bits(8, size=2, rng=0)
+    inputs, which = mixture_stream(points, 0.25, 20_000, rng=1)
+    assert inputs.shape == (20_000, 1, 8) and abs(which.mean() - 0.25) < 0.01
+    np.testing.assert_array_equal(inputs[:, 0], points[which])
+    with pytest.raises(ValueError, match="probability"):
+        mixture_stream(points, 1.5, 10, rng=0)
+    x, y = full_batch_stream(random_bits(8, size=20, rng=0), np.zeros(20), 7)
+    assert x.shape == (7, 20, 8) and y.shape == (7, 20)
+    with pytest.raises(ValueError, match="batch"):
+        full_batch_stream(random_bits(8, size=40, rng=0), np.zeros(40), 7)

@@ -108,3 +108,27 @@ def test_random_training_with_features_matches_the_fit_path():
     fit, ens = both_engines(fig)
     assert {"output", "feature_mean", "dead_fraction"} <= set(fit)
     assert_same_histories(fit, ens)
+
+
+@pytest.mark.parametrize(
+    "base, dataset",
+    [
+        ("2022-fig4", {"kind": "two_points", "distance": 2, "alpha": 0.3}),
+        ("2022-fig6", {"kind": "groups", "groups": ({"size": 4, "target": 0}, {"size": 3, "target": 1, "radius": 2})}),
+    ],
+)
+def test_sets_of_points_match_the_fit_path(base, dataset):
+    """Two-point streams and full-batch group training, probed at every pair of points, through the engine
+    and through model.fit with one ResponseProbe per point."""
+    fig = dataclasses.replace(
+        figures.get(base),
+        model={"builder": "nakazato2022", "activation": "elu", "n_bits": 10, "layers": 2, "filters": 3, "dropout": 0.0},
+        training={**figures.get(base).training, "dataset": dataset},
+        variants=(),
+    )
+    fit = run_ensemble(fig, 2, 20, seed=3, progress=False, engine="fit")
+    ens = run_ensemble(fig, 2, 20, seed=3, progress=False, engine="ensemble")
+    points = fit["points"].shape[1]
+    assert fit["step"].shape == (2, len(fit["epoch"]), points, points)
+    assert fit["output"].shape == (2, len(fit["epoch"]), points)
+    assert_same_histories(fit, ens)

@@ -23,6 +23,27 @@ ASSUMPTIONS = {
     "(no dropout), training draws masks as model.fit does. 'Broader peak' compares the kernel at distances 1-4 "
     "with Fig. 1's",
     "deterministic": "Fig. 7 trains on y = 0 at every step (p(0) = 1) and probes with y_o = 0",
+    "two_points": "Fig. 4 draws x1 uniformly and x2 at exactly H = 1 or 12 flips from it; each epoch is one SGD step on "
+    "one example, x2 with probability α = 0.01 else x1, its target drawn from p(y) (a distribution, like Fig. 1). "
+    "30 runs x 1,000 epochs. A point's normalized response is Δ(x_i, x_i)/(y_o − f(x_i)) with y_o = 1, divided by its "
+    "value at epoch 0; the scatter shows x2's minus x1's at every measured epoch of every run",
+    "pair_claims": "'agings enhanced with each other' when close: x2's normalized response has decayed more with H = 1 "
+    "than with H = 12; 'enhancement very limited' when distant: with H = 12, x2's mean log-decay is at most half of x1's",
+    "dataset_epoch": "Figs. 5-6 train on a fixed set of 20 points with Keras' default batch size 32: one epoch is one "
+    "pass, i.e. one full-batch SGD step on the mean MSE over the 20 points. 20 runs x 1,000 epochs (the paper states "
+    "no epoch count; 1,000 as in Fig. 1)",
+    "groups": "Fig. 5 draws 20 distinct uniform random strings and encodes n0 of them 0 and n1 of them 1: n0/n1 = 5/15, "
+    "8/12, 15/5 and 12/8 for ρ0/ρ1 = 1/3, 2/3, 3, 3/2. Light curves are each run's group means, bold ones their mean "
+    "over runs",
+    "hierarchy": "Fig. 6 (group sizes not stated): g0 = 10 uniform strings encoded 0, g1 = 6 encoded 1 and g2 = 4 encoded "
+    "0, all of g1 and g2 drawn uniformly from Hamming balls around one shared center, radius 3 for g1 and 2 for g2, so "
+    "that H ≤ H1 = 6 within g1 ∪ g2 and H ≤ H2 = 4 within g2 (eqs. 12-13)",
+    "meanfield": "eq. (11) is integrated as df_g/de = (2η/B)[(Θ_s − Θ_c)(y_g − f_g) + Θ_c Σ_h n_h (y_h − f_h)] (eq. 10 with "
+    "Θ(x_j, x_i) replaced by its mean over distinct pairs Θ_c, keeping each point's own Θ_s), B = 20, per run from its "
+    "measured f_g and Θ at epoch 0 (aging ignored, as the paper says), and averaged over runs. It follows the network "
+    "when the worst group's RMS gap is at most 0.05",
+    "trajectory_claims": "a move of a group is tested on every run's group mean between waypoints found on the "
+    "ensemble-mean curves (the start, the end, or a group's extremum after the previous waypoint)",
 }
 
 _BASE = {
@@ -174,3 +195,180 @@ FIGURES = (
         ),
     },
 )
+
+
+# Figs. 4-6 train on sets of points: every pair of points is probed (step, Θ and the predictions).
+_DATASET_PROBE = {"kinds": ("step", "ntk", "output"), "schedule": "log"}
+
+_PAIR_VARIANTS = tuple(
+    {
+        "label": f"{enc['label']}_H{h}",
+        "training": {**enc["training"], "dataset": {"kind": "two_points", "distance": h, "alpha": 0.01}},
+    }
+    for enc in _ENCODINGS
+    for h in (1, 12)
+)
+
+# Fig. 5's ratios ρ0/ρ1 as (label, n0, n1) of 20 points, in the paper's panel order.
+_RATIOS = (("rho1to3", "1/3", 5, 15), ("rho2to3", "2/3", 8, 12), ("rho3to1", "3", 15, 5), ("rho3to2", "3/2", 12, 8))
+
+
+def _two_phases(label, n0, n1):
+    """Fig. 5's claims for one ratio: the minority first follows the majority, then turns."""
+    minority = 0 if n0 < n1 else 1
+    towards_majority = "up" if n1 > n0 else "down"
+    extremum = ["max" if towards_majority == "up" else "min", minority]
+    back = "down" if towards_majority == "up" else "up"
+    return (
+        {
+            "claim": f"first all predictions go to the majority side: the minority group g{minority} moves {towards_majority} ({label})",
+            "test": "group_move",
+            "group": minority,
+            "path": ["start", extremum],
+            "direction": towards_majority,
+            "variant": label,
+        },
+        {
+            "claim": f"then the minority group g{minority} turns its direction to its own encoding ({label})",
+            "test": "group_move",
+            "group": minority,
+            "path": ["start", extremum, "end"],
+            "direction": back,
+            "variant": label,
+        },
+        {
+            "claim": f"the mean-field model (eq. 11) with the measured response scale follows the group means ({label})",
+            "test": "meanfield_agreement",
+            "batch_size": 32,
+            "variant": label,
+        },
+    )
+
+
+FIGURES += (
+    {
+        **_BASE,
+        "id": "2022-fig4",
+        "name": "fig4",
+        "title": "Two-point training (α = 0.01): size difference of the normalized responses of x2 and x1",
+        "training": {**_BASE["training"], "dataset": {"kind": "two_points", "distance": 1, "alpha": 0.01}},
+        "probe": _DATASET_PROBE,
+        "replicas": 30,
+        "kernel_epochs": (0,),
+        "variants": _PAIR_VARIANTS,
+        "panels": tuple(
+            {"panel": "pair_difference", "variant": v["label"], "title": f"({panel}) {v['label'].replace('_H', ', H = ')}"}
+            for panel, v in zip("ABCD", _PAIR_VARIANTS)
+        ),
+        "claims": tuple(
+            claim
+            for enc in ("unbiased", "biased")
+            for claim in (
+                {
+                    "claim": f"the agings differ along the Hamming distance between x1 and x2 ({enc})",
+                    "test": "pair_difference_differs",
+                    "variant": f"{enc}_H1",
+                    "reference_variant": f"{enc}_H12",
+                },
+                {
+                    "claim": f"close points (H = 1) enhance each other's aging: x2 ages more than at H = 12 ({enc})",
+                    "test": "pair_aging_enhanced",
+                    "variant": f"{enc}_H1",
+                    "reference_variant": f"{enc}_H12",
+                },
+                {
+                    "claim": f"the enhancement is very limited for distant points (H = 12) ({enc})",
+                    "test": "pair_aging_limited",
+                    "variant": f"{enc}_H12",
+                },
+            )
+        ),
+    },
+    {
+        **_BASE,
+        "id": "2022-fig5",
+        "name": "fig5",
+        "title": "Learning dynamics of 20 encoded points, ρ0/ρ1 = 1/3, 2/3, 3, 3/2, with the mean-field model",
+        "training": {**_BASE["training"], "point_target": None, "encoding": None, "encoding_params": {}},
+        "probe": _DATASET_PROBE,
+        "replicas": 20,
+        "kernel_epochs": (0,),
+        "variants": tuple(
+            {"label": label, "training": {"dataset": {"kind": "groups", "groups": ({"size": n0, "target": 0}, {"size": n1, "target": 1})}}}
+            for label, _, n0, n1 in _RATIOS
+        ),
+        "panels": tuple(
+            {
+                "panel": "group_trajectories",
+                "variant": label,
+                "title": f"({panel}) ρ0/ρ1 = {ratio}",
+                "groups": ("g0 (encoded 0)", "g1 (encoded 1)"),
+                "colors": ("tab:red", "black"),
+                "meanfield": True,
+            }
+            for panel, (label, ratio, _, _) in zip("ABCD", _RATIOS)
+        ),
+        "claims": tuple(c for label, _, n0, n1 in _RATIOS for c in _two_phases(label, n0, n1)),
+    },
+    {
+        **_BASE,
+        "id": "2022-fig6",
+        "name": "fig6",
+        "title": "Hierarchical groups: g0 (0), g1 (1) within H1 = 6, g2 (0) within H2 = 4",
+        "training": {
+            **_BASE["training"],
+            "point_target": None,
+            "encoding": None,
+            "encoding_params": {},
+            "dataset": {
+                "kind": "groups",
+                "groups": ({"size": 10, "target": 0}, {"size": 6, "target": 1, "radius": 3}, {"size": 4, "target": 0, "radius": 2}),
+            },
+        },
+        "probe": _DATASET_PROBE,
+        "replicas": 20,
+        "kernel_epochs": (0,),
+        "panels": (
+            {
+                "panel": "group_trajectories",
+                "variant": "",
+                "title": "group means",
+                "groups": ("g0 (encoded 0)", "g1 (encoded 1)", "g2 (encoded 0)"),
+                "colors": ("tab:red", "tab:green", "tab:blue"),
+                "meanfield": False,
+            },
+        ),
+        "claims": (
+            {
+                "claim": "since the majority encoding is 0, all curves decrease first: g1 (encoded 1) moves down",
+                "test": "group_move",
+                "group": 1,
+                "path": ["start", ["min", 1]],
+                "direction": "down",
+            },
+            {
+                "claim": "then the minority group g1 turns its direction (up)",
+                "test": "group_move",
+                "group": 1,
+                "path": ["start", ["min", 1], "end"],
+                "direction": "up",
+            },
+            {
+                "claim": "g2 (encoded 0) is accompanied with g1's movement: it moves up after g1 turns",
+                "test": "group_move",
+                "group": 2,
+                "path": ["start", ["min", 1], ["max", 2]],
+                "direction": "up",
+            },
+            {
+                "claim": "finally g2 is released from g1 and moves down to its own encoding",
+                "test": "group_move",
+                "group": 2,
+                "path": ["start", ["min", 1], ["max", 2], "end"],
+                "direction": "down",
+            },
+        ),
+    },
+)
+
+FIGURES = tuple(sorted(FIGURES, key=lambda spec: int(spec["name"].removeprefix("fig"))))
