@@ -36,6 +36,12 @@ def _parser():
     run.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
     run.add_argument("--out", default="results", help="output folder (default results/)")
     run.add_argument(
+        "--mnist",
+        metavar="PATH",
+        help="MNIST .npz (x, y or x_train, y_train) for the figures that train on images (default: $REPLICATION_MNIST, "
+        "else tensorflow-datasets)",
+    )
+    run.add_argument(
         "--engine",
         choices=("ensemble", "fit"),
         default="ensemble",
@@ -66,12 +72,25 @@ def main(argv=None):
     try:
         if args.command == "run":
             chosen = [figures.get(i) for i in args.ids]
-            from replication.runner import check_writable, run_figure
+            from replication.files import check_writable
 
             check_writable(args.out)
+            mnist = None
+            if any(fig.uses_images for fig in chosen):  # before anything is written
+                from data.mnist import load
+
+                mnist = load(args.mnist)
+            from replication.runner import run_figure
             for fig in chosen:
                 paths = run_figure(
-                    fig, replicas=args.replicas, epochs=args.epochs, seed=args.seed, out=args.out, command=command, engine=args.engine
+                    fig,
+                    replicas=args.replicas,
+                    epochs=args.epochs,
+                    seed=args.seed,
+                    out=args.out,
+                    command=command,
+                    engine=args.engine,
+                    mnist=mnist,
                 )
                 print(f"{fig.id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
         elif args.command == "bench":

@@ -23,6 +23,7 @@ EXPONENT_MISMATCH = 0.3  # this far apart they are not
 PAIR_LIMITED = 0.5  # x2 aging by at most this fraction of x1's log-decay: its enhancement is limited
 MEANFIELD_RMS_PASS = 0.05  # the mean-field model within this RMS of the network's group means: it follows them
 MEANFIELD_RMS_FAIL = 0.10
+IMAGE_DISTANCE_BINS = 10  # equal-count bins of image distance: the images' counterpart of Hamming shells
 
 
 # Curves ----------------------------------------------------------------------------------------------
@@ -37,11 +38,13 @@ def mean_sem(values, axis=0):
 
 
 def aging(response, distance):
-    """Δ(x_o, x_o) per replica and epoch, (R, T): the response at the probe point at distance 0."""
-    at_o = np.flatnonzero(np.asarray(distance) == 0)
-    if at_o.size == 0:
+    """Δ(x_o, x_o) per replica and epoch, (R, T): the response at the probe points at distance 0.
+    `distance` is (P,), shared by the replicas, or (R, P), each replica's own (images)."""
+    response = np.asarray(response)
+    at_o = np.broadcast_to(np.asarray(distance) == 0, (len(response), response.shape[2]))
+    if not at_o.any(axis=1).all():
         raise ValueError("the probe points do not include x_o (distance 0); include shell 0 to measure aging")
-    return np.asarray(response)[:, :, at_o].mean(axis=2)
+    return np.stack([response[r][:, at_o[r]].mean(axis=1) for r in range(len(response))])
 
 
 def shell_means(response, distance):
@@ -557,6 +560,46 @@ def test_kernel_drift(data, params, reference=None):
     return "mean |K_e − K_0| over distances, per kernel epoch", {"epochs": epochs, "drift": drift, "spearman_rho": rho}, criterion, verdict
 
 
+# Images (the 2022 paper's Figs. 8-9): every replica has its own probe images and distances (R, P).
+
+
+def image_kernel(data, row, kind="step"):
+    """Per replica at one measured row: the distances ⟨|x_o − x|⟩ of the probe images other than x_o
+    and their kernel Δ(x_o, x)/Δ(x_o, x_o), both (R, P − 1)."""
+    response = np.asarray(data[kind])[:, row]
+    distance = np.broadcast_to(np.asarray(data["distance"]), response.shape)
+    at_o = aging(data[kind], data["distance"])[:, row]
+    others = distance > 0
+    per_replica = [(distance[r][others[r]], response[r][others[r]] / at_o[r]) for r in range(len(response))]
+    return np.stack([d for d, _ in per_replica]), np.stack([k for _, k in per_replica])
+
+
+def binned_kernel(distance, kernel, bins=IMAGE_DISTANCE_BINS):
+    """Means of (distance, kernel) over `bins` equal-count bins of increasing distance, one replica."""
+    groups = np.array_split(np.argsort(distance, kind="mergesort"), bins)
+    return np.array([distance[g].mean() for g in groups]), np.array([kernel[g].mean() for g in groups])
+
+
+def test_image_kernel_decreasing(data, params, reference=None):
+    epoch = int(data["kernel_epochs"][-1])
+    distance, k = image_kernel(data, epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
+    rho = [spearman(*binned_kernel(d, kk)) for d, kk in zip(distance, k)]
+    median = float(np.median(rho))
+    criterion = (
+        f"per run, the kernel averaged in {IMAGE_DISTANCE_BINS} equal-count bins of image distance: reproduced if the "
+        f"median Spearman rho(distance, kernel) over runs <= {MONOTONE_RHO_PASS}; not reproduced if > {MONOTONE_RHO_FAIL}; "
+        "else inconclusive"
+    )
+    verdict = (
+        INCONCLUSIVE if not np.isfinite(median)
+        else REPRODUCED if median <= MONOTONE_RHO_PASS
+        else NOT_REPRODUCED if median > MONOTONE_RHO_FAIL
+        else INCONCLUSIVE
+    )
+    value = {"epoch": epoch, "median_spearman_rho": median, "spearman_rho": rho}
+    return "rank correlation of the binned kernel with the mean pixel distance, per run", value, criterion, verdict
+
+
 # Sets of points (the 2022 paper's Figs. 4-6) ------------------------------------------------------
 # Their runs hold step/ntk (R, T, N_o, N), the response at point i to a step on point j in [..., j, i],
 # the predictions output (R, T, N) and the points' groups (R, N).
@@ -667,6 +710,7 @@ def test_meanfield_agreement(data, params, reference=None):
 
 
 TESTS = {
+    "image_kernel_decreasing": test_image_kernel_decreasing,
     "pair_difference_differs": test_pair_difference_differs,
     "pair_aging_enhanced": test_pair_aging_enhanced,
     "pair_aging_limited": test_pair_aging_limited,

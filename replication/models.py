@@ -65,22 +65,38 @@ def build_2022(
 ):
     """The 2022 network: (n_bits, 1) input → `layers` × Conv1D(filters, activation) [+ Dropout]
     → Flatten → Dense(1, sigmoid)."""
+    return _conv_network(keras.layers.Conv1D, (n_bits, 1), activation, layers, filters, dropout, kernel_size, padding, seed, learning_rate)
+
+
+def build_2022_images(
+    activation="elu",
+    *,
+    image_shape=(28, 28),
+    layers=3,
+    filters=8,
+    dropout=0.0,
+    kernel_size=CONV_KERNEL_SIZE,
+    padding=CONV_PADDING,
+    seed=None,
+    learning_rate=LEARNING_RATE,
+):
+    """The 2022 network for images (Figs. 8-9): (H, W, 1) input → `layers` × Conv2D(filters, activation,
+    kernel_size × kernel_size) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
+    shape = (*image_shape, 1)
+    return _conv_network(keras.layers.Conv2D, shape, activation, layers, filters, dropout, kernel_size, padding, seed, learning_rate)
+
+
+def _conv_network(conv, input_shape, activation, layers, filters, dropout, kernel_size, padding, seed, learning_rate):
     _check_activation(activation)
     if layers < 1 or filters < 1:
         raise ValueError(f"layers={layers} and filters={filters} must both be >= 1")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout={dropout} must be in [0, 1)")
     s = _seeds(seed, 2 * layers + 1)
-    stack = [keras.Input((n_bits, 1))]
+    stack = [keras.Input(input_shape)]
     for i in range(layers):
         stack.append(
-            keras.layers.Conv1D(
-                filters,
-                kernel_size,
-                padding=padding,
-                activation=activation,
-                kernel_initializer=keras.initializers.GlorotUniform(s[2 * i]),
-            )
+            conv(filters, kernel_size, padding=padding, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(s[2 * i]))
         )
         if dropout:
             stack.append(keras.layers.Dropout(dropout, seed=s[2 * i + 1]))
@@ -88,7 +104,8 @@ def build_2022(
         keras.layers.Flatten(),
         keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(s[-1])),
     ]
-    return compile_sgd(keras.Sequential(stack, name=f"nakazato2022_{activation}"), learning_rate)
+    name = f"nakazato2022_{'images_' if conv is keras.layers.Conv2D else ''}{activation}"
+    return compile_sgd(keras.Sequential(stack, name=name), learning_rate)
 
 
-BUILDERS = {"nakazato2024": build_2024, "nakazato2022": build_2022}
+BUILDERS = {"nakazato2024": build_2024, "nakazato2022": build_2022, "nakazato2022_images": build_2022_images}

@@ -61,7 +61,7 @@ def _kernel_panel(ax, fig, data, summary, claims):
     ax.legend(loc="best")
 
 
-def _aging_overlay_panel(ax, panel, runs, references, summaries):
+def _aging_overlay_panel(ax, panel, runs, references, summaries, claims):
     """Aging curves of several variants on one log-log axis, with the networks' ensemble-mean aging
     (from referenced figures) rescaled to meet the first curve at `match_epoch`: only shapes compare."""
     first = None
@@ -92,7 +92,7 @@ def _aging_overlay_panel(ax, panel, runs, references, summaries):
     ax.legend(loc="lower left", fontsize=7)
 
 
-def _kernel_overlay_panel(ax, panel, runs, references, summaries):
+def _kernel_overlay_panel(ax, panel, runs, references, summaries, claims):
     """Ensemble-mean kernels of several variants at one epoch (the last kernel epoch ≤ `epoch`)."""
     for i, label in enumerate(panel["variants"]):
         data = runs[label]
@@ -107,7 +107,7 @@ def _kernel_overlay_panel(ax, panel, runs, references, summaries):
     ax.legend(loc="best", fontsize=7)
 
 
-def _feature_overlay_panel(ax, panel, runs, references, summaries):
+def _feature_overlay_panel(ax, panel, runs, references, summaries, claims):
     """⟨F_i⟩ against epoch for several variants (mean ± s.e. over runs); with `dead`, the fraction of
     dead features on a second axis."""
     for i, label in enumerate(panel["variants"]):
@@ -132,7 +132,7 @@ def _feature_overlay_panel(ax, panel, runs, references, summaries):
     ax.legend(loc="best", fontsize=7)
 
 
-def _prediction_panel(ax, panel, runs, references, summaries):
+def _prediction_panel(ax, panel, runs, references, summaries, claims):
     """The prediction f(x) at the last epoch over every probe point against its distance from x_o:
     every run's points (grey) and the mean per shell."""
     data = runs[panel["variant"]]
@@ -148,7 +148,7 @@ def _prediction_panel(ax, panel, runs, references, summaries):
     ax.legend(loc="best", fontsize=7)
 
 
-def _pair_difference_panel(ax, panel, runs, references, summaries):
+def _pair_difference_panel(ax, panel, runs, references, summaries, claims):
     """Two-point training: x2's normalized response size minus x1's, every run at every measured epoch."""
     data = runs[panel["variant"]]
     difference = analysis.pair_size_difference(data)
@@ -163,7 +163,7 @@ def _pair_difference_panel(ax, panel, runs, references, summaries):
     ax.legend(loc="best", fontsize=7)
 
 
-def _group_trajectories_panel(ax, panel, runs, references, summaries):
+def _group_trajectories_panel(ax, panel, runs, references, summaries, claims):
     """Mean prediction per group: each run light, the mean over runs bold, the mean-field model dashed."""
     data, summary = runs[panel["variant"]], summaries[panel["variant"]]
     per_run = analysis.group_trajectories(data)
@@ -184,6 +184,41 @@ def _group_trajectories_panel(ax, panel, runs, references, summaries):
     ax.legend(loc="best", fontsize=7)
 
 
+def _aging_runs_panel(ax, panel, runs, references, summaries, claims):
+    """The aging curve of every run in its own colour, with the power-law fit of their mean."""
+    data = runs[panel["variant"]]
+    curves = analysis.aging(data["step"], data["distance"])
+    shown = data["epoch"] > 0
+    colors = plt.cm.tab20(np.linspace(0, 1, len(curves)))
+    for color, curve in zip(colors, curves):
+        ax.plot(data["epoch"][shown], np.where(curve[shown] > 0, curve[shown], np.nan), color=color, lw=0.9)
+    fits = [c["value"] for c in claims if c["test"] == "power_law" and c["parameters"].get("variant", "") == panel["variant"]]
+    for fit in (f for f in fits if np.isfinite(f["tau"])):
+        e = np.geomspace(max(fit["window"][0], 1), fit["window"][1], 50)
+        ax.plot(e, fit["prefactor"] * e ** -fit["tau"], "k--", lw=1.4, label=f"fit of the mean: τ = {fit['tau']:.2f}, R² = {fit['r2']:.3f}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(AGING_LABEL["step"])
+    ax.set_title(panel["title"])
+    if fits:
+        ax.legend(loc="lower left", fontsize=7)
+
+
+def _image_kernel_panel(ax, panel, runs, references, summaries, claims):
+    """Every probe image's kernel against its mean pixel distance from x_o, one colour per run."""
+    data = runs[panel["variant"]]
+    epoch = int(data["kernel_epochs"][-1])
+    distance, k = analysis.image_kernel(data, list(data["epoch"]).index(epoch))
+    colors = plt.cm.tab20(np.linspace(0, 1, len(k)))
+    for color, d, kk in zip(colors, distance, k):
+        ax.scatter(d, kk, s=2, color=color, alpha=0.6, lw=0)
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.set_xlabel(r"mean pixel distance $\langle|x_o - x|\rangle$")
+    ax.set_ylabel(KERNEL_LABEL["step"])
+    ax.set_title(f"{panel['title']} (e = {epoch})")
+
+
 PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
 FIGURE_PANELS = {
     "aging_overlay": _aging_overlay_panel,
@@ -192,6 +227,8 @@ FIGURE_PANELS = {
     "prediction": _prediction_panel,
     "pair_difference": _pair_difference_panel,
     "group_trajectories": _group_trajectories_panel,
+    "aging_runs": _aging_runs_panel,
+    "image_kernel": _image_kernel_panel,
 }
 
 
@@ -214,10 +251,10 @@ def plot_figure(fig, runs, summaries, claims, path, references=None):
     # The verdicts get their own strip under the panels, one line each.
     panels_height, text_height = 3.8 * rows, 0.35 + 0.13 * len(claims)
     with plt.rc_context(STYLE):
-        figure, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, panels_height + text_height), squeeze=False)
+        figure, axes = plt.subplots(rows, cols, figsize=(max(4.6 * cols, 9.0), panels_height + text_height), squeeze=False)
         if overlays:
             for ax, panel in zip(axes[0], overlays):
-                FIGURE_PANELS[panel["panel"]](ax, panel, runs, references, summaries)
+                FIGURE_PANELS[panel["panel"]](ax, panel, runs, references, summaries, claims)
             figure.suptitle(f"{fig.id}: {fig.title} ({int(runs[variants[0][0]]['epoch'][-1])} epochs)")
         else:
             for row, (label, variant) in enumerate(variants):

@@ -14,8 +14,10 @@ from callbacks.response import KINDS
 from callbacks.response_probe import SCALARS, log_epochs, probe_points, save_npz
 from data import draw_point_target, random_bits, target_stream
 from data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
+from data.mnist import load as load_mnist
 from data.streams import random_training
 from replication import analysis, figures, meanfield, plots, simplified
+from replication.files import check_writable
 from replication.engine import Ensemble
 from replication.models import BUILDERS
 
@@ -31,8 +33,10 @@ def measured_epochs(fig, epochs):
     schedule = fig.probe.get("schedule", "log")
     if schedule == "every":
         return list(range(1, epochs + 1))
+    if schedule == "kernel":
+        return [e for e in kernel_epochs(fig, epochs) if e > 0]
     if schedule != "log":
-        raise ValueError(f"unknown probe schedule {schedule!r}; use 'log' or 'every'")
+        raise ValueError(f"unknown probe schedule {schedule!r}; use 'log', 'every' or 'kernel'")
     return sorted(set(log_epochs(epochs)) | {e for e in fig.kernel_epochs if 0 < e <= epochs})
 
 
@@ -72,7 +76,25 @@ def _dataset_setup(fig, rng, stream_seq, epochs):
     return {"points": points, "point_y": point_y, "group": group, "inputs": inputs, "targets": targets}
 
 
-def replica_setup(fig, seed, replica, epochs):
+def _image_setup(fig, images, rng, stream_seq, probe_seq, epochs):
+    """A replica's training image (uniform from the source), its target stream, and its probe: the
+    image itself followed by `probe["images"]` other images sampled without replacement."""
+    if images is None:
+        raise ValueError(f"{fig.id} trains on MNIST images; load them with data.mnist.load() and pass images=")
+    index = int(rng.integers(len(images)))
+    x_o = images[index][..., None]
+    y_o = draw_point_target(fig.training["point_target"], rng)
+    targets = target_stream(fig.training["encoding"], y_o, epochs, stream_seq, **fig.training["encoding_params"])
+    others = np.delete(np.arange(len(images)), index)
+    count = fig.probe["images"]
+    if count > len(others):
+        raise ValueError(f"the probe wants {count} images besides x_o but the MNIST source has {len(others)}; use a larger source")
+    probe_index = np.random.default_rng(probe_seq).choice(others, count, replace=False)
+    probe_x = np.concatenate([x_o[None], images[probe_index][..., None]])
+    return {"x_o": x_o, "y_o": y_o, "inputs": None, "targets": targets, "point_index": index, "probe_index": probe_index, "probe_x": probe_x}
+
+
+def replica_setup(fig, seed, replica, epochs, images=None):
     """Everything random about one replica, fixed by (seed, replica): its training point (or points),
     its training stream (inputs, None for x_o at every step, and targets), the seed of its initial
     weights and the seed of its probe-point sampling."""
@@ -83,6 +105,8 @@ def replica_setup(fig, seed, replica, epochs):
     seeds = {"model_seed": int(model_seq.generate_state(1)[0]), "probe_seed": int(probe_seq.generate_state(1)[0])}
     if is_dataset(fig):
         return {**_dataset_setup(fig, rng, stream_seq, epochs), **seeds}
+    if fig.uses_images:
+        return {**_image_setup(fig, images, rng, stream_seq, probe_seq, epochs), **seeds}
     x_o = random_bits(fig.model["n_bits"], values=training["bits"], rng=rng)
     y_o = draw_point_target(training["point_target"], rng)
     if training.get("inputs", "fixed") == "random":
@@ -121,8 +145,9 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     probe = ResponseProbe(
         x_o,
         setup["y_o"],
-        shells=fig.probe["shells"],
-        samples_per_shell=fig.probe["samples_per_shell"],
+        probe_x=setup.get("probe_x"),
+        shells=None if "probe_x" in setup else fig.probe["shells"],
+        samples_per_shell=fig.probe.get("samples_per_shell"),
         epochs=schedule,
         kinds=fig.probe["kinds"],
         seed=setup["probe_seed"],
@@ -169,7 +194,7 @@ def is_simplified(fig):
 
 def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
     """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"."""
-    if is_simplified(fig) or is_dataset(fig):
+    if is_simplified(fig) or is_dataset(fig) or fig.uses_images:
         return "raw"
     x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
     points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])
@@ -205,11 +230,27 @@ def _run_fit(fig, setups, epochs, schedule, keep, bar):
         kept, distance = _kept(history, fig.probe["kinds"], history["distance"], keep)
         per_replica.append({**history, **kept, "distance": distance})
     first = per_replica[0]
-    if any(not np.array_equal(h["distance"], first["distance"]) for h in per_replica):
-        raise RuntimeError("replicas were probed at different distance layouts; use whole or equally sampled shells")
     shared = ("epoch", "learning_rate", "distance")
     stacked = {key: np.stack([h[key] for h in per_replica]) for key in first if key not in shared}
-    return {"epoch": first["epoch"], "learning_rate": first["learning_rate"], "distance": first["distance"], **stacked}
+    distance = _replicas_distance(fig, [h["distance"] for h in per_replica])
+    return {"epoch": first["epoch"], "learning_rate": first["learning_rate"], "distance": distance, **stacked}
+
+
+def replica_probe(fig, setup, x_o):
+    """(probe points, distance) of one replica: its own sampled images, or Hamming shells around x_o."""
+    if "probe_x" in setup:
+        return probe_points(x_o, setup["probe_x"], None, None, 0)
+    return probe_points(x_o, None, fig.probe["shells"], fig.probe["samples_per_shell"], setup["probe_seed"])
+
+
+def _replicas_distance(fig, distances):
+    """One (P,) distance layout shared by the replicas; (R, P) for images, whose distances are each
+    replica's own."""
+    if all(np.array_equal(d, distances[0]) for d in distances):
+        return distances[0]
+    if fig.uses_images:
+        return np.stack(distances)
+    raise RuntimeError("replicas were probed at different distance layouts; use whole or equally sampled shells")
 
 
 def _run_engine(fig, setups, epochs, schedule, keep, bar):
@@ -217,11 +258,9 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
     shape = tuple(models[0].inputs[0].shape[1:])
     x_o = np.stack([s["x_o"].reshape(shape) for s in setups])
     y_o = np.asarray([s["y_o"] for s in setups], np.float32)
-    points = [
-        probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], s["probe_seed"]) for x, s in zip(x_o, setups)
-    ]
+    points = [replica_probe(fig, s, x) for x, s in zip(x_o, setups)]
     probe_x = np.stack([p for p, _ in points])
-    distance = points[0][1]
+    distance = _replicas_distance(fig, [d for _, d in points])
     targets = np.stack([s["targets"] for s in setups])[:, :, None]
     inputs = np.stack([_step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None]
     ensemble = Ensemble(models)
@@ -329,15 +368,16 @@ def _run_simplified(fig, epochs):
     }
 
 
-def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", keep="raw"):
+def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", keep="raw", images=None):
     """Trains the ensemble with `engine` and returns arrays with a leading replica axis: the same keys
-    from either engine. `keep` is "raw" (per probe point) or "shells" (per-shell mean and std)."""
+    from either engine. `keep` is "raw" (per probe point) or "shells" (per-shell mean and std);
+    `images` (N, H, W) are the MNIST images of figures that train on them."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {list(ENGINES)}")
     if is_simplified(fig):
         return _run_simplified(fig, epochs)
     schedule = measured_epochs(fig, epochs)
-    setups = [replica_setup(fig, seed, r, epochs) for r in range(replicas)]
+    setups = [replica_setup(fig, seed, r, epochs, images) for r in range(replicas)]
     bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
     if is_dataset(fig):
         run = _run_dataset_engine if engine == "ensemble" else _run_dataset_fit
@@ -351,6 +391,11 @@ def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", 
     data["y_o"] = np.asarray(data["y_o"], np.float32)
     if keep == "shells":
         del data["probe_x"]  # the summaries no longer refer to single probe points
+    if fig.uses_images:
+        # Indices into the source instead of the images: 1,000 probe images per replica are tens of MB.
+        del data["probe_x"]
+        data["point_index"] = np.asarray([s["point_index"] for s in setups], np.int64)
+        data["probe_index"] = np.stack([s["probe_index"] for s in setups])
     return data
 
 
@@ -368,6 +413,7 @@ def summaries(fig, data):
     kind = fig.probe.get("aging_kind")
     if kind in data:
         out["aging_mean"], out["aging_sem"] = analysis.mean_sem(analysis.aging(data[kind], data["distance"]))
+    if kind in data and np.ndim(data["distance"]) == 1:  # shells shared by all replicas
         levels, k = analysis.kernel(data[kind], data["distance"])
         rows = analysis.epoch_rows(data["epoch"], data["kernel_epochs"])
         out["kernel_distance"] = levels
@@ -390,15 +436,6 @@ def summaries(fig, data):
 def output_paths(fig, out):
     stem = os.path.join(out, fig.paper, fig.name)
     return {ext: f"{stem}.{ext}" for ext in ("npz", "json", "png")}
-
-
-def check_writable(out):
-    """Fails before any work when the output folder cannot be written."""
-    probe_dir = out
-    while not os.path.exists(probe_dir):
-        probe_dir = os.path.dirname(os.path.abspath(probe_dir))
-    if not os.path.isdir(probe_dir) or not os.access(probe_dir, os.W_OK):
-        raise ValueError(f"cannot write results under {out!r}; choose a writable folder with --out")
 
 
 def flatten_variants(per_variant):
@@ -429,18 +466,23 @@ def load_references(fig, out):
     return references
 
 
-def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, engine="ensemble"):
-    """Runs one figure end to end and returns the paths of its npz, json and png."""
+def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, engine="ensemble", mnist=None):
+    """Runs one figure end to end and returns the paths of its npz, json and png. `mnist` is the
+    (images, labels, source) of data.mnist.load() for figures that train on MNIST; None loads the
+    default source when such a figure needs it."""
     replicas = fig.replicas if replicas is None else int(replicas)
     epochs = fig.epochs if epochs is None else int(epochs)
     if replicas < 1 or epochs < 1:
         raise ValueError(f"replicas={replicas} and epochs={epochs} must both be >= 1")
     check_writable(out)
+    if fig.uses_images and mnist is None:
+        mnist = load_mnist()
+    images = mnist[0] if fig.uses_images else None
     start = time.perf_counter()
     runs, summary, kept = {}, {}, {}
     for label, variant in fig.variant_configs():
         keep = keep_mode(variant, replicas, epochs)
-        runs[label] = run_ensemble(variant, replicas, epochs, seed, progress, engine, keep)
+        runs[label] = run_ensemble(variant, replicas, epochs, seed, progress, engine, keep, images)
         summary[label] = summaries(variant, runs[label])
         kept[label] = KEPT[keep]
     references = load_references(fig, out)
@@ -458,6 +500,7 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         "epochs": epochs,
         "seconds": round(seconds, 1),
         "kept": kept[""] if single else kept,
+        **({"mnist": {"source": mnist[2], "images_in_source": len(mnist[0]), "paper": "sampled from the 60,000 training images"}} if images is not None else {}),
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
         "config": config,
         "claims": claims,

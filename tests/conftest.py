@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from data import random_bits  # noqa: E402
-from replication.models import build_2022, build_2024  # noqa: E402
+from replication.models import build_2022, build_2022_images, build_2024  # noqa: E402
 
 
 @pytest.fixture
@@ -20,6 +20,12 @@ def small_dense():
 def small_conv():
     """A 2022-style Conv1D network with 2 layers of 3 filters."""
     return build_2022("elu", n_bits=8, layers=2, filters=3, seed=5)
+
+
+@pytest.fixture
+def small_images():
+    """A 2022-style Conv2D network on 6×6 images with 2 layers of 3 filters."""
+    return build_2022_images("elu", image_shape=(6, 6), layers=2, filters=3, seed=2)
 
 
 def point_for(model, seed=0):

@@ -67,6 +67,7 @@ def test_tiny_run_writes_valid_npz_png_json(tmp_path):
         (["run", "2024-fig1", "--epochs", "ten"], "not a whole number"),
         (["run"], "required"),
         (["frobnicate"], "invalid choice"),
+        (["run", "2022-fig8", "--mnist", "/nonexistent/mnist.npz"], "does not exist"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, message, tmp_path):
@@ -88,7 +89,14 @@ def test_every_figure_runs_at_a_small_size(tmp_path):
     from replication import figures
 
     ids = list(figures.FIGURES)
-    result = cli("run", *ids, "--replicas", "2", "--epochs", "30", "--out", str(tmp_path))
+    # Fig. 9 probes 1,000 images besides x_o: four copies of the fixture's digits, each copy marked in a
+    # corner pixel (0 in every MNIST digit) so that no two images are equal.
+    with np.load(os.path.join(ROOT, "tests", "fixtures", "mnist_300.npz")) as z:
+        x = np.concatenate([z["x"]] * 4)
+        y = np.concatenate([z["y"]] * 4)
+    x[:, 0, 0] = np.repeat(np.arange(4), 300)
+    np.savez(tmp_path / "mnist.npz", x=x, y=y)
+    result = cli("run", *ids, "--replicas", "2", "--epochs", "30", "--out", str(tmp_path), "--mnist", str(tmp_path / "mnist.npz"))
     assert result.returncode == 0, result.stderr
     for fig in figures.FIGURES.values():
         stem = tmp_path / fig.paper / fig.name

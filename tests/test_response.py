@@ -14,6 +14,7 @@ def measure_once(model, x_o, y_o, probe_x=None, **kwargs):
     """The probe's epoch-0 measurement, through a zero-epoch fit."""
     if probe_x is None:
         kwargs.setdefault("shells", True)
+        kwargs.setdefault("samples_per_shell", 20)  # whole shells of a 36-pixel image are billions of points
     probe = ResponseProbe(x_o, y_o, probe_x, epochs=[1], **kwargs)
     model.fit(x_o[None], np.array([[y_o]]), epochs=0, verbose=0, callbacks=[probe])
     return probe.history
@@ -29,7 +30,7 @@ def jacobian_ntk(model, x_o, probe_x):
     return flat[1:] @ flat[0]
 
 
-@pytest.mark.parametrize("model_name", ["small_dense", "small_conv"])
+@pytest.mark.parametrize("model_name", ["small_dense", "small_conv", "small_images"])
 def test_ntk_equals_jacobian_product(model_name, request):
     model = request.getfixturevalue(model_name)
     x_o, y_o = point_for(model, seed=3)
@@ -38,7 +39,7 @@ def test_ntk_equals_jacobian_product(model_name, request):
     np.testing.assert_allclose(history["ntk"][0], expected, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("model_name", ["small_dense", "small_conv"])
+@pytest.mark.parametrize("model_name", ["small_dense", "small_conv", "small_images"])
 def test_step_equals_hand_made_sgd_step(model_name, request):
     model = request.getfixturevalue(model_name)
     x_o, y_o = point_for(model, seed=4)

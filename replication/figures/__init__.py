@@ -25,6 +25,11 @@ class Figure:
     # training; none means one ensemble with the label "".
     variants: tuple = ()
 
+    @property
+    def uses_images(self):
+        """Whether the figure trains on MNIST images (the 2022 paper's Figs. 8-9)."""
+        return self.training.get("inputs") == "mnist"
+
     def to_json(self):
         return dataclasses.asdict(self)
 

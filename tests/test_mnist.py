@@ -1,0 +1,85 @@
+"""MNIST sources: the committed fixture of real digits, bad files, the offline failure, and the
+image figures through both training paths."""
+
+import dataclasses
+import os
+
+import numpy as np
+import pytest
+
+from data import mnist
+from replication import figures
+from replication.runner import run_ensemble
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "mnist_300.npz")
+
+
+def test_the_fixture_loads_scaled_to_unit_range():
+    x, y, source = mnist.load(FIXTURE)
+    assert x.shape == (300, 28, 28) and x.dtype == np.float32 and y.shape == (300,)
+    assert x.min() == 0.0 and x.max() == 1.0
+    with np.load(FIXTURE) as z:
+        np.testing.assert_array_equal(x, z["x"] / np.float32(255.0))
+    assert "300 images" in source
+
+
+def test_keras_layout_and_the_environment_variable(tmp_path, monkeypatch):
+    with np.load(FIXTURE) as z:
+        np.savez(tmp_path / "keras.npz", x_train=z["x"][:50], y_train=z["y"][:50])
+    monkeypatch.setenv(mnist.ENV, str(tmp_path / "keras.npz"))
+    x, y, source = mnist.load()
+    assert x.shape == (50, 28, 28) and str(tmp_path) in source
+
+
+@pytest.mark.parametrize(
+    "arrays, message",
+    [
+        (None, "does not exist"),
+        ({"images": np.zeros((3, 28, 28), np.uint8)}, "not x, y"),
+        ({"x": np.zeros((3, 28, 28), np.float32), "y": np.zeros(3)}, "uint8"),
+        ({"x": np.zeros((3, 32, 32), np.uint8), "y": np.zeros(3)}, "N×28×28"),
+        ({"x": np.zeros((3, 28, 28), np.uint8), "y": np.zeros(2)}, "labels"),
+        ("garbage", "cannot read"),
+    ],
+)
+def test_bad_files_name_both_ways_to_provide_mnist(tmp_path, arrays, message):
+    path = tmp_path / "bad.npz"
+    if isinstance(arrays, dict):
+        np.savez(path, **arrays)
+    elif arrays == "garbage":
+        path.write_bytes(b"not an npz at all")
+    with pytest.raises(mnist.MnistUnavailable, match=message) as error:
+        mnist.load(str(path))
+    assert "--mnist" in str(error.value) and "tensorflow-datasets" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_offline_without_a_file_fails_cleanly_before_writing(tmp_path, monkeypatch, capsys):
+    import tensorflow_datasets
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no route to host")
+
+    monkeypatch.delenv(mnist.ENV, raising=False)
+    monkeypatch.setattr(tensorflow_datasets, "load", offline)
+    from replication.__main__ import main
+
+    assert main(["run", "2024-fig1", "2022-fig8", "--replicas", "2", "--epochs", "3", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--mnist" in err and "ConnectionError" in err
+    assert not (tmp_path / "out").exists()  # not even the figure before it
+
+
+def test_image_figures_match_the_fit_path():
+    images = mnist.load(FIXTURE)[0]
+    fig = dataclasses.replace(
+        figures.get("2022-fig9"),
+        model={**figures.get("2022-fig9").model, "image_shape": (28, 28), "layers": 2, "filters": 3},
+        probe={**figures.get("2022-fig9").probe, "images": 12, "schedule": "log"},
+    )
+    fit = run_ensemble(fig, 2, 8, seed=1, progress=False, engine="fit", images=images)
+    ens = run_ensemble(fig, 2, 8, seed=1, progress=False, engine="ensemble", images=images)
+    assert ens["distance"].shape == (2, 13) and np.all(ens["distance"][:, 0] == 0) and np.all(ens["distance"][:, 1:] > 0)
+    assert "probe_x" not in ens and ens["probe_index"].shape == (2, 12)
+    np.testing.assert_allclose(ens["distance"][0, 1:], np.abs(images[ens["probe_index"][0]] - images[ens["point_index"][0]]).mean(axis=(1, 2)), rtol=1e-6)
+    for key in fit:
+        np.testing.assert_allclose(ens[key], fit[key], rtol=2e-4, atol=2e-5, err_msg=key)
