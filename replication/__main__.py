@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import platform
 import shlex
 import sys
 
@@ -30,11 +31,12 @@ def _parser():
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="print every figure id with its title")
     run = sub.add_parser("run", help="run figures and write DIR/<paper>/<fig>.npz, .json, .png")
-    run.add_argument("ids", nargs="+", metavar="ID", help="figure ids, e.g. 2024-fig1 (see `list`)")
+    run.add_argument("ids", nargs="+", metavar="ID", help="figure ids, e.g. 2024-fig1 (see `list`), or all")
     run.add_argument("--replicas", type=_positive, help="ensemble size (default: the figure's)")
     run.add_argument("--epochs", type=_positive, help="epochs per run (default: the figure's)")
     run.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
     run.add_argument("--out", default="results", help="output folder (default results/)")
+    run.add_argument("--force", action="store_true", help="rerun figures whose results are already up to date")
     run.add_argument(
         "--mnist",
         metavar="PATH",
@@ -59,6 +61,86 @@ def _parser():
     return parser
 
 
+def _cpu():
+    """The CPU model and core count, for the wall-time record."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            model = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), None)
+    except OSError:
+        model = None
+    return f"{model or platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+
+
+def _run(args, command):
+    """`run ID... | all`: figures in order, skipping those whose results are up to date (same config
+    hash, unless --force); one progress bar over all; Ctrl-C exits 130 naming what finished."""
+    import time
+
+    from replication import figures
+    from replication.files import check_writable
+
+    start = time.perf_counter()
+    if "all" in args.ids and args.ids != ["all"]:
+        raise ValueError("`all` runs every figure; give it alone or list figure ids")
+    chosen = list(figures.FIGURES.values()) if args.ids == ["all"] else [figures.get(i) for i in args.ids]
+    check_writable(args.out)
+    mnist = None
+    if any(fig.uses_images for fig in chosen):  # before anything is written
+        from data.mnist import load
+
+        mnist = load(args.mnist)
+    from replication.files import write_json
+    from replication.runner import Progress, config_hash, is_up_to_date, reference_ids, run_figure, work
+
+    source = mnist[2] if mnist else None
+    planned = []
+    for fig in chosen:
+        stale = not is_up_to_date(fig, config_hash(fig, args.replicas, args.epochs, args.seed, args.engine, args.out, source), args.out)
+        if args.force or stale or any(ref in planned for ref in reference_ids(fig)):
+            planned.append(fig.id)
+    progress = Progress(sum(work(f, args.replicas or f.replicas, args.epochs or f.epochs) for f in chosen if f.id in planned))
+    finished, times = [], {}
+    try:
+        for fig in chosen:
+            if fig.id not in planned:
+                print(f"{fig.id}: up to date, skipped (--force reruns it)")
+                times[fig.id] = "skipped"
+                continue
+            began = time.perf_counter()
+            paths = run_figure(
+                fig,
+                replicas=args.replicas,
+                epochs=args.epochs,
+                seed=args.seed,
+                out=args.out,
+                command=command,
+                engine=args.engine,
+                mnist=mnist,
+                progress=progress,
+            )
+            times[fig.id] = round(time.perf_counter() - began, 1)
+            finished.append(fig.id)
+            print(f"\n{fig.id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
+    except KeyboardInterrupt:
+        left = [f.id for f in chosen if f.id in planned and f.id not in finished]
+        print(f"\ninterrupted: finished {', '.join(finished) or 'nothing'}; not finished {', '.join(left)}", file=sys.stderr)
+        return 130
+    if args.ids == ["all"] and finished:  # a rerun that skipped everything keeps the last measurement
+        seconds = time.perf_counter() - start
+        write_json(
+            os.path.join(args.out, "run_all.json"),
+            {
+                "command": command,
+                "seconds": round(seconds, 1),
+                "minutes": round(seconds / 60, 1),
+                "cpu": _cpu(),
+                "figures": times,
+                "complete": all(v != "skipped" for v in times.values()),
+            },
+        )
+    return 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
@@ -71,28 +153,7 @@ def main(argv=None):
         return 0
     try:
         if args.command == "run":
-            chosen = [figures.get(i) for i in args.ids]
-            from replication.files import check_writable
-
-            check_writable(args.out)
-            mnist = None
-            if any(fig.uses_images for fig in chosen):  # before anything is written
-                from data.mnist import load
-
-                mnist = load(args.mnist)
-            from replication.runner import run_figure
-            for fig in chosen:
-                paths = run_figure(
-                    fig,
-                    replicas=args.replicas,
-                    epochs=args.epochs,
-                    seed=args.seed,
-                    out=args.out,
-                    command=command,
-                    engine=args.engine,
-                    mnist=mnist,
-                )
-                print(f"{fig.id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
+            return _run(args, command)
         elif args.command == "bench":
             from replication.bench import run_bench
 

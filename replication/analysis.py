@@ -41,9 +41,11 @@ def aging(response, distance):
     """Δ(x_o, x_o) per replica and epoch, (R, T): the response at the probe points at distance 0.
     `distance` is (P,), shared by the replicas, or (R, P), each replica's own (images)."""
     response = np.asarray(response)
-    at_o = np.broadcast_to(np.asarray(distance) == 0, (len(response), response.shape[2]))
-    if not at_o.any(axis=1).all():
+    at_o = np.asarray(distance) == 0
+    if not np.all(at_o.any(axis=-1)):
         raise ValueError("the probe points do not include x_o (distance 0); include shell 0 to measure aging")
+    if at_o.ndim == 1:
+        return response[:, :, at_o].mean(axis=2)
     return np.stack([response[r][:, at_o[r]].mean(axis=1) for r in range(len(response))])
 
 
@@ -696,7 +698,9 @@ def test_group_move(data, params, reference=None):
 
 
 def test_meanfield_agreement(data, params, reference=None):
-    model, _ = mean_sem(meanfield.predict_run(data, params["batch_size"]))
+    # The runner stores each replica's prediction as "meanfield"; computing it is the slow part.
+    predicted = data["meanfield"] if "meanfield" in data else meanfield.predict_run(data, params["batch_size"])
+    model, _ = mean_sem(predicted)
     network, _ = mean_sem(group_trajectories(data))
     rms = np.sqrt(np.mean((model - network) ** 2, axis=0))
     worst = float(rms.max())
@@ -737,8 +741,78 @@ TESTS = {
 }
 
 
-def evaluate_claims(claims, runs, references=None):
-    """One json-ready record per claim: the claim, the quantity, its value, the criterion, the verdict.
+# Uncertainty -----------------------------------------------------------------------------------------
+
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
+# Arrays without a replica axis; every other array's first axis is the replica.
+_SHARED = ("epoch", "learning_rate", "kernel_epochs")
+_POINT_KINDS = ("step", "ntk", "output")
+
+
+def replica_count(data):
+    for key in ("step", "ntk", "output", "feature_mean", "f_o"):
+        if key in data:
+            return len(data[key])
+    raise ValueError("no per-replica measurement in the data")
+
+
+def shell_reduced(data):
+    """The data with every per-point kind replaced by its shell means, (R, T, H), and distance by the
+    shell levels: what every shell-based test reads, at a fraction of the size. Data whose distances are
+    each replica's own (images) or that have no shells (sets of points) come back unchanged."""
+    if "distance" not in data or np.ndim(data["distance"]) != 1 or not any(k in data for k in _POINT_KINDS):
+        return data
+    out = dict(data)
+    for kind in _POINT_KINDS:
+        if kind in data and np.ndim(data[kind]) == 3:
+            out["distance"], out[kind] = shell_means(data[kind], data["distance"])
+    out.pop("probe_x", None)
+    return out
+
+
+def resample_replicas(data, index):
+    """The data with its replicas replaced by `index` (drawn with replacement). Arrays whose first axis
+    is not the replicas' (shared ones, and ensemble summaries in loaded files) are left as they are."""
+    r = replica_count(data)
+
+    def per_replica(key, value):
+        if key in _SHARED or (key == "distance" and np.ndim(value) == 1):
+            return False
+        return np.ndim(value) >= 1 and len(value) == r
+
+    return {key: np.asarray(value)[index] if per_replica(key, value) else value for key, value in data.items()}
+
+
+def _scalars(value):
+    return {k: v for k, v in value.items() if isinstance(v, float) and np.isfinite(v) and not isinstance(v, bool)}
+
+
+def bootstrap_intervals(test, data, params, reference, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):
+    """95% percentile intervals of every finite scalar in a test's value, resampling the replicas of
+    the data (and, independently, of the reference) with replacement. {} with a single replica."""
+    data = shell_reduced(data)
+    reference = {label: shell_reduced(d) for label, d in reference.items()} if reference else reference
+    r = replica_count(data)
+    if r < 2 or resamples < 1:
+        return {}
+    rng = np.random.default_rng(seed)
+    samples = {}
+    for _ in range(resamples):
+        resampled = resample_replicas(data, rng.integers(0, r, r))
+        ref = None
+        if reference:
+            ref = {label: resample_replicas(d, rng.integers(0, replica_count(d), replica_count(d))) for label, d in reference.items()}
+        with np.errstate(all="ignore"):
+            _, value, _, _ = test(resampled, params, ref)
+        for key, v in _scalars(value).items():
+            samples.setdefault(key, []).append(v)
+    return {key: [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))] for key, v in samples.items() if len(v) == resamples}
+
+
+def evaluate_claims(claims, runs, references=None, resamples=BOOTSTRAP_RESAMPLES):
+    """One json-ready record per claim: the claim, the quantity, its value with 95% bootstrap
+    intervals over replicas (`ci95`, per scalar), the criterion, the verdict.
 
     `runs` maps each variant label to its arrays (a plain dict of arrays stands for the one variant "");
     `references` maps figure ids to their loaded results, for claims that compare against another figure.
@@ -755,7 +829,8 @@ def evaluate_claims(claims, runs, references=None):
             # A reference variant without a reference figure is another variant of this figure.
             reference = runs if "reference_variant" in params else None
         data = runs[params.get("variant", "")]
-        quantity, value, criterion, verdict = TESTS[claim["test"]](data, params, reference)
+        test = TESTS[claim["test"]]
+        quantity, value, criterion, verdict = test(data, params, reference)
         records.append(
             {
                 "claim": claim["claim"],
@@ -763,6 +838,8 @@ def evaluate_claims(claims, runs, references=None):
                 "parameters": params,
                 "quantity": quantity,
                 "value": value,
+                "ci95": bootstrap_intervals(test, data, params, reference, resamples),
+                "replicas": replica_count(data),
                 "criterion": criterion,
                 "verdict": verdict,
             }

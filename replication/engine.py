@@ -93,8 +93,9 @@ class Ensemble:
 
     # Compiled loops ---------------------------------------------------------------------------------
 
-    def _train_steps(self, params, state, inputs, targets):
-        """Steps over axis 1 of inputs (R, S, B, ...) and targets (R, S, B) in one compiled while loop."""
+    def _train_steps(self, params, state, inputs, targets, start, stop):
+        """Steps start..stop−1 along axis 1 of inputs (R, S, B, ...) and targets (R, S, B), in one compiled
+        while loop. The bounds are tensors, so the whole stream is traced (and XLA-compiled) once."""
 
         def body(step, params, state):
             x = inputs[:, step]
@@ -102,18 +103,20 @@ class Ensemble:
             params, state = tf.vectorized_map(lambda a: self._replica_step(*a), (params, state, x, y))
             return step + 1, params, state
 
-        _, params, state = tf.while_loop(
-            lambda step, *_: step < tf.shape(inputs)[1], body, (tf.constant(0), params, state)
-        )
+        _, params, state = tf.while_loop(lambda step, *_: step < stop, body, (start, params, state))
         return params, state
 
-    def train(self, inputs, targets):
-        """Advances every replica by len(axis 1) SGD steps; inputs (R, S, B, ...), targets (R, S, B)."""
+    def train(self, inputs, targets, start=0, stop=None):
+        """Advances every replica by the SGD steps start..stop−1 (default: all) of the stream inputs
+        (R, S, B, ...), targets (R, S, B). Pass the same whole stream with successive bounds to train in
+        segments without recompiling."""
         inputs = tf.convert_to_tensor(inputs, tf.float32)
         targets = tf.convert_to_tensor(targets, tf.float32)
-        if inputs.shape[1] == 0:
+        stop = int(inputs.shape[1]) if stop is None else int(stop)
+        if stop <= start:
             return
-        self.params, self.state = self._train_compiled(self.params, self.state, inputs, targets)
+        bounds = tf.constant(int(start)), tf.constant(stop)
+        self.params, self.state = self._train_compiled(self.params, self.state, inputs, targets, *bounds)
 
     def _measure_replica(self, kinds, features, lr):
         def one(args):
@@ -151,6 +154,27 @@ class Ensemble:
             lr,
         )
         return {k: v.numpy() for k, v in out.items()}
+
+    def measure_pairs(self, points, point_y, kinds=KINDS, learning_rate=None):
+        """The probe quantities of a step on each of a replica's N points, at all N points: dict of f_o
+        (R, N) and the point kinds (R, N_o, N) with [r, j, i] the response at point i to a step on point
+        j. points (R, N, ...), point_y (R, N). One measurement of R·N weight copies, not N calls."""
+        points = np.asarray(points, np.float32)
+        r, n = points.shape[:2]
+        saved = self.params, self.state
+        self.params = [tf.repeat(p, n, axis=0) for p in saved[0]]
+        self.state = [tf.repeat(v, n, axis=0) for v in saved[1]]
+        try:
+            out = self.measure(
+                points.reshape((r * n,) + points.shape[2:]),
+                np.asarray(point_y, np.float32).reshape(-1),
+                np.repeat(points, n, axis=0),
+                kinds,
+                learning_rate,
+            )
+        finally:
+            self.params, self.state = saved
+        return {k: v.reshape((r, n) + v.shape[1:]) for k, v in out.items()}
 
     def weights(self, replica):
         """The trainable weights of one replica as numpy arrays, in model.get_weights() order for the

@@ -7,16 +7,55 @@ import os
 from replication import figures
 
 
-def _short(value):
-    """A compact rendering of a claim's measured value for a table cell."""
+def _short(value, ci=None):
+    """A compact rendering of a claim's measured value for a table cell, with each scalar's 95%
+    bootstrap interval over replicas in brackets where there is one."""
+    ci = ci or {}
     if isinstance(value, dict):
-        keep = {k: v for k, v in value.items() if k not in ("window", "n_points", "prefactor")}
-        return "; ".join(f"{k} = {_short(v)}" for k, v in keep.items())
+        keep = {k: v for k, v in value.items() if k not in ("n_points", "prefactor")}
+        parts = []
+        for k, v in keep.items():
+            if k == "window":
+                parts.append(f"fit window epochs {v[0]:g}–{v[1]:g}")
+            else:
+                interval = f" [{ci[k][0]:.3g}, {ci[k][1]:.3g}]" if k in ci else ""
+                parts.append(f"{k} = {_short(v)}{interval}")
+        return "; ".join(parts)
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, list):
         return "[" + ", ".join(_short(v) for v in value) + "]"
     return str(value)
+
+
+VERDICTS = ("reproduced", "not reproduced", "inconclusive")
+
+
+def _counts(records):
+    """Summary table: verdict counts per paper and in total."""
+    rows = {}
+    for _, r in records:
+        paper = "2024" if r["figure"].startswith("2024") else "2022"
+        for claim in r["claims"]:
+            rows.setdefault(paper, dict.fromkeys(VERDICTS, 0))[claim["verdict"]] += 1
+    total = {v: sum(row[v] for row in rows.values()) for v in VERDICTS}
+    lines = ["| paper | figures | claims | reproduced | not reproduced | inconclusive |", "|---|---|---|---|---|---|"]
+    for paper, row in sorted(rows.items(), reverse=True):
+        n_figs = sum(1 for _, r in records if r["figure"].startswith(paper))
+        lines.append(f"| {paper} | {n_figs} | {sum(row.values())} | " + " | ".join(str(row[v]) for v in VERDICTS) + " |")
+    lines.append(f"| **all** | {len(records)} | {sum(total.values())} | " + " | ".join(f"**{total[v]}**" for v in VERDICTS) + " |")
+    return lines
+
+
+def _wall_time(out):
+    path = os.path.join(out, "run_all.json")
+    if not os.path.exists(path):
+        return "Total wall time of run all: not measured (`python -m replication run all` records it)"
+    with open(path) as fh:
+        run = json.load(fh)
+    skipped = [fig for fig, t in run["figures"].items() if t == "skipped"]
+    note = f"; {len(skipped)} figures were up to date and skipped" if skipped else ""
+    return f"Total wall time of run all: {run['minutes']} min (`{run['command']}` on {run['cpu']}{note})"
 
 
 def write_report(out="results"):
@@ -30,13 +69,18 @@ def write_report(out="results"):
         raise ValueError(f"no figure results under {out!r}; run `python -m replication run ID` first")
     order = list(figures.FIGURES)
     records.sort(key=lambda item: order.index(item[1]["figure"]) if item[1]["figure"] in order else len(order))
+    expected = [fid for fid in order if fid not in {r["figure"] for _, r in records}]
     lines = [
         "# Replication report",
         "",
         "Written by `python -m replication report` from the json files beside it; every number below comes from",
         "the run named in its figure's `command`. Verdicts follow the criteria in `replication/analysis.py`,",
-        "which are also stored with each claim in the json.",
+        "which are also stored with each claim in the json. Values in brackets are 95% bootstrap intervals over",
+        "the replicas (1,000 resamples of the runs, and independently of a compared figure's runs).",
         "",
+        *_counts(records),
+        "",
+        *([f"Figures without results here: {', '.join(expected)}.", ""] if expected else []),
         "| figure | runs × epochs | claim | verdict |",
         "|---|---|---|---|",
     ]
@@ -75,11 +119,14 @@ def write_report(out="results"):
             f"- command: `{r['command']}` ({r['seconds']} s, engine {r['engine']}, tensorflow {r['versions']['tensorflow']})",
             f"- model: {json.dumps(config['model'])}; training: {json.dumps(config['training'])}",
             "",
-            "| claim | quantity | value | verdict |",
-            "|---|---|---|---|",
+            *([f"- MNIST: {r['mnist']['source']} (the paper: {r['mnist']['paper']})"] if "mnist" in r else []),
+            "",
+            "| claim | measurement | value [95% CI] | criterion | verdict |",
+            "|---|---|---|---|---|",
         ]
         for claim in r["claims"]:
-            lines.append(f"| {claim['claim']} | {claim['quantity']} | {_short(claim['value'])} | **{claim['verdict']}** |")
+            value = _short(claim["value"], claim.get("ci95"))
+            lines.append(f"| {claim['claim']} | {claim['quantity']} | {value} | {claim['criterion']} | **{claim['verdict']}** |")
         diagnostics = r.get("diagnostics") or {}
         per_variant = {"": diagnostics} if "aging_fit_of_2_eta_ntk" in diagnostics else diagnostics
         for label, d in per_variant.items():
@@ -94,6 +141,7 @@ def write_report(out="results"):
             ]
         lines += ["", "Assumptions where the paper is silent:", ""]
         lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
+    lines += ["", _wall_time(out)]
     path = os.path.join(out, "REPORT.md")
     with open(path + ".partial", "w") as fh:
         fh.write("\n".join(lines) + "\n")

@@ -1,6 +1,7 @@
 """The one runner every figure goes through: train an ensemble with a ResponseProbe, analyse, write
 DIR/<paper>/<name>.npz, .json and .png."""
 
+import hashlib
 import json
 import os
 import time
@@ -117,18 +118,37 @@ def replica_setup(fig, seed, replica, epochs, images=None):
     return {"x_o": x_o, "y_o": y_o, "inputs": inputs, "targets": targets, **seeds}
 
 
+class Progress:
+    """One progress bar over several ensembles, counted in replica-epochs."""
+
+    def __init__(self, total):
+        self.bar = keras.utils.Progbar(max(1, int(total)), unit_name="replica-epoch")
+        self.total, self.used = max(1, int(total)), 0
+
+    def ensemble(self, size):
+        """An update function for the next ensemble of `size` replica-epochs: update(done within it)."""
+        base = self.used
+        self.used += size
+        return lambda done: self.bar.update(min(base + done, self.total))
+
+
 class _Progress(keras.callbacks.Callback):
-    """Advances a shared progress bar every 1% of a replica's epochs (per-epoch updates would cost more
+    """Advances the progress bar every 1% of a replica's epochs (per-epoch updates would cost more
     than the probe)."""
 
-    def __init__(self, bar, offset, epochs):
+    def __init__(self, update, offset, epochs):
         super().__init__()
-        self.bar, self.offset, self.stride, self.epochs = bar, offset, max(1, epochs // 100), epochs
+        self.update, self.offset, self.stride, self.epochs = update, offset, max(1, epochs // 100), epochs
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1
-        if self.bar is not None and (done % self.stride == 0 or done == self.epochs):
-            self.bar.update(self.offset + done)
+        if self.update is not None and (done % self.stride == 0 or done == self.epochs):
+            self.update(self.offset + done)
+
+
+def work(fig, replicas, epochs):
+    """Replica-epochs a figure trains: what its share of an overall progress bar counts."""
+    return sum(0 if is_simplified(v) else replicas * epochs for _, v in fig.variant_configs())
 
 
 def _step_inputs(setup, x_o, epochs):
@@ -280,12 +300,13 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
 
     record(0)
     done = 0
+    inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
     for epoch in schedule:
-        ensemble.train(inputs[:, done:epoch], targets[:, done:epoch])
+        ensemble.train(inputs, targets, done, epoch)
         done = epoch
         record(epoch)
         if bar is not None:
-            bar.update(done * len(setups))
+            bar(done * len(setups))
     data = {
         "epoch": np.asarray(records.pop("epoch"), np.int64),
         "learning_rate": np.asarray(records.pop("learning_rate"), np.float32),
@@ -326,21 +347,22 @@ def _run_dataset_engine(fig, setups, epochs, schedule, bar):
     records = {"epoch": [], "learning_rate": [], **{kind: [] for kind in DATASET_KINDS}}
 
     def record(epoch):
-        rows = [ensemble.measure(points[:, j], arrays["point_y"][:, j], points, DATASET_KINDS) for j in range(points.shape[1])]
+        out = ensemble.measure_pairs(points, arrays["point_y"], DATASET_KINDS)
         records["epoch"].append(epoch)
         records["learning_rate"].append(ensemble.learning_rate)
-        records["output"].append(rows[0]["output"])
+        records["output"].append(out["output"][:, 0])  # the same f at every point whichever point steps
         for kind in ("step", "ntk"):
-            records[kind].append(np.stack([row[kind] for row in rows], axis=1))
+            records[kind].append(out[kind])
 
     record(0)
     done = 0
+    inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
     for epoch in schedule:
-        ensemble.train(inputs[:, done:epoch], targets[:, done:epoch])
+        ensemble.train(inputs, targets, done, epoch)
         done = epoch
         record(epoch)
         if bar is not None:
-            bar.update(done * len(setups))
+            bar(done * len(setups))
     return {
         "epoch": np.asarray(records["epoch"], np.int64),
         "learning_rate": np.asarray(records["learning_rate"], np.float32),
@@ -370,7 +392,8 @@ def _run_simplified(fig, epochs):
 
 def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", keep="raw", images=None):
     """Trains the ensemble with `engine` and returns arrays with a leading replica axis: the same keys
-    from either engine. `keep` is "raw" (per probe point) or "shells" (per-shell mean and std);
+    from either engine. `progress` is True (a bar of its own), False, or a shared Progress. `keep` is
+    "raw" (per probe point) or "shells" (per-shell mean and std);
     `images` (N, H, W) are the MNIST images of figures that train on them."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {list(ENGINES)}")
@@ -378,11 +401,17 @@ def run_ensemble(fig, replicas, epochs, seed, progress=True, engine="ensemble", 
         return _run_simplified(fig, epochs)
     schedule = measured_epochs(fig, epochs)
     setups = [replica_setup(fig, seed, r, epochs, images) for r in range(replicas)]
-    bar = keras.utils.Progbar(replicas * epochs, unit_name="epoch") if progress else None
+    if progress is True:
+        progress = Progress(replicas * epochs)
+    bar = progress.ensemble(replicas * epochs) if progress else None
     if is_dataset(fig):
         run = _run_dataset_engine if engine == "ensemble" else _run_dataset_fit
         data = run(fig, setups, epochs, schedule, bar)
         data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
+        spec = fig.training["dataset"]
+        if spec["kind"] == "groups":
+            # Each replica's mean-field prediction (eq. 11) from its own response scale at epoch 0.
+            data["meanfield"] = meanfield.predict_run(data, spec.get("batch_size", 32)).astype(np.float32)
         return data
     run = _run_engine if engine == "ensemble" else _run_fit
     data = run(fig, setups, epochs, schedule, keep, bar)
@@ -423,9 +452,8 @@ def summaries(fig, data):
             out[f"{key}_mean"], out[f"{key}_sem"] = analysis.mean_sem(data[key])
     if "group" in data:
         out["group_output_mean"], out["group_output_sem"] = analysis.mean_sem(analysis.group_trajectories(data))
-        if fig.training["dataset"]["kind"] == "groups":
-            batch = fig.training["dataset"].get("batch_size", 32)
-            out["meanfield_mean"], _ = analysis.mean_sem(meanfield.predict_run(data, batch))
+        if "meanfield" in data:
+            out["meanfield_mean"], _ = analysis.mean_sem(data["meanfield"])
     if "output" in data and "distance" in data:
         levels, final = analysis.shell_means(data["output"][:, -1:], data["distance"])
         out["output_distance"] = levels
@@ -453,23 +481,61 @@ def load_figure_data(path):
     return out
 
 
+def reference_ids(fig):
+    """The figures that `fig`'s claims and panels compare against, in order."""
+    wanted = [claim.get("reference") for claim in fig.claims]
+    wanted += [ref for panel in fig.panels if isinstance(panel, dict) for ref in panel.get("references", ())]
+    return list(dict.fromkeys(ref for ref in wanted if ref))
+
+
 def load_references(fig, out):
     """The results of the figures that `fig`'s claims compare against, where they have been run."""
     references = {}
-    wanted = [claim.get("reference") for claim in fig.claims]
-    wanted += [ref for panel in fig.panels if isinstance(panel, dict) for ref in panel.get("references", ())]
-    for ref in wanted:
-        if ref and ref not in references:
-            path = output_paths(figures.get(ref), out)["npz"]
-            if os.path.exists(path):
-                references[ref] = load_figure_data(path)
+    for ref in reference_ids(fig):
+        path = output_paths(figures.get(ref), out)["npz"]
+        if os.path.exists(path):
+            references[ref] = load_figure_data(path)
     return references
 
 
+def _stored_record(fig, out):
+    """The figure's json in `out` when its npz, json and png all exist, else None."""
+    paths = output_paths(fig, out)
+    if not all(os.path.exists(p) for p in paths.values()):
+        return None
+    try:
+        with open(paths["json"]) as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def config_hash(fig, replicas, epochs, seed, engine, out, mnist_source=None):
+    """What a figure's results depend on, hashed: its config, scale, seed, engine, MNIST source and the
+    results of the figures it compares against (their own hashes, as stored in `out`)."""
+    references = {ref: (_stored_record(figures.get(ref), out) or {}).get("config_hash") for ref in reference_ids(fig)}
+    payload = {
+        "config": fig.to_json(),
+        "replicas": fig.replicas if replicas is None else int(replicas),
+        "epochs": fig.epochs if epochs is None else int(epochs),
+        "seed": int(seed),
+        "engine": engine,
+        "mnist": mnist_source if fig.uses_images else None,
+        "references": references,
+    }
+    return hashlib.sha256(json.dumps(_json_ready(payload), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def is_up_to_date(fig, digest, out):
+    """Whether `out` holds the figure's complete results made with this config hash."""
+    record = _stored_record(fig, out)
+    return record is not None and record.get("config_hash") == digest
+
+
 def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, engine="ensemble", mnist=None):
-    """Runs one figure end to end and returns the paths of its npz, json and png. `mnist` is the
-    (images, labels, source) of data.mnist.load() for figures that train on MNIST; None loads the
-    default source when such a figure needs it."""
+    """Runs one figure end to end and returns the paths of its npz, json and png. `progress` is True
+    (a bar of its own), False, or a shared Progress. `mnist` is the (images, labels, source) of
+    data.mnist.load() for figures that train on MNIST; None loads the default source when one is needed."""
     replicas = fig.replicas if replicas is None else int(replicas)
     epochs = fig.epochs if epochs is None else int(epochs)
     if replicas < 1 or epochs < 1:
@@ -478,6 +544,9 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
     if fig.uses_images and mnist is None:
         mnist = load_mnist()
     images = mnist[0] if fig.uses_images else None
+    digest = config_hash(fig, replicas, epochs, seed, engine, out, mnist[2] if images is not None else None)
+    if progress is True:
+        progress = Progress(work(fig, replicas, epochs))
     start = time.perf_counter()
     runs, summary, kept = {}, {}, {}
     for label, variant in fig.variant_configs():
@@ -495,6 +564,7 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         "title": fig.title,
         "command": command or f"python -m replication run {fig.id} --replicas {replicas} --epochs {epochs} --seed {seed} --out {out}",
         "engine": engine,
+        "config_hash": digest,
         "seed": int(seed),
         "replicas": replicas,
         "epochs": epochs,

@@ -158,3 +158,41 @@ def test_group_moves_on_made_up_trajectories():
     records = analysis.evaluate_claims(claims, data)
     assert [c["verdict"] for c in records] == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED]
     assert records[1]["value"]["waypoint_epochs"] == [0, 10, 1000]
+
+
+def test_bootstrap_interval_of_a_mean_matches_the_normal_interval():
+    rng = np.random.default_rng(5)
+    values = rng.normal(2.0, 1.0, size=400)
+    data = {"f_o": values[:, None], "epoch": np.array([0])}
+
+    def mean_test(data, params, reference=None):
+        return "mean", {"mean": float(np.mean(data["f_o"][:, 0]))}, "", analysis.INCONCLUSIVE
+
+    lo, hi = analysis.bootstrap_intervals(mean_test, data, {}, None, resamples=2000)["mean"]
+    half = 1.96 * values.std(ddof=1) / np.sqrt(len(values))
+    assert lo == pytest.approx(values.mean() - half, abs=0.15 * half)
+    assert hi == pytest.approx(values.mean() + half, abs=0.15 * half)
+    assert analysis.bootstrap_intervals(mean_test, {"f_o": values[:1, None], "epoch": np.array([0])}, {}, None) == {}
+
+
+def test_shell_reduction_leaves_every_shell_test_unchanged():
+    """Claims read from shell means give the values they give from the raw per-point histories."""
+    rng = np.random.default_rng(2)
+    epochs = np.array([0, 1, 10, 100])
+    distance = np.array([0, 1, 1, 1, 2, 2, 3])
+    response = np.stack([(epochs[:, None] + 1.0) ** -0.7 * np.exp(-distance[None] / 2) * (1 + 0.05 * rng.standard_normal((4, 7))) for _ in range(5)])
+    data = {"step": response, "output": response * 0.5, "epoch": epochs, "distance": distance, "kernel_epochs": epochs}
+    claims = [
+        {"claim": "", "test": "power_law", "window": (1, None)},
+        {"claim": "", "test": "kernel_decreasing"},
+        {"claim": "", "test": "peak_shift"},
+        {"claim": "", "test": "kernel_linear"},
+        {"claim": "", "test": "delta_function"},
+    ]
+    raw = analysis.evaluate_claims(claims, data, resamples=0)
+    reduced = analysis.evaluate_claims(claims, analysis.shell_reduced(data), resamples=0)
+    for a, b in zip(raw, reduced):
+        assert a["verdict"] == b["verdict"]
+        np.testing.assert_allclose(
+            [v for v in analysis._scalars(a["value"]).values()], [v for v in analysis._scalars(b["value"]).values()], rtol=1e-12
+        )
