@@ -216,9 +216,18 @@ class ResponseProbe(keras.callbacks.Callback):
 
     @staticmethod
     def load(path):
-        """Reads a history written by `save` back as a dict of numpy arrays."""
-        with np.load(path, allow_pickle=False) as z:
-            return {key: z[key] for key in z.files}
+        """Reads a history written by `save` back as a dict of numpy arrays. A missing, corrupt or foreign
+        file (not an npz, or without the probe's epoch and distance) raises a ValueError naming it;
+        pickled objects are never loaded."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                history = {key: z[key] for key in z.files}
+        except Exception as error:  # OSError, BadZipFile, pickled content, truncation: all unreadable
+            raise ValueError(f"cannot read {os.fspath(path)!r} as a ResponseProbe history ({type(error).__name__}: {error})") from None
+        missing = [key for key in ("epoch", "distance") if key not in history]
+        if missing:
+            raise ValueError(f"{os.fspath(path)!r} is not a ResponseProbe history: it lacks {missing}; write one with probe.save()")
+        return history
 
 
 def save_npz(path, arrays):
@@ -227,9 +236,13 @@ def save_npz(path, arrays):
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp")
-    with open(tmp, "wb") as fh:
-        np.savez_compressed(fh, **arrays)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def _check_kinds(kinds):

@@ -1,8 +1,10 @@
 """Command line: `python -m replication list | run ID... | bench | report`."""
 
 import argparse
+import difflib
 import os
 import platform
+import re
 import shlex
 import sys
 
@@ -13,6 +15,11 @@ class _Parser(argparse.ArgumentParser):
     """Bad input ends in one line on stderr and exit code 2, never a usage dump or a traceback."""
 
     def error(self, message):
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            options = re.findall(r"[\w-]+", choice.group(2))
+            close = difflib.get_close_matches(choice.group(1), options, n=1)
+            message += f"; did you mean {close[0]!r}?" if close else ""
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
@@ -26,6 +33,16 @@ def _positive(text):
     return value
 
 
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; seeds are whole numbers >= 0")
+    return value
+
+
 def _parser():
     parser = _Parser(prog="python -m replication", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -34,7 +51,7 @@ def _parser():
     run.add_argument("ids", nargs="+", metavar="ID", help="figure ids, e.g. 2024-fig1 (see `list`), or all")
     run.add_argument("--replicas", type=_positive, help="ensemble size (default: the figure's)")
     run.add_argument("--epochs", type=_positive, help="epochs per run (default: the figure's)")
-    run.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
+    run.add_argument("--seed", type=_seed, default=0, help="seed of everything random (default 0)")
     run.add_argument("--out", default="results", help="output folder (default results/)")
     run.add_argument("--force", action="store_true", help="rerun figures whose results are already up to date")
     run.add_argument(

@@ -745,6 +745,8 @@ TESTS = {
 
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
+# Fewer replicas have too few distinct resamples for an interval (2 replicas have 3).
+BOOTSTRAP_MIN_REPLICAS = 5
 # Arrays without a replica axis; every other array's first axis is the replica.
 _SHARED = ("epoch", "learning_rate", "kernel_epochs")
 _POINT_KINDS = ("step", "ntk", "output")
@@ -790,12 +792,12 @@ def _scalars(value):
 
 def bootstrap_intervals(test, data, params, reference, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):
     """95% percentile intervals of every finite scalar in a test's value, resampling the replicas of
-    the data (and, independently, of the reference) with replacement. {} with a single replica."""
+    the data (and, independently, of the reference) with replacement. {} below BOOTSTRAP_MIN_REPLICAS."""
+    r = replica_count(data)
+    if r < BOOTSTRAP_MIN_REPLICAS or resamples < 1:
+        return {}
     data = shell_reduced(data)
     reference = {label: shell_reduced(d) for label, d in reference.items()} if reference else reference
-    r = replica_count(data)
-    if r < 2 or resamples < 1:
-        return {}
     rng = np.random.default_rng(seed)
     samples = {}
     for _ in range(resamples):

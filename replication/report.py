@@ -76,7 +76,7 @@ def write_report(out="results"):
         "Written by `python -m replication report` from the json files beside it; every number below comes from",
         "the run named in its figure's `command`. Verdicts follow the criteria in `replication/analysis.py`,",
         "which are also stored with each claim in the json. Values in brackets are 95% bootstrap intervals over",
-        "the replicas (1,000 resamples of the runs, and independently of a compared figure's runs).",
+        "the replicas (1,000 resamples of the runs, and independently of a compared figure's runs; none below 5 runs).",
         "",
         *_counts(records),
         "",

@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -472,13 +473,41 @@ def flatten_variants(per_variant):
 
 
 def load_figure_data(path):
-    """A figure's npz back as {label: {key: array}}."""
+    """A figure's npz back as {label: {key: array}}, without the replicas that diverged."""
     out = {}
     with np.load(path, allow_pickle=False) as z:
         for name in z.files:
             label, _, key = name.rpartition(".")
             out.setdefault(label, {})[key] = z[name]
-    return out
+    return {label: without_diverged(data, data.get("diverged")) for label, data in out.items()}
+
+
+# What shows a replica's divergence: its weights turned non-finite make these non-finite. (The exact
+# step is not among them: it is 0/0 wherever f(x_o) reaches a regression target in float32.)
+_DIVERGENCE_KEYS = ("f_o", "output", "ntk", "feature_mean")
+
+
+def divergence(data):
+    """Per replica, whether its measurements became non-finite (R,), and [{replica, epoch}] with the
+    first measured epoch at which they did."""
+    keys = [k for k in _DIVERGENCE_KEYS if k in data]
+    if not keys:
+        return np.zeros(0, bool), []
+    first = np.asarray(data[keys[0]])
+    bad = np.zeros(first.shape[:2], bool)
+    for key in keys:
+        values = np.asarray(data[key])
+        bad |= ~np.isfinite(values.reshape(values.shape[:2] + (-1,))).all(axis=2)
+    rows = bad.any(axis=1)
+    found = [{"replica": int(r), "epoch": int(data["epoch"][np.argmax(bad[r])])} for r in np.flatnonzero(rows)]
+    return rows, found
+
+
+def without_diverged(data, diverged):
+    """The data without the flagged replicas (all of it when none are)."""
+    if diverged is None or not np.any(diverged):
+        return data
+    return analysis.resample_replicas(data, np.flatnonzero(~np.asarray(diverged, bool)))
 
 
 def reference_ids(fig):
@@ -549,9 +578,20 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         progress = Progress(work(fig, replicas, epochs))
     start = time.perf_counter()
     runs, summary, kept = {}, {}, {}
+    raw, diverged = {}, {}
     for label, variant in fig.variant_configs():
         keep = keep_mode(variant, replicas, epochs)
-        runs[label] = run_ensemble(variant, replicas, epochs, seed, progress, engine, keep, images)
+        raw[label] = run_ensemble(variant, replicas, epochs, seed, progress, engine, keep, images)
+        mask, diverged[label] = divergence(raw[label])
+        if mask.size:
+            raw[label]["diverged"] = mask
+        name = f"{fig.id}{f' [{label}]' if label else ''}"
+        if mask.size and mask.all():
+            raise ValueError(f"{name}: every replica diverged (non-finite weights by epoch {max(d['epoch'] for d in diverged[label])}); lower the learning rate")
+        for d in diverged[label]:
+            warnings.warn(f"{name}: replica {d['replica']} diverged at epoch {d['epoch']}; it is left out of every average and claim")
+        # Averages, claims and plots see the finite replicas only; the npz keeps all, with the flags.
+        runs[label] = without_diverged(raw[label], mask)
         summary[label] = summaries(variant, runs[label])
         kept[label] = KEPT[keep]
     references = load_references(fig, out)
@@ -570,6 +610,7 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         "epochs": epochs,
         "seconds": round(seconds, 1),
         "kept": kept[""] if single else kept,
+        "diverged": diverged[""] if single else diverged,
         **({"mnist": {"source": mnist[2], "images_in_source": len(mnist[0]), "paper": "sampled from the 60,000 training images"}} if images is not None else {}),
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
         "config": config,
@@ -585,11 +626,16 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
     # half-written result behind.
     tmp = {ext: os.path.join(os.path.dirname(p), f".{os.path.basename(p)}.partial") for ext, p in paths.items()}
     try:
-        save_npz(tmp["npz"], flatten_variants({label: {**runs[label], **summary[label]} for label in runs}))
+        save_npz(tmp["npz"], flatten_variants({label: {**raw[label], **summary[label]} for label in runs}))
         plots.plot_figure(fig, runs, summary, claims, tmp["png"], references)
         with open(tmp["json"], "w") as fh:
             json.dump(_json_ready(record), fh, indent=2, allow_nan=False)
             fh.write("\n")
+        # The json goes first and comes back last: a figure counts as done (for the report and for
+        # resuming) only with its json, so an interruption between the renames leaves it "not done"
+        # instead of pairing new arrays with an old record.
+        if os.path.exists(paths["json"]):
+            os.remove(paths["json"])
         for ext in ("npz", "png", "json"):
             os.replace(tmp[ext], paths[ext])
     finally:

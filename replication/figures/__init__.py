@@ -2,6 +2,7 @@
 measures, which panels to draw and which of the paper's claims to test. One runner runs them all."""
 
 import dataclasses
+import difflib
 
 from replication.figures import nakazato2022, nakazato2024
 
@@ -56,5 +57,7 @@ FIGURES = {fig.id: fig for fig in (Figure(**spec) for spec in (*nakazato2024.FIG
 
 def get(figure_id):
     if figure_id not in FIGURES:
-        raise ValueError(f"unknown figure id {figure_id!r}; `python -m replication list` shows the ids")
+        close = difflib.get_close_matches(str(figure_id), FIGURES, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown figure id {figure_id!r}; {hint}valid ids: {', '.join(FIGURES)} (or all)")
     return FIGURES[figure_id]
