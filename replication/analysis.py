@@ -318,6 +318,11 @@ def _compare(value, reference, key, direction):
     return value, verdict
 
 
+def _against_reference(data, params, reference, statistic, key, direction):
+    """_compare of a per-replica statistic(data, params) with the same statistic of the reference variant."""
+    return _compare(statistic(data, params), statistic(_reference_variant(reference, params), params), key, direction)
+
+
 def _missing(params):
     criterion = f"needs {params['reference']} to have been run into the same results folder"
     return "comparison with " + params["reference"], {"reference": None}, criterion, INCONCLUSIVE
@@ -331,9 +336,7 @@ def test_exponent_differs(data, params, reference=None):
     if reference is None:
         return _missing(params)
     direction = params.get("direction", "differs")
-    value, verdict = _compare(
-        _per_replica_tau(data, params), _per_replica_tau(_reference_variant(reference, params), params), "tau", direction
-    )
+    value, verdict = _against_reference(data, params, reference, _per_replica_tau, "tau", direction)
     criterion = (
         f"reproduced if the mean per-run aging exponent {'differs from' if direction == 'differs' else 'is ' + direction + ' than'} "
         f"{params['reference']}'s by more than {SIGNIFICANCE} combined s.e.; else not reproduced (inconclusive when it "
@@ -352,9 +355,7 @@ def _kernel_variability(data, params):
 def test_kernel_variability(data, params, reference=None):
     if reference is None:
         return _missing(params)
-    value, verdict = _compare(
-        _kernel_variability(data, params), _kernel_variability(_reference_variant(reference, params), params), "variability", params["expect"]
-    )
+    value, verdict = _against_reference(data, params, reference, _kernel_variability, "variability", params["expect"])
     criterion = (
         f"reproduced if the kernel's change since epoch 0 (mean |K_e − K_0| over distances and kernel epochs) is "
         f"{params['expect']} than {params['reference']}'s by more than {SIGNIFICANCE} combined s.e.; not reproduced "
@@ -377,7 +378,7 @@ def test_faster_decay(data, params, reference=None):
     if any(len(epoch_rows(d["epoch"], params["window"])) < 2 for d in (data, ref)):
         quantity = f"decay of the aging curve over epochs {tuple(params['window'])} against " + params["reference"]
         return quantity, {"log_drop": None}, "needs both window epochs measured in both runs", INCONCLUSIVE
-    value, verdict = _compare(_log_drop(data, params), _log_drop(ref, params), "log_drop", "lower")
+    value, verdict = _against_reference(data, params, reference, _log_drop, "log_drop", "lower")
     e0, e1 = params["window"]
     criterion = (
         f"reproduced if log(Δ(e={e1})/Δ(e={e0})) at x_o is lower (a faster decay) than {params['reference']}'s by more "
@@ -541,7 +542,7 @@ def _near_kernel(data, params):
 def test_kernel_broader(data, params, reference=None):
     if reference is None:
         return _missing(params)
-    value, verdict = _compare(_near_kernel(data, params), _near_kernel(_reference_variant(reference, params), params), "near_kernel", "higher")
+    value, verdict = _against_reference(data, params, reference, _near_kernel, "near_kernel", "higher")
     criterion = (
         f"a broader peak: reproduced if the kernel averaged over distances 1..{params['near']} (trained kernel epochs) "
         f"is higher than {params['reference']}'s by more than {SIGNIFICANCE} combined s.e.; not reproduced if it is not higher"
@@ -623,8 +624,7 @@ def _in_figure(params):
 
 
 def test_pair_difference_differs(data, params, reference=None):
-    other = _reference_variant(reference, params)
-    value, verdict = _compare(pair_size_difference(data)[:, -1], pair_size_difference(other)[:, -1], "size_difference", "differs")
+    value, verdict = _against_reference(data, params, reference, lambda d, _: pair_size_difference(d)[:, -1], "size_difference", "differs")
     criterion = (
         f"reproduced if the size difference at the last epoch differs from {_in_figure(params)}'s by more than "
         f"{SIGNIFICANCE} combined s.e.; else not reproduced"
@@ -633,9 +633,8 @@ def test_pair_difference_differs(data, params, reference=None):
 
 
 def test_pair_aging_enhanced(data, params, reference=None):
-    other = _reference_variant(reference, params)
-    logs = [np.log(normalized_self_response(d, 1)[:, -1]) for d in (data, other)]
-    value, verdict = _compare(*logs, "log_size_x2", "lower")
+    log_size_x2 = lambda d, _: np.log(normalized_self_response(d, 1)[:, -1])  # noqa: E731
+    value, verdict = _against_reference(data, params, reference, log_size_x2, "log_size_x2", "lower")
     criterion = (
         f"reproduced if x2's normalized response has decayed more (lower log size at the last epoch) than with "
         f"{_in_figure(params)}, by more than {SIGNIFICANCE} combined s.e.; not reproduced if it is not lower"
