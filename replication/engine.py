@@ -134,6 +134,27 @@ class Ensemble:
 
         x_o (R, ...), y_o (R,), probe_x (R, P, ...): each replica's own training point and probe points.
         """
+        return self._measure(self.params, self.state, x_o, y_o, probe_x, kinds, learning_rate)
+
+    def measure_pairs(self, points, point_y, kinds=KINDS, learning_rate=None):
+        """The probe quantities of a step on each of a replica's N points, at all N points: dict of f_o
+        (R, N) and the point kinds (R, N_o, N) with [r, j, i] the response at point i to a step on point
+        j. points (R, N, ...), point_y (R, N). One measurement of R·N weight copies, not N calls."""
+        points = np.asarray(points, np.float32)
+        r, n = points.shape[:2]
+        out = self._measure(
+            [tf.repeat(p, n, axis=0) for p in self.params],
+            [tf.repeat(v, n, axis=0) for v in self.state],
+            points.reshape((r * n,) + points.shape[2:]),
+            np.asarray(point_y, np.float32).reshape(-1),
+            np.repeat(points, n, axis=0),
+            kinds,
+            learning_rate,
+        )
+        return {k: v.reshape((r, n) + v.shape[1:]) for k, v in out.items()}
+
+    def _measure(self, params, state, x_o, y_o, probe_x, kinds, learning_rate):
+        """The compiled measurement, mapped over the leading axis of stacked params and state."""
         key = tuple(kinds)
         if key not in self._measure_compiled:
             point_kinds = tuple(k for k in KINDS if k in kinds)
@@ -146,35 +167,14 @@ class Ensemble:
             )
         lr = tf.constant(self.learning_rate if learning_rate is None else learning_rate, tf.float32)
         out = self._measure_compiled[key](
-            self.params,
-            self.state,
+            params,
+            state,
             tf.convert_to_tensor(x_o, tf.float32),
             tf.convert_to_tensor(y_o, tf.float32),
             tf.convert_to_tensor(probe_x, tf.float32),
             lr,
         )
         return {k: v.numpy() for k, v in out.items()}
-
-    def measure_pairs(self, points, point_y, kinds=KINDS, learning_rate=None):
-        """The probe quantities of a step on each of a replica's N points, at all N points: dict of f_o
-        (R, N) and the point kinds (R, N_o, N) with [r, j, i] the response at point i to a step on point
-        j. points (R, N, ...), point_y (R, N). One measurement of R·N weight copies, not N calls."""
-        points = np.asarray(points, np.float32)
-        r, n = points.shape[:2]
-        saved = self.params, self.state
-        self.params = [tf.repeat(p, n, axis=0) for p in saved[0]]
-        self.state = [tf.repeat(v, n, axis=0) for v in saved[1]]
-        try:
-            out = self.measure(
-                points.reshape((r * n,) + points.shape[2:]),
-                np.asarray(point_y, np.float32).reshape(-1),
-                np.repeat(points, n, axis=0),
-                kinds,
-                learning_rate,
-            )
-        finally:
-            self.params, self.state = saved
-        return {k: v.reshape((r, n) + v.shape[1:]) for k, v in out.items()}
 
     def weights(self, replica):
         """The trainable weights of one replica as numpy arrays, in model.get_weights() order for the

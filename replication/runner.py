@@ -274,6 +274,19 @@ def _replicas_distance(fig, distances):
     raise RuntimeError("replicas were probed at different distance layouts; use whole or equally sampled shells")
 
 
+def _train_and_record(ensemble, inputs, targets, schedule, record, bar):
+    """record(0), then train to each scheduled epoch and record(epoch), advancing the progress bar."""
+    record(0)
+    done = 0
+    inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
+    for epoch in schedule:
+        ensemble.train(inputs, targets, done, epoch)
+        done = epoch
+        record(epoch)
+        if bar is not None:
+            bar(done * ensemble.replicas)
+
+
 def _run_engine(fig, setups, epochs, schedule, keep, bar):
     models = [build_model(fig, s["model_seed"]) for s in setups]
     shape = tuple(models[0].inputs[0].shape[1:])
@@ -299,15 +312,7 @@ def _run_engine(fig, setups, epochs, schedule, keep, bar):
         for key, value in kept.items():
             records.setdefault(key, []).append(value)
 
-    record(0)
-    done = 0
-    inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
-    for epoch in schedule:
-        ensemble.train(inputs, targets, done, epoch)
-        done = epoch
-        record(epoch)
-        if bar is not None:
-            bar(done * len(setups))
+    _train_and_record(ensemble, inputs, targets, schedule, record, bar)
     data = {
         "epoch": np.asarray(records.pop("epoch"), np.int64),
         "learning_rate": np.asarray(records.pop("learning_rate"), np.float32),
@@ -355,15 +360,7 @@ def _run_dataset_engine(fig, setups, epochs, schedule, bar):
         for kind in ("step", "ntk"):
             records[kind].append(out[kind])
 
-    record(0)
-    done = 0
-    inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
-    for epoch in schedule:
-        ensemble.train(inputs, targets, done, epoch)
-        done = epoch
-        record(epoch)
-        if bar is not None:
-            bar(done * len(setups))
+    _train_and_record(ensemble, inputs, targets, schedule, record, bar)
     return {
         "epoch": np.asarray(records["epoch"], np.int64),
         "learning_rate": np.asarray(records["learning_rate"], np.float32),
