@@ -189,6 +189,9 @@ def main(argv=None):
     except ValueError as error:
         print(f"python -m replication: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before a run's figure loop (which names what finished) or in another command
+        print("\ninterrupted: finished nothing", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -97,19 +97,28 @@ def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, stop):
     args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path))
     assert subprocess.run(args, env=env, cwd=ROOT, capture_output=True, timeout=600).returncode == 0
     before = {p: open(p, "rb").read() for p in glob.glob(str(tmp_path / "*" / "*.json"))}
-    for delay in (4.0, 8.0):
-        args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "4000", "--out", str(tmp_path), "--force")
+    # Stopped while the first figure trains, and while the second trains once the first is written.
+    for wait_for in (4.0, "2024-fig1: wrote"):
+        args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "200000", "--out", str(tmp_path), "--force")
         process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(delay)
+        if isinstance(wait_for, float):
+            time.sleep(wait_for)
+        else:
+            assert any(wait_for in line for line in process.stdout)
         process.send_signal(stop)
         _, err = process.communicate(timeout=120)
+        assert process.returncode == (130 if stop == signal.SIGINT else -signal.SIGKILL)
+        if stop == signal.SIGINT:
+            finished = "2024-fig1" if isinstance(wait_for, str) else "nothing"
+            assert f"interrupted: finished {finished}" in err and "Traceback" not in err
         _check_consistent(tmp_path)
-        if stop == signal.SIGINT and process.returncode == 130:
-            assert "interrupted: finished" in err and "Traceback" not in err
         for path, content in before.items():  # each figure: the old record, the new one, or none
             if os.path.exists(path):
                 record = json.load(open(path))
                 assert open(path, "rb").read() == content or record["replicas"] == 3
+        if isinstance(wait_for, str):  # the first figure was written whole, the second kept its old files
+            assert json.load(open(tmp_path / "nakazato2024" / "fig1.json"))["replicas"] == 3
+            assert open(tmp_path / "nakazato2024" / "fig2.json", "rb").read() == before[str(tmp_path / "nakazato2024" / "fig2.json")]
 
 
 # Corrupt and foreign files -------------------------------------------------------------------------
