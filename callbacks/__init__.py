@@ -1,5 +1,5 @@
 """Keras callbacks that measure the training response while a model trains."""
 
-from callbacks.response_probe import ResponseProbe
+from .response_probe import ResponseProbe
 
 __all__ = ["ResponseProbe"]

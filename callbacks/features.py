@@ -1,6 +1,6 @@
 """Feature statistics: the hidden features F_i(x) that feed a model's output layer, summarized.
 
-Like `callbacks.response`, these are pure functions of (function, parameters, inputs), shared by the
+Like `training_response.response`, these are pure functions of (function, parameters, inputs), shared by the
 ResponseProbe and the ensemble engine.
 """
 

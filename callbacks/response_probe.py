@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from callbacks.features import feature_statistics, keras_feature_fn
-from callbacks.response import KINDS, keras_loss_fn, keras_output_fn, measure
-from data import bits
+from .features import feature_statistics, keras_feature_fn
+from .response import KINDS, keras_loss_fn, keras_output_fn, measure
+from .data import bits
 
 DEFAULT_KINDS = ("step", "ntk")
 # Per probe point: KINDS; per measurement: "features" (⟨F_i⟩ and the dead fraction over the probe points).

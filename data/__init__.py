@@ -1,13 +1,13 @@
 """Inputs and targets of the papers' toy problems: bit strings, Hamming shells, target encodings."""
 
-from data.bits import (
+from .bits import (
     hamming_distance,
     is_bit_string,
     random_bits,
     shell,
     shells,
 )
-from data.targets import ENCODINGS, draw_point_target, target_stream
+from .targets import ENCODINGS, draw_point_target, target_stream
 
 __all__ = [
     "ENCODINGS",

@@ -8,7 +8,7 @@ from math import comb
 
 import numpy as np
 
-from data.bits import BIT_VALUES, _flip, hamming_distance, random_bits
+from .bits import BIT_VALUES, _flip, hamming_distance, random_bits
 
 
 def at_distance(x, distance, rng, *, values="pm1"):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from data.bits import random_bits
+from .bits import random_bits
 
 
 def random_training(x_o, y_o, steps, rng, *, p_fixed=0.0, values="pm1"):

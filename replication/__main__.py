@@ -92,8 +92,8 @@ def _run(args, command):
     hash, unless --force); one progress bar over all; Ctrl-C exits 130 naming what finished."""
     import time
 
-    from replication import figures
-    from replication.files import check_writable
+    from . import figures
+    from .files import check_writable
 
     start = time.perf_counter()
     if "all" in args.ids and args.ids != ["all"]:
@@ -102,11 +102,11 @@ def _run(args, command):
     check_writable(args.out)
     mnist = None
     if any(fig.uses_images for fig in chosen):  # before anything is written
-        from data.mnist import load
+        from training_response.data.mnist import load
 
         mnist = load(args.mnist)
-    from replication.files import write_json
-    from replication.runner import Progress, config_hash, is_up_to_date, reference_ids, run_figure, work
+    from .files import write_json
+    from .runner import Progress, config_hash, is_up_to_date, reference_ids, run_figure, work
 
     source = mnist[2] if mnist else None
     planned = []
@@ -161,7 +161,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
     command = "python -m replication " + shlex.join(argv)
-    from replication import figures
+    from . import figures
 
     if args.command == "list":
         for fig in figures.FIGURES.values():
@@ -171,7 +171,7 @@ def main(argv=None):
         if args.command == "run":
             return _run(args, command)
         elif args.command == "bench":
-            from replication.bench import run_bench
+            from .bench import run_bench
 
             run_bench(
                 epochs=args.epochs,
@@ -183,7 +183,7 @@ def main(argv=None):
                 fit_replicas=args.fit_replicas,
             )
         elif args.command == "report":
-            from replication.report import write_report
+            from .report import write_report
 
             print(f"wrote {write_report(args.out)}")
     except ValueError as error:

@@ -6,7 +6,7 @@ into each claim's json record, so no figure carries analysis code of its own.
 
 import numpy as np
 
-from replication import meanfield
+from . import meanfield
 
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE = "reproduced", "not reproduced", "inconclusive"
 

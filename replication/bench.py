@@ -10,11 +10,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from callbacks import ResponseProbe
-from data import random_bits
-from replication import figures
-from replication.runner import run_ensemble
-from replication.models import build_2024
+from training_response import ResponseProbe
+from training_response.data import random_bits
+from . import figures
+from .runner import run_ensemble
+from .models import build_2024
 
 PROBE_TARGET = 1.5  # model.fit with the probe every epoch may take at most this multiple of plain fit
 SPEEDUP_TARGET = 300  # the engine on 100 replicas against one model.fit per replica, per replica-epoch

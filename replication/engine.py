@@ -4,15 +4,15 @@ The replicas' weights are stacked along a leading axis and Keras' `stateless_cal
 with `tf.vectorized_map`, so R independent SGD runs cost about as much as one batched run. Per
 replica it is model.fit's computation: the same forward pass (training=True, so dropout draws from the
 replica's own seed state), the same compiled loss, and the same update w ← w − g·η. The probe
-quantities are measured with `callbacks.response.measure`, the function the ResponseProbe uses.
+quantities are measured with `training_response.response.measure`, the function the ResponseProbe uses.
 """
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from callbacks.features import feature_statistics, keras_feature_fn
-from callbacks.response import KINDS, keras_loss_fn, measure
+from training_response.features import feature_statistics, keras_feature_fn
+from training_response.response import KINDS, keras_loss_fn, measure
 
 
 def _stack(models, attribute):

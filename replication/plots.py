@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from replication import analysis  # noqa: E402
+from . import analysis  # noqa: E402
 
 STYLE = {
     "figure.dpi": 110,

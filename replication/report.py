@@ -4,7 +4,7 @@ import glob
 import json
 import os
 
-from replication import figures
+from . import figures
 
 
 def _short(value, ci=None):

@@ -11,17 +11,17 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from callbacks import ResponseProbe
-from callbacks.response import KINDS
-from callbacks.response_probe import SCALARS, log_epochs, probe_points, save_npz
-from data import draw_point_target, random_bits, target_stream
-from data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
-from data.mnist import load as load_mnist
-from data.streams import random_training
-from replication import analysis, figures, meanfield, plots, simplified
-from replication.files import check_writable
-from replication.engine import Ensemble
-from replication.models import BUILDERS
+from training_response import ResponseProbe
+from training_response.response import KINDS
+from training_response.response_probe import SCALARS, log_epochs, probe_points, save_npz
+from training_response.data import draw_point_target, random_bits, target_stream
+from training_response.data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
+from training_response.data.mnist import load as load_mnist
+from training_response.data.streams import random_training
+from . import analysis, figures, meanfield, plots, simplified
+from .files import check_writable
+from .engine import Ensemble
+from .models import BUILDERS
 
 ENGINES = ("ensemble", "fit")
 
@@ -82,7 +82,7 @@ def _image_setup(fig, images, rng, stream_seq, probe_seq, epochs):
     """A replica's training image (uniform from the source), its target stream, and its probe: the
     image itself followed by `probe["images"]` other images sampled without replacement."""
     if images is None:
-        raise ValueError(f"{fig.id} trains on MNIST images; load them with data.mnist.load() and pass images=")
+        raise ValueError(f"{fig.id} trains on MNIST images; load them with training_response.data.mnist.load() and pass images=")
     index = int(rng.integers(len(images)))
     x_o = images[index][..., None]
     y_o = draw_point_target(fig.training["point_target"], rng)
@@ -561,7 +561,7 @@ def is_up_to_date(fig, digest, out):
 def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, engine="ensemble", mnist=None):
     """Runs one figure end to end and returns the paths of its npz, json and png. `progress` is True
     (a bar of its own), False, or a shared Progress. `mnist` is the (images, labels, source) of
-    data.mnist.load() for figures that train on MNIST; None loads the default source when one is needed."""
+    training_response.data.mnist.load() for figures that train on MNIST; None loads the default source when one is needed."""
     replicas = fig.replicas if replicas is None else int(replicas)
     epochs = fig.epochs if epochs is None else int(epochs)
     if replicas < 1 or epochs < 1:

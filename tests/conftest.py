@@ -6,8 +6,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from data import random_bits  # noqa: E402
-from replication.models import build_2022, build_2022_images, build_2024  # noqa: E402
+from training_response.data import random_bits  # noqa: E402
+from training_response.replication.models import build_2022, build_2022_images, build_2024  # noqa: E402
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from replication import analysis
+from training_response.replication import analysis
 
 
 def _data(response, epochs, distance, kernel_epochs):

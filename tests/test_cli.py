@@ -86,7 +86,7 @@ def test_unwritable_output_exits_2_before_any_work(tmp_path):
 
 
 def test_every_figure_runs_at_a_small_size(tmp_path):
-    from replication import figures
+    from training_response.replication import figures
 
     ids = list(figures.FIGURES)
     # Fig. 9 probes 1,000 images besides x_o: four copies of the fixture's digits, each copy marked in a

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from data import hamming_distance, is_bit_string, random_bits, shell, shells, target_stream
-from data.targets import draw_point_target
+from training_response.data import hamming_distance, is_bit_string, random_bits, shell, shells, target_stream
+from training_response.data.targets import draw_point_target
 
 
 def test_random_bits_values_and_seed():
@@ -84,7 +84,7 @@ def test_encodings():
 
 
 def test_random_training_stream():
-    from data.streams import random_training
+    from training_response.data.streams import random_training
 
     x_o = random_bits(8, rng=0)
     inputs, targets = random_training(x_o, 1.0, 5000, 3, p_fixed=0.2)
@@ -98,7 +98,7 @@ def test_random_training_stream():
 
 
 def test_two_points_at_an_exact_distance():
-    from data.datasets import two_points
+    from training_response.data.datasets import two_points
 
     for h in (0, 1, 12, 16):
         x = two_points(16, h, rng=h)
@@ -108,7 +108,7 @@ def test_two_points_at_an_exact_distance():
 
 
 def test_grouped_points_are_distinct_and_localized():
-    from data.datasets import grouped_points, max_pairwise_distance
+    from training_response.data.datasets import grouped_points, max_pairwise_distance
 
     groups = ({"size": 10, "target": 0}, {"size": 6, "target": 1, "radius": 3}, {"size": 4, "target": 0, "radius": 2})
     for seed in range(20):
@@ -122,7 +122,7 @@ def test_grouped_points_are_distinct_and_localized():
 
 
 def test_ball_draws_are_uniform_over_the_ball():
-    from data.datasets import in_ball
+    from training_response.data.datasets import in_ball
 
     center = random_bits(6, rng=0)
     distances = [hamming_distance(in_ball(center, 2, rng), center) for rng in np.random.default_rng(1).spawn(4000)]
@@ -131,7 +131,7 @@ def test_ball_draws_are_uniform_over_the_ball():
 
 
 def test_streams_of_sets_of_points():
-    from data.datasets import full_batch_stream, mixture_stream
+    from training_response.data.datasets import full_batch_stream, mixture_stream
 
     points = random_bits(8, size=2, rng=0)
     inputs, which = mixture_stream(points, 0.25, 20_000, rng=1)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from replication import figures
-from replication.engine import Ensemble
-from replication.models import build_2022, build_2024
-from replication.runner import run_ensemble
+from training_response.replication import figures
+from training_response.replication.engine import Ensemble
+from training_response.replication.models import build_2022, build_2024
+from training_response.replication.runner import run_ensemble
 
 REPLICAS, EPOCHS = 3, 50
 
@@ -85,7 +85,7 @@ def test_ensemble_refuses_mixed_architectures():
 
 
 def test_shell_summaries_equal_reduced_raw_histories():
-    from replication.runner import keep_mode, reduce_to_shells
+    from training_response.replication.runner import keep_mode, reduce_to_shells
 
     fig = figure()
     raw = run_ensemble(fig, 2, 12, seed=2, progress=False, engine="ensemble", keep="raw")

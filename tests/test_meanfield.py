@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from replication import meanfield
+from training_response.replication import meanfield
 
 
 def closed_form(f_start, targets, counts, a, b, epochs):
@@ -78,7 +78,7 @@ def _run_following_the_model(offset=0.0):
 
 
 def test_the_claim_test_reads_the_model_back():
-    from replication import analysis
+    from training_response.replication import analysis
 
     claim = [{"claim": "", "test": "meanfield_agreement", "batch_size": 32}]
     exact = analysis.evaluate_claims(claim, _run_following_the_model())[0]

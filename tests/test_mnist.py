@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
-from data import mnist
-from replication import figures
-from replication.runner import run_ensemble
+from training_response.data import mnist
+from training_response.replication import figures
+from training_response.replication.runner import run_ensemble
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "mnist_300.npz")
 
@@ -61,7 +61,7 @@ def test_offline_without_a_file_fails_cleanly_before_writing(tmp_path, monkeypat
 
     monkeypatch.delenv(mnist.ENV, raising=False)
     monkeypatch.setattr(tensorflow_datasets, "load", offline)
-    from replication.__main__ import main
+    from training_response.replication.__main__ import main
 
     assert main(["run", "2024-fig1", "2022-fig8", "--replicas", "2", "--epochs", "3", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err

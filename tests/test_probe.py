@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from callbacks import ResponseProbe
-from callbacks.response_probe import log_epochs
-from replication.models import build_2024
+from training_response import ResponseProbe
+from training_response.response_probe import log_epochs
+from training_response.replication.models import build_2024
 from tests.conftest import point_for
 
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callbacks import ResponseProbe
-from replication import figures, runner
+from training_response import ResponseProbe
+from training_response.replication import figures, runner
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -150,7 +150,7 @@ _BAD_NUMBER = st.one_of(
     figure=st.sampled_from(["2024-fig1", "2022-fig9", "all"]),
 )
 def test_random_bad_numbers_exit_2_with_one_line(tmp_path_factory, capsys, option, value, figure):
-    from replication.__main__ import main
+    from training_response.replication.__main__ import main
 
     if option == "--seed" and value.lstrip("-").isdigit() and int(value) == 0:
         value = "-1"  # 0 is a valid seed
@@ -167,7 +167,7 @@ def test_random_bad_numbers_exit_2_with_one_line(tmp_path_factory, capsys, optio
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(word=st.text(alphabet="abcdefgijklmnoprstuvwxyz0123456789-", min_size=1, max_size=12).filter(lambda w: not w.startswith("-")))
 def test_random_unknown_figure_ids_and_commands_exit_2_naming_the_valid_ones(capsys, word):
-    from replication.__main__ import main
+    from training_response.replication.__main__ import main
 
     if word in figures.FIGURES or word == "all":
         return

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from callbacks import ResponseProbe
-from callbacks.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
+from training_response import ResponseProbe
+from training_response.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
 from tests.conftest import clone, point_for
 
 
@@ -97,7 +97,7 @@ def test_ntk_row_is_a_pure_function(small_dense):
 
 
 def test_fit_with_and_without_probe_is_bit_identical():
-    from replication.models import build_2022
+    from training_response.replication.models import build_2022
 
     def train(with_probe):
         model = build_2022("elu", n_bits=8, layers=2, filters=3, dropout=0.2, seed=9)
@@ -125,7 +125,7 @@ def test_output_and_feature_statistics_by_hand(small_dense):
 
 
 def test_dead_features_are_counted():
-    from replication.models import build_2024
+    from training_response.replication.models import build_2024
 
     model = build_2024("relu", n_bits=4, features=6, seed=1)
     kernel, bias = model.layers[0].get_weights()

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from replication import simplified
+from training_response.replication import simplified
 
 
 def test_first_steps_by_hand():

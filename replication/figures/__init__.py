@@ -4,7 +4,7 @@ measures, which panels to draw and which of the paper's claims to test. One runn
 import dataclasses
 import difflib
 
-from replication.figures import nakazato2022, nakazato2024
+from . import nakazato2022, nakazato2024
 
 
 @dataclasses.dataclass(frozen=True)
