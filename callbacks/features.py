@@ -1,28 +1,70 @@
-"""Feature statistics: the hidden features F_i(x) that feed a model's output layer, summarized.
+"""Feature statistics: the hidden features F_i(x) that feed a chosen layer (by default the output layer).
 
-Like `training_response.response`, these are pure functions of (function, parameters, inputs), shared by the
-ResponseProbe and the ensemble engine.
+Like `training_response.response`, these are pure functions of (function, parameters, inputs), shared
+by the ResponseProbe and the ensemble engine.
 """
 
 import keras
 import tensorflow as tf
 
+from .response import inference_call
 
-def keras_feature_fn(model):
-    """F(params, x) -> (B, features): the input of the model's last layer, flattened, in inference mode.
 
-    `params` are all of the model's trainable tensors (as for `keras_output_fn`); the ones the feature
-    layers do not use are ignored.
+def feature_layer(model, layer=None):
+    """The layer whose input is measured: `layer` (a layer of the model or its name), else the last layer
+    of a Sequential or functional model. A subclassed model does not say which of its layers comes
+    last, so it needs `layer`."""
+    if layer is None:
+        if not getattr(model, "inputs", None) or not model.layers:
+            raise ValueError(
+                f"{type(model).__name__} is a subclassed model, so the probe cannot tell which layer is its last; "
+                "pass feature_layer= (the layer whose input are the features, or its name)"
+            )
+        return model.layers[-1]
+    if isinstance(layer, str):
+        found = [candidate for candidate in _layers(model) if candidate.name == layer]
+        if not found:
+            names = [candidate.name for candidate in _layers(model)]
+            raise ValueError(f"feature_layer={layer!r} is not a layer of the model; its layers are {names}")
+        return found[0]
+    if not any(candidate is layer for candidate in _layers(model)):
+        raise ValueError(f"feature_layer={layer.name!r} is not a layer of this model; pass one of its layers or a name")
+    return layer
+
+
+def _layers(model):
+    for layer in getattr(model, "layers", ()):
+        yield layer
+        yield from _layers(layer)
+
+
+def keras_feature_fn(model, layer=None):
+    """F(params, x) -> (B, features): the input of `feature_layer(model, layer)`, flattened, in
+    inference mode, for `params` all of the model's trainable tensors (as for `keras_output_fn`).
+
+    The input is captured while the whole model runs, which works for Sequential, functional and
+    subclassed models alike: Keras calls a layer through its `call` attribute, which is shadowed on the
+    instance for the duration of one (traced) forward pass and then removed.
     """
-    if not getattr(model, "inputs", None) or len(model.layers) < 2:
-        raise ValueError("feature statistics need a functional or Sequential model with an Input and a hidden layer")
-    sub = keras.Model(model.inputs, model.layers[-1].input)
-    positions = {id(v): i for i, v in enumerate(model.trainable_variables)}
-    used = [positions[id(v)] for v in sub.trainable_variables]
+    target = feature_layer(model, layer)
 
     def features(params, x):
-        state = [v.value for v in sub.non_trainable_variables]
-        out, _ = sub.stateless_call([params[i] for i in used], state, x, training=False)
+        captured = []
+        original = target.call
+
+        def capture(inputs, *args, **kwargs):
+            captured.append(inputs)
+            return original(inputs, *args, **kwargs)
+
+        state = [v.value for v in model.non_trainable_variables]
+        object.__setattr__(target, "call", capture)
+        try:
+            inference_call(model, params, state, x)
+        finally:
+            object.__delattr__(target, "call")
+        if not captured:
+            raise ValueError(f"layer {target.name!r} is not called when the model runs; pass another feature_layer=")
+        out = keras.ops.convert_to_tensor(captured[0])
         return tf.reshape(out, [tf.shape(out)[0], -1])
 
     return features

@@ -1,41 +1,55 @@
-"""The training response of one SGD step, as pure functions of (function, parameters, inputs).
+"""The training response of one training step, as pure functions of (function, parameters, inputs).
 
-`f(params, x)` maps a list of trainable tensors and a batch of inputs to one scalar per example. The
-callback (`ResponseProbe`) and any training loop that holds its weights as tensors share these
-functions, so there is one implementation of every measured quantity:
+`f(params, x)` maps a list of trainable tensors and a batch of inputs to the network's outputs, (B, O)
+with O ≥ 1. The callback (`ResponseProbe`) and any training loop that holds its weights as tensors
+share these functions, so there is one implementation of every measured quantity:
 
-- `ntk_row`: Θ(x_o, x) = ∇_w f(x_o; w) · ∇_w f(x; w) for every probe point x,
-- `step_response`: [f(x; w') − f(x; w)] / (y_o − f(x_o; w)) with w' = w − η ∇_w L(y_o, f(x_o; w)),
-- `measure`: both, sharing the gradient at x_o, and the output f(x; w) itself ("output").
+- "ntk": Θ_ab(x_o, x) = ∇_w f_a(x_o; w) · ∇_w f_b(x; w) for every probe point x, (P, O, O);
+- "step": f(x; w') − f(x; w) with w' = w − η ∇_w L(y_o, f(x_o; w)), one plain SGD step; for one output
+  (O = 1) it is normalized by the error, [f(x; w') − f(x; w)] / (y_o − f(x_o; w)), the papers'
+  definition; for O > 1 the error is a vector and the change is kept raw, (P, O);
+- any other update rule `update(params, grads) -> params'` named in `updates` (the probe passes the
+  model's own optimizer as "optimizer_step"): the raw change f(x; w') − f(x; w), (P, O);
+- "output": f(x; w) itself, (P, O).
 """
+
+import inspect
 
 import keras
 import tensorflow as tf
 
-KINDS = ("step", "ntk", "output")
+KINDS = ("step", "optimizer_step", "ntk", "output")
+
+
+def inference_call(model, params, state, x):
+    """The model's output at x in inference mode, with trainable `params` and non-trainable `state`
+    given as tensors. `stateless_call` hands `training` to `call` as it is, so it is passed only to a
+    `call` that takes it (a subclassed model's `call(self, x)` does not)."""
+    parameters = inspect.signature(model.call).parameters
+    takes_training = "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    y, _ = model.stateless_call(params, state, x, **({"training": False} if takes_training else {}))
+    return y
 
 
 def keras_output_fn(model):
-    """f(params, x) for a Keras model: its scalar output per example, in inference mode (no dropout).
-
-    The model's non-trainable state is read when f is called, and never written.
-    """
+    """f(params, x) -> (B, O) for a Keras model with one output tensor, in inference mode (no dropout,
+    BatchNormalization's moving statistics). The model's non-trainable state is read, never written."""
 
     def f(params, x):
-        non_trainable = [v.value for v in model.non_trainable_variables]
-        y, _ = model.stateless_call(params, non_trainable, x, training=False)
-        return tf.reshape(y, [-1])
+        y = inference_call(model, params, [v.value for v in model.non_trainable_variables], x)
+        return tf.reshape(y, [tf.shape(x)[0], -1])
 
     return f
 
 
 def keras_loss_fn(model):
-    """The model's compiled loss as loss(y_true (B, 1), y_pred (B, 1)) -> scalar, averaged over the batch."""
+    """The model's compiled loss as loss(y_true (B, ...), y_pred (B, O)) -> scalar, averaged over the batch
+    as Keras' default "sum_over_batch_size" reduction does."""
     loss = getattr(model, "loss", None)
     if loss is None:
         raise ValueError("the model has no loss; compile it (e.g. model.compile(keras.optimizers.SGD(0.1), 'mse'))")
     if isinstance(loss, (dict, list, tuple)):
-        raise ValueError("the model has one loss per output; the probe needs a model with one scalar output")
+        raise ValueError("the model has one loss per output; the probe needs a model with one output tensor and one loss")
     fn = keras.losses.get(loss) if isinstance(loss, str) else loss
 
     def loss_fn(y_true, y_pred):
@@ -44,63 +58,102 @@ def keras_loss_fn(model):
     return loss_fn
 
 
-def _params_like(params):
-    return [tf.convert_to_tensor(p) for p in params]
+def keras_weight_penalty(model):
+    """penalty(params) -> scalar: the weight regularizers' losses (kernel_regularizer=...) at `params`, which
+    Keras adds to the compiled loss when it trains; None when the model has none. (Activity regularizers
+    depend on the batch and are not included.)"""
+    regularized = [(i, v.regularizer) for i, v in enumerate(model.trainable_variables) if getattr(v, "regularizer", None)]
+    if not regularized:
+        return None
+
+    def penalty(params):
+        return tf.add_n([tf.cast(regularizer(params[i]), params[i].dtype) for i, regularizer in regularized])
+
+    return penalty
 
 
-def jacobian_vector_product(f, params, x, tangent):
-    """(∇_w f(x; w) · tangent, f(x; w)) for every example in x, both (B,), with two reverse passes and
-    no Jacobian stored: the vector-Jacobian product uᵀJ is linear in u, so its gradient in u is J·tangent.
-    """
-    u = tf.zeros(tf.shape(x)[:1], dtype=tangent[0].dtype)
-    with tf.GradientTape() as outer:
-        outer.watch(u)
+def sgd_update(learning_rate):
+    """The plain SGD update w − g·η, with the arithmetic of keras.optimizers.SGD without momentum."""
+
+    def update(params, grads):
+        return [w - g * tf.cast(learning_rate, w.dtype) for w, g in zip(params, grads)]
+
+    return update
+
+
+def output_gradients(tape, f_o, params):
+    """∇_w f_a(x_o) for every output a: a list of (O, *w.shape) tensors."""
+    if f_o.shape[0] == 1:  # the gradient of a one-entry vector's sum, f_o itself (a slice would be off the tape)
+        return [g[None] for g in tape.gradient(f_o, params, unconnected_gradients="zero")]
+    return tape.jacobian(f_o, params, unconnected_gradients="zero")
+
+
+def ntk_block(f, params, x, tangents):
+    """(Θ (B, O, O), f(x; w) (B, O)) with Θ[i, a, b] = tangents_a · ∇_w f_b(x_i), for tangents given as
+    (O, *w.shape) per weight. Two reverse passes and no Jacobian of x stored: the vector-Jacobian product
+    uᵀJ is linear in u, so its derivative in u is J·tangent."""
+    with tf.GradientTape(persistent=True) as outer:
         with tf.GradientTape() as inner:
             inner.watch(params)
             out = f(params, x)
+        u = tf.zeros(tf.shape(out), out.dtype)
+        outer.watch(u)
         vjp = inner.gradient(out, params, output_gradients=u, unconnected_gradients="zero")
-        contracted = tf.add_n([tf.reduce_sum(a * b) for a, b in zip(vjp, tangent)])
-    return outer.gradient(contracted, u), out
+        contracted = tf.add_n(
+            [tf.reduce_sum(tf.reshape(t, [tf.shape(t)[0], -1]) * tf.reshape(v, [1, -1]), axis=1) for v, t in zip(vjp, tangents)]
+        )
+    if tangents[0].shape[0] == 1:
+        theta = outer.gradient(contracted, u)[:, None, :]  # the sum of one entry is that entry
+    else:
+        theta = tf.transpose(outer.jacobian(contracted, u), [1, 0, 2])
+    del outer
+    return theta, out
 
 
-def measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=KINDS):
-    """f(x_o), and the requested kinds of response of one SGD step on (x_o, y_o), at every probe point.
+def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, penalty=None):
+    """f(x_o), and the requested kinds of response at every probe point.
 
     Args:
-        f: f(params, x) -> (B,), the network output.
-        loss_fn: loss(y_true (1, 1), y_pred (1, 1)) -> scalar, the training loss.
+        f: f(params, x) -> (B, O), the network output.
+        loss_fn: loss(y_true (1, ...), y_pred (1, O)) -> scalar, the training loss (unused for "ntk" and
+            "output" alone).
         params: list of weight tensors w.
-        x_o: one input (no batch axis); y_o: its scalar target.
+        x_o: one input (no batch axis); y_o: its target, as the loss takes it (a number, a class id, a
+            one-hot vector).
         probe_x: (P, ...) probe inputs.
-        learning_rate: η of the SGD step.
-        kinds: subset of ("step", "ntk", "output").
+        kinds: subset of KINDS (and of the names in `updates`).
+        updates: {kind: update(params, grads) -> params'} for the step-like kinds; "step" must be there
+            when it is requested (see `sgd_update`).
+        penalty: penalty(params) -> scalar added to the loss (see `keras_weight_penalty`), or None.
 
     Returns:
-        dict with "f_o" (scalar) and, per requested kind, a (P,) tensor.
+        dict with "f_o" (O,) and, per requested kind, (P, O, O) for "ntk" and (P, O) for the others.
     """
-    params = _params_like(params)
+    params = [tf.convert_to_tensor(p) for p in params]
     dtype = params[0].dtype
+    updates = updates or {}
+    stepped_kinds = [k for k in kinds if k in updates]
     x_o = tf.cast(x_o, dtype)[None]
-    y_o = tf.cast(y_o, dtype)
+    y_true = tf.reshape(tf.cast(y_o, dtype), [1, -1])
     probe_x = tf.cast(probe_x, dtype)
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(params)
         f_o = f(params, x_o)[0]
-        if "step" in kinds:
-            loss = loss_fn(tf.reshape(y_o, [1, 1]), tf.reshape(f_o, [1, 1]))
+        loss = loss_fn(y_true, f_o[None]) if stepped_kinds else None
+        if stepped_kinds and penalty is not None:
+            loss += penalty(params)
     out = {"f_o": f_o}
     at_probe = None
     if "ntk" in kinds:
-        grad_f = tape.gradient(f_o, params, unconnected_gradients="zero")
-        out["ntk"], at_probe = jacobian_vector_product(f, params, probe_x, grad_f)
-    if "step" in kinds:
-        grad_loss = tape.gradient(loss, params, unconnected_gradients="zero")
-        lr = tf.cast(learning_rate, dtype)
-        # Same arithmetic as keras.optimizers.SGD without momentum: w - g * lr.
-        stepped = [w - g * lr for w, g in zip(params, grad_loss)]
+        out["ntk"], at_probe = ntk_block(f, params, probe_x, output_gradients(tape, f_o, params))
+    if stepped_kinds:
+        grads = tape.gradient(loss, params, unconnected_gradients="zero")
         if at_probe is None:
             at_probe = f(params, probe_x)
-        out["step"] = (f(stepped, probe_x) - at_probe) / (y_o - f_o)
+        for kind in stepped_kinds:
+            out[kind] = f(updates[kind](params, grads), probe_x) - at_probe
+        if "step" in out and f_o.shape[0] == 1:
+            out["step"] = out["step"] / (y_true[0] - f_o)
     if "output" in kinds:
         out["output"] = f(params, probe_x) if at_probe is None else at_probe
     del tape
@@ -108,10 +161,12 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=KINDS):
 
 
 def ntk_row(f, params, x_o, probe_x):
-    """Θ(x_o, x) for every x in probe_x, (P,)."""
-    return measure(f, None, params, x_o, 0.0, probe_x, 0.0, kinds=("ntk",))["ntk"]
+    """Θ(x_o, x) for every x in probe_x: (P,) for one output, (P, O, O) for O outputs."""
+    theta = measure(f, None, params, x_o, 0.0, probe_x, kinds=("ntk",))["ntk"]
+    return theta[:, 0, 0] if theta.shape[1] == 1 else theta
 
 
 def step_response(f, loss_fn, params, x_o, y_o, probe_x, learning_rate):
-    """The normalized exact one-step response at every x in probe_x, (P,)."""
-    return measure(f, loss_fn, params, x_o, y_o, probe_x, learning_rate, kinds=("step",))["step"]
+    """The response of one SGD step at every x in probe_x: normalized (P,) for one output, raw (P, O) for O."""
+    step = measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=("step",), updates={"step": sgd_update(learning_rate)})["step"]
+    return step[:, 0] if step.shape[1] == 1 else step

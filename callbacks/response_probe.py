@@ -1,68 +1,79 @@
 """ResponseProbe: a Keras callback that records the training response Δ(x_o, x) and Θ(x_o, x)."""
 
 import os
+import warnings
+import weakref
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from .features import feature_statistics, keras_feature_fn
-from .response import KINDS, keras_loss_fn, keras_output_fn, measure
-from .data import bits
+from .optimizer_step import is_plain_sgd, optimizer_update
+from .points import probe_points
+from .record import ProbeHistory, load_history, save_npz
+from .response import KINDS, inference_call, keras_loss_fn, keras_output_fn, keras_weight_penalty, measure, sgd_update
+from .schedule import check_epochs, scheduled
 
 DEFAULT_KINDS = ("step", "ntk")
 # Per probe point: KINDS; per measurement: "features" (⟨F_i⟩ and the dead fraction over the probe points).
 PROBE_KINDS = KINDS + ("features",)
 SCALARS = {"features": ("feature_mean", "dead_fraction")}
-
-LOG_POINTS_PER_DECADE = 20
-
-
-def log_epochs(total, per_decade=LOG_POINTS_PER_DECADE):
-    """Log-spaced epoch numbers in 1..total, always including 1 and total."""
-    total = int(total)
-    if total < 1:
-        return []
-    num = int(np.ceil(per_decade * np.log10(total))) + 1 if total > 1 else 1
-    return sorted({int(e) for e in np.rint(np.geomspace(1, total, num=num))} | {total})
-
-
-def probe_distance(x_o, probe_x):
-    """Hamming distance when x_o and the probe points together use just two bit values, else mean |x − x_o|."""
-    if bits.is_bit_string(np.concatenate([x_o.ravel(), probe_x.ravel()])):
-        return bits.hamming_distance(probe_x, x_o)
-    return np.mean(np.abs(probe_x - x_o[None]).reshape(len(probe_x), -1), axis=1)
+STEPPED_KINDS = ("step", "optimizer_step")
+# The epoch-log keys of the values at x_o (for O > 1 outputs: the norm of the change, the trace of Θ).
+LOG_KEYS = {"step": "response_o", "optimizer_step": "optimizer_response_o", "ntk": "ntk_o"}
 
 
 class ResponseProbe(keras.callbacks.Callback):
-    """Records the response of one SGD step on (x_o, y_o) at probe points while a model trains.
+    """Records the response of one training step on (x_o, y_o) at probe points while a model trains.
 
-    At train begin (recorded as epoch 0) and at the end of every scheduled epoch, with the current
-    weights w, it measures at every probe point x:
+    At the start of a fit and at the end of every scheduled epoch, with the current weights w, it
+    measures at every probe point x (and at x_o itself):
 
-    - "step": [f(x; w') − f(x; w)] / (y_o − f(x_o; w)), where w' = w − η ∇_w L(y_o, f(x_o; w)) is one
-      SGD step with the model's compiled loss, taken on a copy of the weights;
-    - "ntk": Θ(x_o, x) = ∇_w f(x_o; w) · ∇_w f(x; w) over the trainable weights;
-    - "output": f(x; w) itself;
-    - "features": ⟨F_i⟩, the mean over features and probe points of the input of the model's last
-      layer, and the fraction of those features that are 0 at every probe point (history keys
-      "feature_mean" and "dead_fraction", one value per measurement).
+    - "step": f(x; w') − f(x; w) with w' = w − η ∇_w L(y_o, f(x_o; w)), one plain SGD step (the papers'
+      definition) on the model's compiled loss, η the optimizer's current learning rate (or
+      `learning_rate=`). For a one-output model it is normalized by the error, Δ(x_o, x) / (y_o − f(x_o));
+      for O > 1 outputs the error is a vector and a ratio is undefined, so the change is kept raw. The
+      loss includes the weight regularizers' penalties, as Keras' training step does.
+    - "optimizer_step": the raw change f(x; w') − f(x; w) where w' is one step of the model's *own*
+      optimizer with its current state (moments, iteration count, learning-rate schedule, momentum,
+      weight decay) on the compiled loss at (x_o, y_o); the step is taken and undone exactly.
+    - "ntk": Θ_ab(x_o, x) = ∇_w f_a(x_o; w) · ∇_w f_b(x; w) over the trainable weights (a number for one
+      output, the O×O block for O outputs).
+    - "output": f(x; w) itself.
+    - "features": ⟨F_i⟩, the mean over features and probe points of the input of `feature_layer` (by
+      default the model's last layer), and the fraction of those features that are 0 at every probe
+      point (history keys "feature_mean" and "dead_fraction").
 
-    Their values at x = x_o are added to the epoch logs as `response_o` and `ntk_o` (NaN at epochs
-    that are not scheduled), so History, CSVLogger and TensorBoard record them: put the probe before
-    those callbacks in the list. Training itself is not changed by a single bit.
+    Everything is measured in inference mode (Dropout off, BatchNormalization's moving statistics), on a
+    copy of the weights: training is not changed by a single bit. When the model's optimizer is not
+    plain SGD, "step" is still the papers' SGD step; the probe warns once and names "optimizer_step".
+
+    Epochs are Keras' epochs. The measurement at the start of a fit with `initial_epoch=k` is epoch k;
+    the one at the end of Keras epoch index e (`on_epoch_end(e)`, row e − k of that fit's History) is
+    epoch e + 1. A fit of the same model that continues the record (`initial_epoch` = the epoch the last
+    fit ended at) appends to it; any other fit starts a new record, with a warning. The values at x_o go
+    into the epoch logs as `response_o`, `optimizer_response_o` and `ntk_o` (the norm and the trace for
+    O > 1; NaN at epochs that are not measured), so History, CSVLogger and TensorBoard record them: put
+    the probe before those callbacks. If the weights become NaN or infinite, that epoch is recorded as
+    NaN with one warning, and training goes on as Keras has it.
 
     Args:
         x_o: one input, shaped like the model's input without the batch axis.
-        y_o: its scalar target.
+        y_o: its target, as the compiled loss takes it: a number for one output; a class id or a
+            one-hot vector for a softmax classifier.
         probe_x: (P, ...) probe inputs; or None to use `shells`.
         shells: Hamming shells around a bit-string x_o: True for every distance 0..n, or a list of
             distances.
         samples_per_shell: take a shell whole when it has at most this many members (or when None),
             else sample this many uniformly without replacement with `seed`.
-        epochs: None (every epoch), a list of epoch numbers (1 = after the first epoch), or "log".
-        kinds: what to record, a subset of ("step", "ntk", "output", "features").
-        learning_rate: η of the probe's step; None takes the optimizer's current learning rate.
+        epochs: None (every epoch), a list of epoch numbers (1 = after the first epoch), or "log": the
+            fixed grid round(10^(k/20)), k = 0, 1, … (so 1, 10, 100, 1000 … are always measured), plus
+            each fit's last epoch.
+        kinds: what to record, a subset of ("step", "optimizer_step", "ntk", "output", "features").
+        learning_rate: η of the "step" kind; None takes the optimizer's current learning rate.
+        feature_layer: the layer (or its name) whose input "features" measures; needed for subclassed
+            models.
         seed: seed of the shell sampling.
         snapshot_dir: if given, the weights are also saved there at every measured epoch
             (`epoch_000000.weights.h5`, ...).
@@ -74,6 +85,7 @@ class ResponseProbe(keras.callbacks.Callback):
     model.fit(x_o[None], np.array([[y_o]]), epochs=1000, batch_size=1, callbacks=[probe])
     probe.history["step"]  # (T, P)
     probe.save("probe.npz")
+    probe.plot("probe.png")
     ```
     """
 
@@ -88,24 +100,29 @@ class ResponseProbe(keras.callbacks.Callback):
         epochs=None,
         kinds=DEFAULT_KINDS,
         learning_rate=None,
+        feature_layer=None,
         seed=0,
         snapshot_dir=None,
     ):
         super().__init__()
         self.x_o = np.asarray(x_o, dtype=np.float32)
-        self.y_o = float(np.asarray(y_o, dtype=np.float64).reshape(-1)[0]) if np.size(y_o) == 1 else None
-        if self.y_o is None or not np.isfinite(self.y_o):
-            raise ValueError(f"y_o={y_o!r} must be one finite number, the target of x_o")
+        self.y_o = _check_target(y_o)
         self.kinds = _check_kinds(kinds)
         self.point_kinds = tuple(k for k in self.kinds if k in KINDS)
         self.scalar_keys = tuple(key for k in self.kinds for key in SCALARS.get(k, ()))
-        self.epochs = _check_epochs(epochs)
+        self.epochs = check_epochs(epochs)
         if learning_rate is not None and not (np.isfinite(learning_rate) and learning_rate > 0):
             raise ValueError(f"learning_rate={learning_rate!r} must be a positive number (or None for the optimizer's)")
         self.learning_rate = learning_rate
+        self.feature_layer = feature_layer
         self.snapshot_dir = snapshot_dir
         self.probe_x, self.distance = probe_points(self.x_o, probe_x, shells, samples_per_shell, seed)
-        self._records = None
+        self._epochs = None  # the measured epochs of the record, None before the first fit
+        self._rows = []  # one measurement vector per measured epoch, split into the history on demand
+        self._owner = None
+        self._completed = 0
+        self._outputs = 1
+        self._warned = set()
         # The compiled measurement is kept across fits of the same model and optimizer (tracing and
         # XLA compilation cost far more than a fit of a few hundred epochs).
         self._measure_key = None
@@ -115,134 +132,190 @@ class ResponseProbe(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         key = (id(self.model), id(getattr(self.model, "optimizer", None)))
         if key != self._measure_key:
-            _check_model(self.model, self.x_o)
+            self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds)
             self._measure = self._compile_measurement()
             self._measure_key = key
-        self._schedule = self._resolve_schedule()
-        self._records = {key: [] for key in self._keys()}
-        self._record(0)
+            self._warn_if_not_sgd()
+        self._schedule = scheduled(self.epochs, int((self.params or {}).get("epochs") or 0))
+        self._started = False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # The start of a fit is measured here rather than at train begin: only now is initial_epoch
+        # known, and callbacks such as BackupAndRestore have set the weights.
+        if not self._started:
+            self._start(epoch)
 
     def on_epoch_end(self, epoch, logs=None):
         number = epoch + 1
+        self._completed = number
         values = self._record(number) if number in self._schedule else None
         if logs is not None:
-            for kind, key in (("step", "response_o"), ("ntk", "ntk_o")):
+            for kind, key in LOG_KEYS.items():
                 if kind in self.kinds:
                     logs[key] = float("nan") if values is None else values[kind]
 
+    def on_train_end(self, logs=None):
+        if not self._started:  # a fit that ran no epoch
+            self._start(None)
+
     # Helpers ---------------------------------------------------------------------------------------
 
-    def _resolve_schedule(self):
-        total = int(self.params.get("epochs") or 0) if self.params else 0
-        if self.epochs is None:
-            return set(range(1, total + 1))
-        if self.epochs == "log":
-            return set(log_epochs(total))
-        return set(self.epochs)
+    def _start(self, first_epoch):
+        """Opens or continues the record at the first epoch of a fit, and measures that epoch."""
+        self._started = True
+        same_model = self._epochs is not None and self._owner() is self.model
+        epoch = first_epoch if first_epoch is not None else (self._completed if same_model else 0)
+        if same_model and epoch == self._completed:
+            if self._epochs and self._epochs[-1] == epoch:
+                return
+        else:
+            if self._epochs:
+                previous = self._epochs
+                why = "another model" if not same_model else f"epoch {epoch}, not at epoch {self._completed} where the record ends"
+                warnings.warn(
+                    f"ResponseProbe: this fit starts at {why}; starting a new record (the previous one, epochs "
+                    f"{previous[0]}..{previous[-1]}, is dropped: save it first, or continue with initial_epoch={self._completed})",
+                    stacklevel=3,
+                )
+            self._epochs, self._rows = [], []
+            self._owner = weakref.ref(self.model)
+        self._completed = epoch
+        self._record(epoch)
 
-    def _keys(self):
-        return ("epoch", "f_o", "learning_rate", *self.scalar_keys, *self.point_kinds)
+    def _warn_if_not_sgd(self):
+        optimizer = getattr(self.model, "optimizer", None)
+        if "step" in self.kinds and optimizer is not None and not is_plain_sgd(optimizer) and "sgd" not in self._warned:
+            self._warned.add("sgd")
+            name = type(optimizer).__name__
+            name += " with momentum, weight decay, clipping or averaging" if isinstance(optimizer, keras.optimizers.SGD) else ""
+            warnings.warn(
+                f"ResponseProbe: the model trains with {name}, but \"step\" is the papers' plain SGD step "
+                "w − η∇L; add \"optimizer_step\" to kinds to measure the step this optimizer takes",
+                stacklevel=3,
+            )
+
+    def _layout(self):
+        """[(key, shape)] of the parts of one measurement vector after its leading `finite` flag, in the
+        order the compiled measurement returns them; a point kind holds the probe points, then x_o."""
+        points = len(self.probe_x) + 1
+        parts = [("f_o", self._shape("output")), ("learning_rate", ())]
+        parts += [(key, ()) for key in self.scalar_keys]
+        return parts + [(kind, (points,) + self._shape(kind)) for kind in self.point_kinds]
 
     def _compile_measurement(self):
         """One XLA-compiled function of no arguments, traced once per model, returning
-        [f_o, η, scalars..., point kinds...] as one vector. It reads the weights and the learning rate
-        itself, which (with the single device-to-host copy) keeps the probe cheap enough to run every
-        epoch."""
-        f = keras_output_fn(self.model)
-        loss_fn = keras_loss_fn(self.model) if "step" in self.kinds else None
-        features = keras_feature_fn(self.model) if "features" in self.kinds else None
+        [finite, f_o (O), η, scalars..., point kinds (P + 1 points each)...] as one vector. It reads the
+        weights and the learning rate itself, which (with the single device-to-host copy) keeps the probe
+        cheap enough to run every epoch."""
+        model = self.model
+        f = keras_output_fn(model)
+        needs_loss = any(k in self.kinds for k in STEPPED_KINDS)
+        loss_fn = keras_loss_fn(model) if needs_loss else None
+        penalty = keras_weight_penalty(model)
+        features = keras_feature_fn(model, self.feature_layer) if "features" in self.kinds else None
         kinds = self.point_kinds
-        variables = list(self.model.trainable_variables)
-        if self.learning_rate is None and getattr(self.model, "optimizer", None) is None:
-            raise ValueError("the model has no optimizer; compile it or pass learning_rate=")
+        variables = list(model.trainable_variables)
+        optimizer = getattr(model, "optimizer", None)
         fixed_rate = self.learning_rate
-        optimizer = self.model.optimizer
         probe_x = tf.constant(self.probe_x, dtype=tf.float32)
         # x_o is appended as the last probe point, so its own response is always measured.
         points = tf.constant(np.concatenate([self.probe_x, self.x_o[None]]), dtype=tf.float32)
         x_o = tf.constant(self.x_o)
-        y_o = tf.constant(self.y_o, dtype=tf.float32)
+        y_o = tf.constant(self.y_o)
 
         @tf.function(jit_compile=True)
         def run():
-            rate = optimizer.learning_rate if fixed_rate is None else fixed_rate
-            rate = tf.cast(tf.convert_to_tensor(rate), tf.float32)
+            rate = tf.cast(tf.convert_to_tensor(optimizer.learning_rate if fixed_rate is None else fixed_rate), tf.float32)
             params = [v.value for v in variables]
-            out = measure(f, loss_fn, params, x_o, y_o, points, rate, kinds)
-            scalars = [out["f_o"], rate]
+            updates = {"step": sgd_update(rate)}
+            if "optimizer_step" in kinds:
+                updates["optimizer_step"] = optimizer_update(model)
+            out = measure(f, loss_fn, params, x_o, y_o, points, kinds, updates, penalty)
+            finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(p)) for p in params]) & tf.reduce_all(tf.math.is_finite(out["f_o"]))
+            scalars = [tf.cast(finite, tf.float32)[None], out["f_o"], rate[None]]
             if features is not None:
                 stats = feature_statistics(features, params, probe_x)
-                scalars += [stats[key] for key in SCALARS["features"]]
-            return tf.concat([tf.stack(scalars)] + [out[k] for k in kinds], axis=0)
+                scalars += [stats[key][None] for key in SCALARS["features"]]
+            return tf.concat(scalars + [tf.reshape(out[k], [-1]) for k in kinds], axis=0)
 
         return run
 
+    def _shape(self, kind):
+        """The shape of one point's value of `kind`: () for one output, (O,) or (O, O) for O outputs."""
+        o = self._outputs
+        return () if o == 1 else (o, o) if kind == "ntk" else (o,)
+
     def _record(self, epoch):
-        flat = self._measure().numpy()
-        head = 2 + len(self.scalar_keys)
-        records = self._records
-        records["epoch"].append(epoch)
-        records["f_o"].append(flat[0])
-        records["learning_rate"].append(flat[1])
-        for i, key in enumerate(self.scalar_keys):
-            records[key].append(flat[2 + i])
-        at_x_o = {}
-        for kind, values in zip(self.point_kinds, np.split(flat[head:], max(1, len(self.point_kinds)))):
-            records[kind].append(values[:-1])
-            at_x_o[kind] = float(values[-1])
+        """Measures, stores the vector as it is (splitting it waits for `history`), and returns the values
+        at x_o that go into the epoch logs."""
+        row = self._measure().numpy()
+        o = self._outputs
+        if not (row[0] and np.all(np.isfinite(row[1 : 1 + o]))):
+            row = np.full_like(row, np.nan)
+            if "nan" not in self._warned:
+                self._warned.add("nan")
+                warnings.warn(f"ResponseProbe: the weights or outputs are NaN or infinite at epoch {epoch}; recording NaN", stacklevel=3)
+        self._epochs.append(epoch)
+        self._rows.append(row)
         if self.snapshot_dir:
             os.makedirs(self.snapshot_dir, exist_ok=True)
             self.model.save_weights(os.path.join(self.snapshot_dir, f"epoch_{epoch:06d}.weights.h5"))
-        return at_x_o
+        logged, at = {}, 1
+        for key, shape in self._layout():
+            size = int(np.prod(shape))
+            if key in LOG_KEYS:
+                value = row[at + size - size // shape[0] : at + size].reshape(shape[1:])
+                logged[key] = float(np.trace(value) if key == "ntk" and o > 1 else np.linalg.norm(value) if o > 1 else value)
+            at += size
+        return logged
 
     # Results ---------------------------------------------------------------------------------------
 
     @property
     def history(self):
-        """Dict of numpy arrays: epoch (T,), f_o (T,), learning_rate (T,), step/ntk/output (T, P),
-        feature_mean/dead_fraction (T,), distance (P,), probe_x (P, ...), x_o, y_o."""
-        records = self._records or {key: [] for key in self._keys()}
-        out = {"epoch": np.asarray(records["epoch"], dtype=np.int64)}
-        for key in ("f_o", "learning_rate", *self.scalar_keys):
-            out[key] = np.asarray(records[key], dtype=np.float32)
-        for kind in self.point_kinds:
-            out[kind] = np.asarray(records[kind], dtype=np.float32).reshape(-1, len(self.probe_x))
-        out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=np.float32(self.y_o))
+        """A ProbeHistory (a dict of numpy arrays): epoch (T,), f_o (T,) or (T, O), learning_rate (T,),
+        feature_mean/dead_fraction (T,), per point kind k: k (T, P) for one output, (T, P, O) (or
+        (T, P, O, O) for ntk) for O outputs, and k + "_o" its value at x_o; distance (P,), probe_x (P, ...),
+        x_o, y_o."""
+        layout = self._layout()
+        width = 1 + sum(int(np.prod(shape)) for _, shape in layout)
+        rows = np.asarray(self._rows, dtype=np.float32).reshape(-1, width)
+        out = ProbeHistory(epoch=np.asarray(self._epochs or [], dtype=np.int64))
+        at = 1
+        for key, shape in layout:
+            size = int(np.prod(shape))
+            block = rows[:, at : at + size].reshape((-1,) + shape)
+            at += size
+            if key in self.point_kinds:
+                out[key], out[f"{key}_o"] = block[:, :-1], block[:, -1]
+            else:
+                out[key] = block
+        out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=self.y_o)
         return out
 
     def save(self, path):
         """Writes the history to `path` as .npz (no pickles); the file appears whole or not at all."""
         save_npz(path, self.history)
 
+    def plot(self, path, epochs=None):
+        """Draws this run's aging curve and response kernel into `path` (png); returns the path."""
+        return self.history.plot(path, epochs=epochs)
+
     @staticmethod
     def load(path):
-        """Reads a history written by `save` back as a dict of numpy arrays. A missing, corrupt or foreign
-        file (not an npz, or without the probe's epoch and distance) raises a ValueError naming it;
-        pickled objects are never loaded."""
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                history = {key: z[key] for key in z.files}
-        except Exception as error:  # OSError, BadZipFile, pickled content, truncation: all unreadable
-            raise ValueError(f"cannot read {os.fspath(path)!r} as a ResponseProbe history ({type(error).__name__}: {error})") from None
-        missing = [key for key in ("epoch", "distance") if key not in history]
-        if missing:
-            raise ValueError(f"{os.fspath(path)!r} is not a ResponseProbe history: it lacks {missing}; write one with probe.save()")
-        return history
+        """Reads a history written by `save` back as a ProbeHistory (a dict of numpy arrays with `plot`).
+        A missing, corrupt or foreign file raises a ValueError naming it; pickles are never loaded."""
+        return load_history(path)
 
 
-def save_npz(path, arrays):
-    """np.savez_compressed through a temporary file and a rename, so a crash never leaves half a file."""
-    path = os.fspath(path)
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp")
+def _check_target(y_o):
     try:
-        with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        target = np.asarray(y_o, dtype=np.float32)
+    except (TypeError, ValueError):
+        target = None
+    if target is None or target.size == 0 or not np.all(np.isfinite(target)):
+        raise ValueError(f"y_o={y_o!r} must be finite numbers: the target of x_o as the model's loss takes it")
+    return target
 
 
 def _check_kinds(kinds):
@@ -253,50 +326,37 @@ def _check_kinds(kinds):
     return tuple(k for k in PROBE_KINDS if k in kinds)
 
 
-def _check_epochs(epochs):
-    if epochs is None or epochs == "log":
-        return epochs
-    if isinstance(epochs, str):
-        raise ValueError(f"epochs={epochs!r} is not a schedule; use None (every epoch), 'log' or a list of epoch numbers")
-    values = list(np.atleast_1d(epochs))
-    if not values:
-        raise ValueError("the epoch schedule is empty; give at least one epoch number, 'log' or None")
-    if not all(float(e).is_integer() and e >= 1 for e in values):
-        raise ValueError(f"epochs={list(values)} must be whole epoch numbers >= 1 (epoch 0 is always measured)")
-    return sorted({int(e) for e in values})
-
-
-def probe_points(x_o, probe_x, shells, samples_per_shell, seed):
-    """(probe points (P, ...), distance (P,)) from explicit points or Hamming shells around x_o."""
-    if (probe_x is None) == (shells is None or shells is False):
-        raise ValueError("give exactly one of probe_x (explicit probe points) or shells (Hamming shells around x_o)")
-    if probe_x is None:
-        if not bits.is_bit_string(x_o):
-            raise ValueError("shells need a bit-string x_o (all entries ±1 or all 0/1); pass probe_x for other inputs")
-        return bits.shells(x_o, shells, samples_per_shell, seed=seed)
-    probe_x = np.asarray(probe_x, dtype=np.float32)
-    if probe_x.ndim < 1 or probe_x.shape[1:] != x_o.shape or len(probe_x) == 0:
-        raise ValueError(f"probe_x has shape {probe_x.shape}; it must be (P, {', '.join(map(str, x_o.shape))}) with P >= 1, like x_o")
-    return probe_x, probe_distance(x_o, probe_x)
-
-
-def _check_model(model, x_o):
+def _check_model(model, x_o, y_o, kinds):
+    """The model's number of outputs O, after checking that it takes x_o and its loss takes y_o."""
     inputs = getattr(model, "inputs", None)
     if inputs:
         if len(inputs) != 1:
             raise ValueError("the model has several inputs; the probe needs a model with one input")
         expected = tuple(inputs[0].shape[1:])
-        if len(expected) != x_o.ndim or any(e is not None and e != s for e, s in zip(expected, x_o.shape)):
+        if x_o.ndim == len(expected) + 1 and x_o.shape[0] == 1 and _fits(x_o.shape[1:], expected):
+            raise ValueError(f"x_o has shape {x_o.shape}, with a batch axis; pass one input of shape {x_o.shape[1:]} (x_o[0])")
+        if not _fits(x_o.shape, expected):
             raise ValueError(f"x_o has shape {x_o.shape} but the model takes inputs of shape {expected}; reshape x_o to match")
     try:
-        out, _ = model.stateless_call(
-            [v.value for v in model.trainable_variables],
-            [v.value for v in model.non_trainable_variables],
-            tf.constant(x_o[None]),
-            training=False,
-        )
+        params = [v.value for v in model.trainable_variables]
+        out = inference_call(model, params, [v.value for v in model.non_trainable_variables], tf.constant(x_o[None]))
     except Exception as error:  # a model that cannot take x_o at all is the caller's input problem
-        raise ValueError(f"the model cannot be applied to x_o of shape {x_o.shape}: {error}") from error
-    if isinstance(out, (list, tuple, dict)) or int(np.prod(out.shape)) != 1:
-        shape = [tuple(o.shape) for o in out] if isinstance(out, (list, tuple)) else getattr(out, "shape", "?")
-        raise ValueError(f"the model's output for one example has shape {shape}; the probe needs one scalar per example (e.g. Dense(1))")
+        raise ValueError(f"the model cannot be applied to x_o of shape {x_o.shape} (one input, without the batch axis): {error}") from error
+    if isinstance(out, (list, tuple, dict)):
+        raise ValueError("the model has several output tensors; the probe needs a model with one output tensor")
+    outputs = int(np.prod(out.shape[1:]))
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("the model has no optimizer; compile it (e.g. model.compile(keras.optimizers.SGD(0.1), 'mse'))")
+    if any(k in kinds for k in STEPPED_KINDS):
+        if outputs == 1 and y_o.size != 1:
+            raise ValueError(f"y_o has {y_o.size} values but the model has one output; pass one number")
+        loss_fn = keras_loss_fn(model)
+        try:
+            float(loss_fn(tf.reshape(tf.constant(y_o), [1, -1]), tf.reshape(out, [1, -1])))
+        except Exception as error:  # the loss's own complaint, about the caller's y_o
+            raise ValueError(f"the model's loss cannot take y_o={y_o.tolist()!r} for an output of {outputs} values: {error}") from None
+    return outputs
+
+
+def _fits(shape, expected):
+    return len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))

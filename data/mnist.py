@@ -3,15 +3,25 @@
 The source is chosen once: an explicit path, else the path in $REPLICATION_MNIST, else tfds's
 "mnist" train split (60,000 images, downloaded and cached on first use). A failure raises
 MnistUnavailable, a ValueError whose one-line message names both ways to provide the images; there is
-never a substitute dataset.
+never a substitute dataset. Offline, tfds retries its download for minutes before giving up, so when
+MNIST is not in its cache one connection to the download host (or the HTTPS proxy) decides first.
 """
 
 import os
+import socket
+import urllib.parse
+import urllib.request
 
 import numpy as np
 
 ENV = "REPLICATION_MNIST"
-HOW = f"pass --mnist PATH (a .npz with x, y or x_train, y_train: uint8 N×28×28) or set ${ENV}, or let tensorflow-datasets download MNIST (needs the internet once)"
+HOW = (
+    f"pass --mnist FILE.npz (arrays x, y or x_train, y_train: uint8 N×28×28) or set ${ENV}=FILE.npz, "
+    "or let tensorflow-datasets download MNIST (needs the internet once)"
+)
+# Where tensorflow-datasets downloads MNIST from (_MNIST_URL in tensorflow_datasets/image_classification/
+# mnist.py); a test checks that the installed version still does.
+DOWNLOAD_HOST = "storage.googleapis.com"
 
 
 class MnistUnavailable(ValueError):
@@ -47,7 +57,39 @@ def _from_tfds():
     try:
         import tensorflow_datasets as tfds
 
+        if not _prepared(tfds.builder("mnist")):
+            _check_reachable()
         x, y = tfds.as_numpy(tfds.load("mnist", split="train", batch_size=-1, as_supervised=True))
+    except MnistUnavailable:
+        raise
     except Exception as error:  # offline, blocked, or a broken cache: all mean "no MNIST from tfds"
         raise MnistUnavailable(f"tensorflow-datasets could not provide MNIST ({type(error).__name__}); {HOW}") from None
     return x[..., 0], y, f"tensorflow-datasets mnist, train split ({len(x)} images)"
+
+
+def _prepared(builder):
+    """Whether tfds has MNIST on disk, so that loading it needs no network."""
+    # Checking the folder first spares the warning is_prepared logs when it does not exist at all.
+    return builder.data_path.exists() and builder.is_prepared()
+
+
+def _check_reachable():
+    """Raise MnistUnavailable unless one connection to where the download goes opens within 5 s."""
+    host, port = _download_endpoint()
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as error:
+        raise MnistUnavailable(
+            f"MNIST is not in tensorflow-datasets' cache and {host}:{port}, where it downloads from, "
+            f"cannot be reached ({type(error).__name__}: {error}); {HOW}"
+        ) from None
+
+
+def _download_endpoint():
+    """(host, port) of the download's first connection: the HTTPS proxy when one is configured (tfds
+    downloads with requests, which uses it), else the download host."""
+    proxy = urllib.request.getproxies().get("https")
+    if not proxy or urllib.request.proxy_bypass(DOWNLOAD_HOST):
+        return DOWNLOAD_HOST, 443
+    url = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    return url.hostname, url.port or (443 if url.scheme == "https" else 80)

@@ -1,4 +1,4 @@
-"""Command line: `python -m replication list | run ID... | bench | report`."""
+"""Command line: `python -m replication [--verbose] list | run ID... | bench | report`."""
 
 import argparse
 import difflib
@@ -44,6 +44,7 @@ _seed = _whole_number(0, "is negative; seeds are whole numbers >= 0")
 
 def _parser():
     parser = _Parser(prog="python -m replication", description=__doc__)
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up messages on stderr (hidden by default)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="print every figure id with its title")
     run = sub.add_parser("run", help="run figures and write DIR/<paper>/<fig>.npz, .json, .png")
@@ -55,7 +56,7 @@ def _parser():
     run.add_argument("--force", action="store_true", help="rerun figures whose results are already up to date")
     run.add_argument(
         "--mnist",
-        metavar="PATH",
+        metavar="FILE.npz",
         help="MNIST .npz (x, y or x_train, y_train) for the figures that train on images (default: $REPLICATION_MNIST, "
         "else tensorflow-datasets)",
     )
@@ -157,9 +158,20 @@ def _run(args, command):
     return 0
 
 
+def _show_tensorflow_messages():
+    """--verbose: TensorFlow loads without the package hiding its messages (see training_response.quiet).
+    The installed command has loaded it already, before parsing, so print what was held back instead."""
+    os.environ["TRAINING_RESPONSE_VERBOSE"] = "1"
+    quiet = sys.modules.get("training_response.quiet")
+    if quiet:
+        sys.stderr.write(quiet.captured())
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
+    if args.verbose:
+        _show_tensorflow_messages()
     command = "python -m replication " + shlex.join(argv)
     from . import figures
 
@@ -168,6 +180,10 @@ def main(argv=None):
             print(f"{fig.id}\t{fig.title}")
         return 0
     try:
+        if args.command in ("run", "bench"):
+            # Loads TensorFlow quietly (training_response.quiet) before the runner or bench imports keras,
+            # which would load it with its banners.
+            import training_response  # noqa: F401
         if args.command == "run":
             return _run(args, command)
         elif args.command == "bench":

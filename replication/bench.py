@@ -21,26 +21,55 @@ SPEEDUP_TARGET = 300  # the engine on 100 replicas against one model.fit per rep
 
 
 def _timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
+    """Seconds of `repeats` fits of `epochs` single-step epochs, after a warm-up fit. Each fit resumes
+    where the last ended (one step per epoch, so at the optimizer's iteration count), as a resumed
+    training does, so that a probe keeps one record."""
     inputs = np.broadcast_to(x_o, (epochs,) + x_o.shape)
     dataset = tf.data.Dataset.from_tensor_slices((inputs, np.full((epochs, 1), y_o, np.float32))).batch(1)
-    model.fit(dataset, epochs=50, steps_per_epoch=1, verbose=0, callbacks=callbacks)  # trace and warm up
+
+    def fit(count):
+        done = int(model.optimizer.iterations.numpy())
+        model.fit(dataset, initial_epoch=done, epochs=done + count, steps_per_epoch=1, verbose=0, callbacks=callbacks)
+
+    fit(50)  # trace and warm up
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        model.fit(dataset, epochs=epochs, steps_per_epoch=1, verbose=0, callbacks=callbacks)
+        fit(epochs)
         times.append(time.perf_counter() - start)
     return times
 
 
-def probe_overhead(epochs, repeats):
-    """Wall time per epoch of the 2024 ReLU model's single-point fit, without and with a probe over all
-    256 inputs measured every epoch: the best of `repeats` fits each (as timeit does: the least
-    disturbed run), the variants alternating so that drift hits both. Medians are recorded too."""
+def _softmax_2024(seed=0):
+    """The 2024-fig1 network with a 10-class softmax head, sparse categorical cross-entropy, SGD 0.1."""
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    return model
+
+
+def _adam_2024(seed=0):
+    model = build_2024("relu", seed=seed)
+    model.compile(keras.optimizers.Adam(0.001), "mse")
+    return model
+
+
+# Probe workloads: (model builder, y_o, kinds, description). The first is the target's workload.
+PROBE_WORKLOADS = {
+    "sgd": (lambda: build_2024("relu", seed=0), 1.0, ("step", "ntk"), "2024-fig1 model (8 bits, 128 ReLU features, sigmoid), SGD 0.1, kinds step and ntk"),
+    "adam_optimizer_step": (_adam_2024, 1.0, ("optimizer_step", "ntk"), "the same model trained with Adam(0.001), kinds optimizer_step and ntk"),
+    "softmax_10": (_softmax_2024, 3, ("step", "ntk"), "the same body with a Dense(10, softmax) head and sparse categorical cross-entropy, kinds step and ntk (10×10 blocks)"),
+}
+
+
+def probe_overhead(epochs, repeats, workload="sgd"):
+    """Wall time per epoch of a single-point fit without and with a probe over all 256 8-bit inputs
+    measured every epoch: the best of `repeats` fits each (as timeit does: the least disturbed run), the
+    variants alternating so that drift hits both. Medians are recorded too."""
+    build, y_o, kinds, description = PROBE_WORKLOADS[workload]
     x_o = random_bits(8, rng=0)
-    y_o = 1.0
-    plain_model = build_2024("relu", seed=0)
-    probed_model = build_2024("relu", seed=0)
-    probe = ResponseProbe(x_o, y_o, shells=True, epochs=None)
+    plain_model, probed_model = build(), build()
+    probe = ResponseProbe(x_o, y_o, shells=True, epochs=None, kinds=kinds)
     plain, probed = [], []
     for _ in range(repeats):
         plain += _timed_fits(plain_model, x_o, y_o, epochs, 1, [])
@@ -49,16 +78,14 @@ def probe_overhead(epochs, repeats):
     probed_ms = 1e3 * float(np.min(probed)) / epochs
     median_ratio = float(np.median(probed) / np.median(plain))
     return {
-        "workload": "2024-fig1 model (8 bits, 128 ReLU features), one SGD step per epoch, probe over all 256 "
-        "inputs with kinds step and ntk at every epoch",
+        "workload": f"{description}; one step per epoch, probe over all 256 inputs at every epoch",
         "epochs_per_fit": epochs,
         "repeats": repeats,
         "fit_ms_per_epoch": round(plain_ms, 4),
         "fit_with_probe_ms_per_epoch": round(probed_ms, 4),
         "probe_overhead": round(probed_ms / plain_ms, 3),
         "probe_overhead_of_medians": round(median_ratio, 3),
-        "target": PROBE_TARGET,
-        "probes_per_fit": int(len(probe.history["epoch"])),
+        "target": PROBE_TARGET if workload == "sgd" else None,
     }
 
 
@@ -91,6 +118,7 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
     result = {"command": command or "python -m replication bench", "machine": {"cpus": os.cpu_count()}}
     result["versions"] = {"tensorflow": tf.__version__, "keras": keras.__version__}
     result["probe"] = probe_overhead(epochs, repeats)
+    result["probe_workloads"] = {name: probe_overhead(epochs, repeats, name) for name in PROBE_WORKLOADS if name != "sgd"}
     # The figures' own schedule first; the last line is the issue's workload, the probe at every epoch.
     result["engine_log_schedule"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="log")
     result["engine"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="every")
@@ -107,6 +135,8 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
     print(f"fit with probe (256 points, every epoch): {p['fit_with_probe_ms_per_epoch']:.3f} ms/epoch")
     print(f"wrote {path}")
     print(f"probe overhead: {p['probe_overhead']:.2f}x (target <= {PROBE_TARGET}x)")
+    for name, row in result["probe_workloads"].items():
+        print(f"probe overhead, {name}: {row['fit_ms_per_epoch']:.3f} -> {row['fit_with_probe_ms_per_epoch']:.3f} ms/epoch, {row['probe_overhead']:.2f}x")
     print(
         f"log-spaced probe (the figures' schedule): fit {g['fit_ms_per_replica_epoch']:.4f}, engine "
         f"{g['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch, speedup {g['speedup']:.0f}x"

@@ -12,7 +12,10 @@ import numpy as np
 import tensorflow as tf
 
 from training_response.features import feature_statistics, keras_feature_fn
-from training_response.response import KINDS, keras_loss_fn, measure
+from training_response.response import inference_call, keras_loss_fn, measure, sgd_update
+
+# The ensemble trains with plain SGD, so its optimizer's step is "step".
+KINDS = ("step", "ntk", "output")
 
 
 def _stack(models, attribute):
@@ -76,8 +79,7 @@ class Ensemble:
         template = self.template
 
         def f(params, x):
-            y, _ = template.stateless_call(params, state, x, training=False)
-            return tf.reshape(y, [-1])
+            return tf.reshape(inference_call(template, params, state, x), [tf.shape(x)[0], -1])
 
         return f
 
@@ -121,7 +123,9 @@ class Ensemble:
     def _measure_replica(self, kinds, features, lr):
         def one(args):
             params, state, x_o, y_o, probe_x = args
-            out = measure(self._output(state), self._loss_fn, params, x_o, y_o, probe_x, lr, kinds)
+            out = measure(self._output(state), self._loss_fn, params, x_o, y_o, probe_x, kinds, {"step": sgd_update(lr)})
+            # The papers' networks have one output: keep their measurements as one number per point.
+            out = {k: tf.reshape(v, tf.shape(v)[:1]) if k != "f_o" else v[0] for k, v in out.items()}
             if features is not None:
                 out.update(feature_statistics(features, params, probe_x))
             return out

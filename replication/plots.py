@@ -6,17 +6,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from training_response.plot import STYLE  # noqa: E402
 from . import analysis  # noqa: E402
-
-STYLE = {
-    "figure.dpi": 110,
-    "font.size": 9,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "legend.frameon": False,
-}
 
 
 AGING_LABEL = {"step": r"$\Delta(x_o, x_o)\,/\,(y_o - f(x_o))$", "ntk": r"$\Theta(x_o, x_o)$"}

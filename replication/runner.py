@@ -13,7 +13,10 @@ import tensorflow as tf
 
 from training_response import ResponseProbe
 from training_response.response import KINDS
-from training_response.response_probe import SCALARS, log_epochs, probe_points, save_npz
+from training_response.points import probe_points
+from training_response.record import save_npz
+from training_response.response_probe import SCALARS
+from training_response.schedule import log_epochs
 from training_response.data import draw_point_target, random_bits, target_stream
 from training_response.data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
 from training_response.data.mnist import load as load_mnist
@@ -175,7 +178,9 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     )
     inputs = _step_inputs(setup, x_o, epochs)[:, None]
     fit_stream(model, inputs, setup["targets"][:, None], [probe, *callbacks])
-    return probe.history
+    # The engine keeps x_o's own values among the shells (distance 0), not apart from them.
+    at_x_o = {f"{kind}_o" for kind in KINDS}
+    return {key: value for key, value in probe.history.items() if key not in at_x_o}
 
 
 def fit_stream(model, inputs, targets, callbacks):

@@ -1,8 +1,11 @@
-"""MNIST sources: the committed fixture of real digits, bad files, the offline failure, and the
+"""MNIST sources: the committed fixture of real digits, bad files, the offline failures, and the
 image figures through both training paths."""
 
 import dataclasses
 import os
+import socket
+import urllib.parse
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -60,6 +63,8 @@ def test_offline_without_a_file_fails_cleanly_before_writing(tmp_path, monkeypat
         raise ConnectionError("no route to host")
 
     monkeypatch.delenv(mnist.ENV, raising=False)
+    # The download host answers the reachability check, and then the download itself fails.
+    monkeypatch.setattr(socket, "create_connection", lambda address, timeout: mock.Mock())
     monkeypatch.setattr(tensorflow_datasets, "load", offline)
     from training_response.replication.__main__ import main
 
@@ -67,6 +72,42 @@ def test_offline_without_a_file_fails_cleanly_before_writing(tmp_path, monkeypat
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--mnist" in err and "ConnectionError" in err
     assert not (tmp_path / "out").exists()  # not even the figure before it
+
+
+@pytest.mark.parametrize(
+    "proxy, endpoint",
+    [(None, (mnist.DOWNLOAD_HOST, 443)), ("http://proxy.example:3128", ("proxy.example", 3128))],
+)
+def test_an_unreachable_download_fails_at_once_without_tfds_load(tmp_path, monkeypatch, proxy, endpoint):
+    import tensorflow_datasets
+    from tensorflow_datasets.core import constants
+
+    attempts = []
+
+    def unreachable(address, timeout):
+        attempts.append(address)
+        raise OSError("Network is unreachable")
+
+    monkeypatch.delenv(mnist.ENV, raising=False)
+    for name in ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    if proxy:
+        monkeypatch.setenv("https_proxy", proxy)
+    monkeypatch.setattr(constants, "DATA_DIR", str(tmp_path))  # an empty tfds cache
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    monkeypatch.setattr(tensorflow_datasets, "load", lambda *args, **kwargs: pytest.fail("tfds.load was called"))
+    with pytest.raises(mnist.MnistUnavailable) as error:
+        mnist.load()
+    assert attempts == [endpoint]  # one attempt, never a retry loop
+    message = str(error.value)
+    assert f"{endpoint[0]}:{endpoint[1]}" in message and "cannot be reached" in message and "Network is unreachable" in message
+    assert "--mnist FILE.npz" in message and f"${mnist.ENV}" in message and "\n" not in message
+
+
+def test_the_checked_host_is_where_the_installed_tfds_downloads_mnist():
+    import tensorflow_datasets
+
+    assert urllib.parse.urlsplit(tensorflow_datasets.builder("mnist").URL).hostname == mnist.DOWNLOAD_HOST
 
 
 def test_image_figures_match_the_fit_path():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from training_response import ResponseProbe
-from training_response.response_probe import log_epochs
+from training_response.schedule import log_epochs
 from training_response.replication.models import build_2024
 from tests.conftest import point_for
 
@@ -70,11 +70,12 @@ def test_save_load_round_trip_and_snapshots(small_dense, tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
-def test_state_resets_on_each_fit(small_dense):
+def test_a_fit_from_epoch_0_again_starts_a_new_record(small_dense):
     x_o, y_o = point_for(small_dense)
     probe = ResponseProbe(x_o, y_o, shells=[0])
     fit(small_dense, probe, 3)
-    fit(small_dense, probe, 2)
+    with pytest.warns(UserWarning, match="new record"):
+        fit(small_dense, probe, 2)
     assert list(probe.history["epoch"]) == [0, 1, 2]
 
 
@@ -94,7 +95,8 @@ def test_zero_one_bits_and_explicit_probe_points(small_dense):
     "kwargs, message",
     [
         ({"y_o": float("nan")}, "y_o"),
-        ({"y_o": [0.0, 1.0]}, "y_o"),
+        ({"y_o": "one"}, "y_o"),
+        ({"y_o": []}, "y_o"),
         ({"kinds": ("step", "hessian")}, "unknown kind"),
         ({"kinds": ()}, "unknown kind"),
         ({"epochs": []}, "empty"),
@@ -126,9 +128,10 @@ def test_x_o_of_the_wrong_shape_is_refused_by_fit(small_dense):
         small_dense.fit(np.ones((1, 6)), np.ones((1, 1)), epochs=1, verbose=0, callbacks=[probe])
 
 
-def test_model_without_one_scalar_output_is_refused():
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-    model.compile(keras.optimizers.SGD(0.1), "mse")
+def test_model_with_several_output_tensors_is_refused():
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, [keras.layers.Dense(1)(inputs), keras.layers.Dense(1)(inputs)])
+    model.compile(keras.optimizers.SGD(0.1), ["mse", "mse"])
     probe = ResponseProbe(np.ones(4, np.float32), 1.0, shells=[0])
-    with pytest.raises(ValueError, match="one scalar per example"):
-        model.fit(np.ones((1, 4)), np.ones((1, 2)), epochs=1, verbose=0, callbacks=[probe])
+    with pytest.raises(ValueError, match="several output tensors|one loss per output"):
+        model.fit(np.ones((1, 4)), [np.ones((1, 1)), np.ones((1, 1))], epochs=1, verbose=0, callbacks=[probe])

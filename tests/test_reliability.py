@@ -181,8 +181,8 @@ def test_random_unknown_figure_ids_and_commands_exit_2_naming_the_valid_ones(cap
 
 
 _BAD_PROBE = st.one_of(
-    st.fixed_dictionaries({"y_o": st.sampled_from([float("nan"), float("inf"), [1.0, 0.0], "one"])}),
-    st.fixed_dictionaries({"kinds": st.one_of(st.just(()), st.lists(st.text(max_size=6), min_size=1, max_size=3).filter(lambda k: not set(k) <= {"step", "ntk", "output", "features"}))}),
+    st.fixed_dictionaries({"y_o": st.sampled_from([float("nan"), float("inf"), [1.0, float("nan")], [], "one"])}),
+    st.fixed_dictionaries({"kinds": st.one_of(st.just(()), st.lists(st.text(max_size=6), min_size=1, max_size=3).filter(lambda k: not set(k) <= {"step", "optimizer_step", "ntk", "output", "features"}))}),
     st.fixed_dictionaries({"epochs": st.one_of(st.just([]), st.lists(st.integers(max_value=0), min_size=1, max_size=3), st.just([1.5]), st.text(min_size=1, max_size=4).filter(lambda t: t != "log"))}),
     st.fixed_dictionaries({"learning_rate": st.one_of(st.floats(max_value=0.0), st.just(float("nan")), st.just(float("inf")))}),
     st.fixed_dictionaries({"probe_x": st.integers(min_value=1, max_value=4).map(lambda n: np.ones((n, 5), np.float32))}),

@@ -1,0 +1,123 @@
+"""TensorFlow's start-up banners stay off stderr for the command line and for user scripts, unless
+asked for; a TensorFlow that fails to import still shows everything it printed.
+
+Each case runs in a fresh interpreter (the banners appear once per process), without
+TF_CPP_MIN_LOG_LEVEL, which the test session itself sets.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BANNER_WORDS = ("onednn", "cuda", "absl", "cpu_feature_guard")
+# The installed `training-response` command imports the package before it parses its arguments,
+# exactly as `-m training_response.replication` does.
+INSTALLED = [sys.executable, "-m", "training_response.replication"]
+MODULE = [sys.executable, "-m", "replication"]
+
+
+def run(command, env=None, cwd=ROOT):
+    base = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "TRAINING_RESPONSE_VERBOSE")}
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env={**base, **(env or {})}, timeout=300)
+
+
+def banner_in(text):
+    return [word for word in BANNER_WORDS if word in text.lower()]
+
+
+def test_list_is_quiet():
+    result = run([*MODULE, "list"])
+    assert result.returncode == 0 and "2024-fig1" in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("cli", [MODULE, INSTALLED], ids=["python -m replication", "installed command"])
+def test_the_cli_loads_tensorflow_quietly_unless_verbose(cli, tmp_path):
+    # A missing --mnist file fails right after TensorFlow is loaded: a fast command that loads it.
+    args = ["run", "2022-fig8", "--mnist", str(tmp_path / "missing.npz"), "--out", str(tmp_path / "out")]
+    quiet = run([*cli, *args])
+    assert quiet.returncode == 2 and "does not exist" in quiet.stderr
+    assert len(quiet.stderr.strip().splitlines()) == 1 and not banner_in(quiet.stderr), quiet.stderr
+    verbose = run([*cli, "--verbose", *args])
+    assert verbose.returncode == 2 and "does not exist" in verbose.stderr
+    assert banner_in(verbose.stderr), verbose.stderr
+
+
+def test_a_user_script_that_trains_is_quiet():
+    script = textwrap.dedent(
+        """
+        from training_response import ResponseProbe
+        import keras
+        import numpy as np
+
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(np.zeros((8, 3)), np.zeros((8, 1)), epochs=1, verbose=0)
+        print("trained")
+        """
+    )
+    result = run([sys.executable, "-c", script], cwd=None)
+    assert result.returncode == 0 and "trained" in result.stdout, result.stderr
+    assert not banner_in(result.stderr), result.stderr
+
+
+def test_the_environment_variable_shows_the_banner():
+    result = run([sys.executable, "-c", "import training_response"], env={"TRAINING_RESPONSE_VERBOSE": "1"}, cwd=None)
+    assert result.returncode == 0 and banner_in(result.stderr), result.stderr
+
+
+def fake_tensorflow(folder, body):
+    """A `tensorflow` package in `folder` whose __init__ is `body`, ahead of the real one on PYTHONPATH."""
+    package = folder / "tensorflow"
+    package.mkdir()
+    (package / "__init__.py").write_text(textwrap.dedent(body))
+    return {"PYTHONPATH": str(folder)}
+
+
+def test_the_redirection_holds_back_what_tensorflow_prints_and_restores_stderr(tmp_path):
+    env = fake_tensorflow(
+        tmp_path,
+        """
+        import os, types
+        os.write(2, b"fake banner at import\\n")
+        config = types.SimpleNamespace(list_physical_devices=lambda: os.write(2, b"fake cuInit\\n"))
+        """,
+    )
+    # quiet.py is loaded on its own: the package would import Keras, which needs the real TensorFlow.
+    script = textwrap.dedent(
+        f"""
+        import importlib.util, os, sys
+        spec = importlib.util.spec_from_file_location("quiet", {os.path.join(ROOT, "callbacks", "quiet.py")!r})
+        quiet = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(quiet)
+        before = os.fstat(2)
+        quiet.load_tensorflow()
+        after = os.fstat(2)
+        os.write(2, b"stderr works\\n")
+        print((before.st_dev, before.st_ino) == (after.st_dev, after.st_ino))
+        print(quiet.captured(), end="")
+        """
+    )
+    result = run([sys.executable, "-c", script], env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "stderr works\n"
+    assert result.stdout == "True\nfake banner at import\nfake cuInit\n"
+
+
+def test_a_failing_import_shows_what_it_printed_and_the_error(tmp_path):
+    env = fake_tensorflow(
+        tmp_path,
+        """
+        import os
+        os.write(2, b"fake banner before the failure\\n")
+        raise ImportError("fake tensorflow is broken")
+        """,
+    )
+    result = run([sys.executable, "-c", "import training_response"], env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "fake banner before the failure" in result.stderr and "ImportError: fake tensorflow is broken" in result.stderr
+    assert result.stderr.index("fake banner") < result.stderr.index("Traceback")
