@@ -110,7 +110,7 @@ def ntk_block(f, params, x, tangents):
     return theta, out
 
 
-def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, penalty=None):
+def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, penalty=None, batch_size=None):
     """f(x_o), and the requested kinds of response at every probe point.
 
     Args:
@@ -125,6 +125,8 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
         updates: {kind: update(params, grads) -> params'} for the step-like kinds; "step" must be there
             when it is requested (see `sgd_update`).
         penalty: penalty(params) -> scalar added to the loss (see `keras_weight_penalty`), or None.
+        batch_size: the probe points go through the network this many at a time, one chunk after the
+            other, so memory follows the chunk and not P; None takes all at once.
 
     Returns:
         dict with "f_o" (O,) and, per requested kind, (P, O, O) for "ntk" and (P, O) for the others.
@@ -142,22 +144,50 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
         loss = loss_fn(y_true, f_o[None]) if stepped_kinds else None
         if stepped_kinds and penalty is not None:
             loss += penalty(params)
-    out = {"f_o": f_o}
-    at_probe = None
-    if "ntk" in kinds:
-        out["ntk"], at_probe = ntk_block(f, params, probe_x, output_gradients(tape, f_o, params))
+    tangents = output_gradients(tape, f_o, params) if "ntk" in kinds else None
+    stepped = {}
     if stepped_kinds:
+        # Every update is taken once, before any probe point is looked at (the model's own optimizer
+        # step is taken and undone here).
         grads = tape.gradient(loss, params, unconnected_gradients="zero")
-        if at_probe is None:
-            at_probe = f(params, probe_x)
-        for kind in stepped_kinds:
-            out[kind] = f(updates[kind](params, grads), probe_x) - at_probe
-        if "step" in out and f_o.shape[0] == 1:
-            out["step"] = out["step"] / (y_true[0] - f_o)
-    if "output" in kinds:
-        out["output"] = f(params, probe_x) if at_probe is None else at_probe
+        stepped = {kind: updates[kind](params, grads) for kind in stepped_kinds}
     del tape
+
+    def at_points(x):
+        res, at = {}, None
+        if tangents is not None:
+            res["ntk"], at = ntk_block(f, params, x, tangents)
+        if at is None:
+            at = f(params, x)
+        for kind, new_params in stepped.items():
+            res[kind] = f(new_params, x) - at
+        if "output" in kinds:
+            res["output"] = at
+        return res
+
+    outputs = f_o.shape[0]
+    produced = (["ntk"] if tangents is not None else []) + list(stepped) + (["output"] if "output" in kinds else [])
+    shapes = {k: (outputs, outputs) if k == "ntk" else (outputs,) for k in produced}
+    out = {"f_o": f_o, **in_chunks(at_points, probe_x, batch_size, shapes, dtype)}
+    if "step" in out and outputs == 1:
+        out["step"] = out["step"] / (y_true[0] - f_o)
     return out
+
+
+def in_chunks(fn, x, batch_size, shapes, dtype):
+    """fn(x) for x (P, ...) computed `batch_size` points at a time in a sequential loop (so that only one
+    chunk's activations are alive at once), as fn(x) would give it: {key: (P, *shapes[key])}."""
+    points = x.shape[0]
+    if batch_size is None or points is None or batch_size >= points:
+        return fn(x)
+    chunks = -(-points // batch_size)
+    padding = chunks * batch_size - points
+    # The last chunk is filled up with copies of the last point; their values are dropped.
+    padded = tf.concat([x, tf.repeat(x[-1:], padding, axis=0)], axis=0) if padding else x
+    batched = tf.reshape(padded, [chunks, batch_size] + x.shape[1:].as_list())
+    signature = {key: tf.TensorSpec((batch_size,) + shape, dtype) for key, shape in shapes.items()}
+    out = tf.map_fn(fn, batched, fn_output_signature=signature, parallel_iterations=1)
+    return {key: tf.reshape(value, (chunks * batch_size,) + shapes[key])[:points] for key, value in out.items()}
 
 
 def ntk_row(f, params, x_o, probe_x):

@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from .features import feature_statistics, keras_feature_fn
+from .memory import auto_chunk
 from .optimizer_step import is_plain_sgd, optimizer_update
 from .points import probe_points
 from .record import ProbeHistory, load_history, save_npz
@@ -74,6 +75,11 @@ class ResponseProbe(keras.callbacks.Callback):
         learning_rate: η of the "step" kind; None takes the optimizer's current learning rate.
         feature_layer: the layer (or its name) whose input "features" measures; needed for subclassed
             models.
+        probe_batch_size: the probe points go through the measurement this many at a time, one chunk
+            after another, so memory follows the chunk, not the number of points (results equal the
+            unchunked ones to float32 precision). "auto" takes them all at once when their activations
+            fit in about 1 GiB (estimated from the layers' output shapes), else as many as fit; 64 for a
+            subclassed model, whose shapes Keras does not know.
         seed: seed of the shell sampling.
         snapshot_dir: if given, the weights are also saved there at every measured epoch
             (`epoch_000000.weights.h5`, ...).
@@ -101,6 +107,7 @@ class ResponseProbe(keras.callbacks.Callback):
         kinds=DEFAULT_KINDS,
         learning_rate=None,
         feature_layer=None,
+        probe_batch_size="auto",
         seed=0,
         snapshot_dir=None,
     ):
@@ -115,6 +122,9 @@ class ResponseProbe(keras.callbacks.Callback):
             raise ValueError(f"learning_rate={learning_rate!r} must be a positive number (or None for the optimizer's)")
         self.learning_rate = learning_rate
         self.feature_layer = feature_layer
+        if not (probe_batch_size == "auto" or (isinstance(probe_batch_size, (int, np.integer)) and probe_batch_size >= 1)):
+            raise ValueError(f"probe_batch_size={probe_batch_size!r} must be a whole number >= 1 or 'auto'")
+        self.probe_batch_size = probe_batch_size
         self.snapshot_dir = snapshot_dir
         self.probe_x, self.distance = probe_points(self.x_o, probe_x, shells, samples_per_shell, seed)
         self._epochs = None  # the measured epochs of the record, None before the first fit
@@ -222,6 +232,7 @@ class ResponseProbe(keras.callbacks.Callback):
         points = tf.constant(np.concatenate([self.probe_x, self.x_o[None]]), dtype=tf.float32)
         x_o = tf.constant(self.x_o)
         y_o = tf.constant(self.y_o)
+        chunk = auto_chunk(model, len(self.probe_x) + 1) if self.probe_batch_size == "auto" else self.probe_batch_size
 
         @tf.function(jit_compile=True)
         def run():
@@ -230,7 +241,7 @@ class ResponseProbe(keras.callbacks.Callback):
             updates = {"step": sgd_update(rate)}
             if "optimizer_step" in kinds:
                 updates["optimizer_step"] = optimizer_update(model)
-            out = measure(f, loss_fn, params, x_o, y_o, points, kinds, updates, penalty)
+            out = measure(f, loss_fn, params, x_o, y_o, points, kinds, updates, penalty, chunk)
             finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(p)) for p in params]) & tf.reduce_all(tf.math.is_finite(out["f_o"]))
             scalars = [tf.cast(finite, tf.float32)[None], out["f_o"], rate[None]]
             if features is not None:

@@ -184,6 +184,13 @@ def main(argv=None):
             # Loads TensorFlow quietly (training_response.quiet) before the runner or bench imports keras,
             # which would load it with its banners.
             import training_response  # noqa: F401
+
+            if not args.verbose:
+                # TensorFlow's Python warnings about its own internals (e.g. "Conv2DBackpropFilter uses a
+                # while_loop" while the engine vectorizes over replicas) say nothing about the user's run.
+                import tensorflow as tf
+
+                tf.get_logger().setLevel("ERROR")
         if args.command == "run":
             return _run(args, command)
         elif args.command == "bench":

@@ -29,7 +29,7 @@ def _timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
 
     def fit(count):
         done = int(model.optimizer.iterations.numpy())
-        model.fit(dataset, initial_epoch=done, epochs=done + count, steps_per_epoch=1, verbose=0, callbacks=callbacks)
+        model.fit(dataset, initial_epoch=done, epochs=done + count, steps_per_epoch=1, shuffle=False, verbose=0, callbacks=callbacks)
 
     fit(50)  # trace and warm up
     times = []

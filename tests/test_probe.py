@@ -63,6 +63,11 @@ def test_save_load_round_trip_and_snapshots(small_dense, tmp_path):
     assert set(loaded) == set(probe.history)
     for key, value in probe.history.items():
         np.testing.assert_array_equal(loaded[key], value)
+    # The saved record draws the same picture as the live one.
+    assert loaded.plot(tmp_path / "loaded.png") == str(tmp_path / "loaded.png")
+    probe.plot(tmp_path / "live.png")
+    assert (tmp_path / "loaded.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "loaded.png").stat().st_size == (tmp_path / "live.png").stat().st_size
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["epoch_000000.weights.h5", "epoch_000002.weights.h5"]
     restored = build_2024("elu", n_bits=6, features=16)
     restored.load_weights(str(tmp_path / "w" / "epoch_000002.weights.h5"))

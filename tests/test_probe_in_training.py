@@ -274,3 +274,31 @@ def test_nan_weights_are_recorded_as_nan_and_training_goes_on():
     h = probe.history
     assert list(h["epoch"]) == list(range(7)) and len(history.history["loss"]) == 6
     assert np.all(np.isfinite(h["ntk"][:2])) and np.all(np.isnan(h["ntk"][2:])) and np.all(np.isnan(h["optimizer_step"][2:]))
+
+
+# Memory -------------------------------------------------------------------------------------------------
+
+
+def test_chunked_probe_points_equal_one_batch(small_images):
+    """Streaming the probe points through the measurement in chunks changes nothing but the memory."""
+    small_images.compile(keras.optimizers.Adam(0.01), "mse")
+    x_o, y_o = point_for(small_images)
+    probe_x = np.random.default_rng(0).choice([-1.0, 1.0], size=(37,) + x_o.shape).astype(np.float32)
+    kinds = ("step", "optimizer_step", "ntk", "output")
+    histories = []
+    for chunk in (1000, 8, 1):
+        probe = ResponseProbe(x_o, y_o, probe_x, kinds=kinds, probe_batch_size=chunk, epochs=[2])
+        model = keras.models.clone_model(small_images)
+        model.set_weights(small_images.get_weights())
+        model.compile(keras.optimizers.Adam(0.01), "mse")
+        fit_on_x_o(model, probe, 2)
+        histories.append(probe.history)
+    for other in histories[1:]:
+        for kind in kinds:
+            np.testing.assert_allclose(other[kind], histories[0][kind], rtol=1e-5, atol=1e-7, err_msg=kind)
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "all"])
+def test_bad_probe_batch_size_is_refused(bad):
+    with pytest.raises(ValueError, match="probe_batch_size"):
+        ResponseProbe(np.ones(4, np.float32), 1.0, shells=[0], probe_batch_size=bad)
