@@ -42,6 +42,38 @@ def keras_output_fn(model):
     return f
 
 
+# Layers measured with TensorFlow's own kernels rather than XLA's. Max-pooling: XLA's gradient breaks ties
+# between equal entries of a window (common on images, whose pixels repeat) differently from TensorFlow's,
+# which moves Θ by ~4e-4 relative on Keras' MNIST convnet, in reverse and forward mode alike, while
+# TensorFlow's kernels agree with a float64 ground truth to 1e-7 and with the training step Keras takes.
+# Convolutions are exact under XLA, but its CPU kernels take about twice as long on small shapes.
+_NOT_UNDER_XLA = (
+    keras.layers.Conv1D,
+    keras.layers.Conv2D,
+    keras.layers.Conv3D,
+    keras.layers.DepthwiseConv2D,
+    keras.layers.SeparableConv1D,
+    keras.layers.SeparableConv2D,
+    keras.layers.MaxPooling1D,
+    keras.layers.MaxPooling2D,
+    keras.layers.MaxPooling3D,
+    keras.layers.GlobalMaxPooling1D,
+    keras.layers.GlobalMaxPooling2D,
+    keras.layers.GlobalMaxPooling3D,
+)
+
+
+def measure_under_xla(model):
+    """Whether the measurement of `model` is XLA-compiled: yes, unless it has a layer of _NOT_UNDER_XLA."""
+
+    def layers(m):
+        for layer in getattr(m, "layers", ()):
+            yield layer
+            yield from layers(layer)
+
+    return not any(isinstance(layer, _NOT_UNDER_XLA) for layer in layers(model))
+
+
 def keras_loss_fn(model):
     """The model's compiled loss as loss(y_true (B, ...), y_pred (B, O)) -> scalar, averaged over the batch
     as Keras' default "sum_over_batch_size" reduction does."""
@@ -81,10 +113,15 @@ def sgd_update(learning_rate):
     return update
 
 
+def dense(gradient):
+    """A gradient as a dense tensor: an embedding lookup's gradient comes as IndexedSlices."""
+    return tf.convert_to_tensor(gradient)
+
+
 def output_gradients(tape, f_o, params):
     """∇_w f_a(x_o) for every output a: a list of (O, *w.shape) tensors."""
     if f_o.shape[0] == 1:  # the gradient of a one-entry vector's sum, f_o itself (a slice would be off the tape)
-        return [g[None] for g in tape.gradient(f_o, params, unconnected_gradients="zero")]
+        return [dense(g)[None] for g in tape.gradient(f_o, params, unconnected_gradients="zero")]
     return tape.jacobian(f_o, params, unconnected_gradients="zero")
 
 
@@ -98,7 +135,7 @@ def ntk_block(f, params, x, tangents):
             out = f(params, x)
         u = tf.zeros(tf.shape(out), out.dtype)
         outer.watch(u)
-        vjp = inner.gradient(out, params, output_gradients=u, unconnected_gradients="zero")
+        vjp = [dense(v) for v in inner.gradient(out, params, output_gradients=u, unconnected_gradients="zero")]
         contracted = tf.add_n(
             [tf.reduce_sum(tf.reshape(t, [tf.shape(t)[0], -1]) * tf.reshape(v, [1, -1]), axis=1) for v, t in zip(vjp, tangents)]
         )
@@ -149,7 +186,7 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
     if stepped_kinds:
         # Every update is taken once, before any probe point is looked at (the model's own optimizer
         # step is taken and undone here).
-        grads = tape.gradient(loss, params, unconnected_gradients="zero")
+        grads = [dense(g) for g in tape.gradient(loss, params, unconnected_gradients="zero")]
         stepped = {kind: updates[kind](params, grads) for kind in stepped_kinds}
     del tape
 

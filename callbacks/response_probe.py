@@ -13,7 +13,16 @@ from .memory import auto_chunk
 from .optimizer_step import is_plain_sgd, optimizer_update
 from .points import probe_points
 from .record import ProbeHistory, load_history, save_npz
-from .response import KINDS, inference_call, keras_loss_fn, keras_output_fn, keras_weight_penalty, measure, sgd_update
+from .response import (
+    KINDS,
+    inference_call,
+    keras_loss_fn,
+    keras_output_fn,
+    keras_weight_penalty,
+    measure,
+    measure_under_xla,
+    sgd_update,
+)
 from .schedule import check_epochs, scheduled
 
 DEFAULT_KINDS = ("step", "ntk")
@@ -213,7 +222,8 @@ class ResponseProbe(keras.callbacks.Callback):
         return parts + [(kind, (points,) + self._shape(kind)) for kind in self.point_kinds]
 
     def _compile_measurement(self):
-        """One XLA-compiled function of no arguments, traced once per model, returning
+        """One compiled function of no arguments (XLA unless `measure_under_xla` says no), traced once per
+        model, returning
         [finite, f_o (O), η, scalars..., point kinds (P + 1 points each)...] as one vector. It reads the
         weights and the learning rate itself, which (with the single device-to-host copy) keeps the probe
         cheap enough to run every epoch."""
@@ -234,7 +244,7 @@ class ResponseProbe(keras.callbacks.Callback):
         y_o = tf.constant(self.y_o)
         chunk = auto_chunk(model, len(self.probe_x) + 1) if self.probe_batch_size == "auto" else self.probe_batch_size
 
-        @tf.function(jit_compile=True)
+        @tf.function(jit_compile=measure_under_xla(model))
         def run():
             rate = tf.cast(tf.convert_to_tensor(optimizer.learning_rate if fixed_rate is None else fixed_rate), tf.float32)
             params = [v.value for v in variables]

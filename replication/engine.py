@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from training_response.features import feature_statistics, keras_feature_fn
-from training_response.response import inference_call, keras_loss_fn, measure, sgd_update
+from training_response.response import inference_call, keras_loss_fn, measure, measure_under_xla, sgd_update
 
 # The ensemble trains with plain SGD, so its optimizer's step is "step".
 KINDS = ("step", "ntk", "output")
@@ -27,15 +27,6 @@ def draws_random_numbers(model):
     """Whether the model has layers that draw random numbers (dropout): their seed states are among
     its non-trainable variables."""
     return any("seed_generator" in v.path for v in model.non_trainable_variables)
-
-
-def has_convolutions(model):
-    def layers(m):
-        for layer in getattr(m, "layers", ()):
-            yield layer
-            yield from layers(layer)
-
-    return any(isinstance(layer, (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)) for layer in layers(model))
 
 
 class Ensemble:
@@ -68,9 +59,8 @@ class Ensemble:
         self._train_compiled = tf.function(
             self._train_steps, jit_compile=bool(template.jit_compile) or not draws_random_numbers(template), reduce_retracing=True
         )
-        # Measured on 2 CPU cores: XLA's CPU convolutions on these tiny shapes take twice as long as
-        # TensorFlow's (oneDNN) kernels, while dense models measure fastest under XLA.
-        self._measure_jit = not has_convolutions(template)
+        # The probe's rule: TensorFlow's kernels for convolutions and max-pooling, XLA otherwise.
+        self._measure_jit = measure_under_xla(template)
         self._measure_compiled = {}
 
     # Per replica ------------------------------------------------------------------------------------
