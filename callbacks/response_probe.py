@@ -56,7 +56,12 @@ class ResponseProbe(keras.callbacks.Callback):
       point (history keys "feature_mean" and "dead_fraction").
 
     Everything is measured in inference mode (Dropout off, BatchNormalization's moving statistics), on a
-    copy of the weights: training is not changed by a single bit. When the model's optimizer is not
+    copy of the weights: training is not changed by a single bit. With Dropout, the steps training takes
+    are those of random masks: on the 2022 Fig. 3 network (Dropout 0.2 after each convolution) one
+    masked step lies 18% (median relative L2 over probe points) from the probe's step at initialisation
+    and their mean over masks 7%; after 300 epochs on x_o, 86% and 2.5× (the training-mode output then
+    differs from the inference-mode one that normalizes "step"). `python -m replication bench` measures
+    it ("dropout_step" in results/bench.json). When the model's optimizer is not
     plain SGD, "step" is still the papers' SGD step; the probe warns once and names "optimizer_step".
 
     Epochs are Keras' epochs. The measurement at the start of a fit with `initial_epoch=k` is epoch k;
@@ -153,6 +158,7 @@ class ResponseProbe(keras.callbacks.Callback):
         if key != self._measure_key:
             self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds)
             self._measure = self._compile_measurement()
+            self._at_x_o = self._x_o_slices()
             self._measure_key = key
             self._warn_if_not_sgd()
         self._schedule = scheduled(self.epochs, int((self.params or {}).get("epochs") or 0))
@@ -259,7 +265,8 @@ class ResponseProbe(keras.callbacks.Callback):
                 scalars += [stats[key][None] for key in SCALARS["features"]]
             return tf.concat(scalars + [tf.reshape(out[k], [-1]) for k in kinds], axis=0)
 
-        return run
+        # The concrete function skips tf.function's per-call dispatch, about a sixth of the probe's cost here (bench).
+        return run.get_concrete_function()
 
     def _shape(self, kind):
         """The shape of one point's value of `kind`: () for one output, (O,) or (O, O) for O outputs."""
@@ -281,14 +288,20 @@ class ResponseProbe(keras.callbacks.Callback):
         if self.snapshot_dir:
             os.makedirs(self.snapshot_dir, exist_ok=True)
             self.model.save_weights(os.path.join(self.snapshot_dir, f"epoch_{epoch:06d}.weights.h5"))
-        logged, at = {}, 1
+        if o == 1:
+            return {kind: float(row[start]) for kind, (start, _) in self._at_x_o.items()}
+        at_x_o = {kind: row[start:stop].reshape(self._shape(kind)) for kind, (start, stop) in self._at_x_o.items()}
+        return {kind: float(np.trace(v) if kind == "ntk" else np.linalg.norm(v)) for kind, v in at_x_o.items()}
+
+    def _x_o_slices(self):
+        """{logged kind: (start, stop)} of its value at x_o (the last point) in a measurement vector."""
+        slices, at = {}, 1
         for key, shape in self._layout():
             size = int(np.prod(shape))
             if key in LOG_KEYS:
-                value = row[at + size - size // shape[0] : at + size].reshape(shape[1:])
-                logged[key] = float(np.trace(value) if key == "ntk" and o > 1 else np.linalg.norm(value) if o > 1 else value)
+                slices[key] = (at + size - size // shape[0], at + size)
             at += size
-        return logged
+        return slices
 
     # Results ---------------------------------------------------------------------------------------
 

@@ -114,11 +114,115 @@ def engine_speedup(fit_replicas, engine_replicas, epochs, schedule="every"):
     }
 
 
+def _masked_steps(model, x_o, probe_x, masks, learning_rate):
+    """Normalized responses at probe_x of `masks` SGD steps taken in training mode (each with a fresh dropout
+    mask) on (x_o, 1), all read in inference mode, as the probe reads its own step. Weights are restored."""
+    variables = model.trainable_variables
+    saved = [v.numpy() for v in variables]
+    error = 1.0 - float(model(x_o[None], training=False)[0, 0])
+    before = model(probe_x, training=False).numpy()[:, 0]
+    steps = []
+    for _ in range(masks):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(1.0 - model(x_o[None], training=True)))
+        for variable, grad in zip(variables, tape.gradient(loss, variables)):
+            variable.assign_sub(learning_rate * grad)
+        steps.append((model(probe_x, training=False).numpy()[:, 0] - before) / error)
+        for variable, value in zip(variables, saved):
+            variable.assign(value)
+    return np.asarray(steps)
+
+
+def dropout_step_difference(networks=5, masks=300, trained_epochs=(0, 300), probes_per_shell=20):
+    """How far the probe's inference-mode step is from the steps training takes with Dropout(0.2) masks, on
+    the 2022 Fig. 3 network (16 bits, 3 × Conv1D(8, ELU) + Dropout(0.2), sigmoid head, SGD 0.1): at
+    initialisation and after training on x_o alone. Relative L2 distances over probe points in the shells
+    H = 0, 1, 2, 4, 8 around x_o."""
+    from training_response.data import shells
+
+    from .models import build_2022
+
+    rows = {}
+    for epochs in trained_epochs:
+        single, averaged = [], []
+        for replica in range(networks):
+            model = build_2022("elu", dropout=0.2, seed=replica)
+            x_o = random_bits(16, rng=replica).reshape(16, 1)
+            if epochs:
+                model.fit(np.repeat(x_o[None], epochs, 0), np.ones((epochs, 1)), batch_size=1, epochs=1, verbose=0, shuffle=False)
+            probe_x, _ = shells(x_o, [0, 1, 2, 4, 8], probes_per_shell, seed=replica)
+            probe = ResponseProbe(x_o, 1.0, probe_x, kinds=("step",), epochs=[1])
+            model.fit(x_o[None], np.ones((1, 1)), epochs=0, verbose=0, callbacks=[probe])
+            inference = probe.history["step"][0]
+            steps = _masked_steps(model, x_o, probe_x, masks, float(model.optimizer.learning_rate))
+            norm = np.linalg.norm(inference)
+            single += list(np.linalg.norm(steps - inference, axis=1) / norm)
+            averaged.append(float(np.linalg.norm(steps.mean(axis=0) - inference) / norm))
+        rows[f"epoch_{epochs}"] = {
+            "one_masked_step_median": round(float(np.median(single)), 3),
+            "one_masked_step_quartiles": [round(float(q), 3) for q in np.percentile(single, [25, 75])],
+            "mean_of_masked_steps": round(float(np.mean(averaged)), 3),
+        }
+    return {
+        "workload": f"2022 Fig. 3 network, {networks} networks × {masks} dropout masks, probe points in Hamming shells 0, 1, 2, 4, 8 "
+        "(20 each); relative L2 distance of training-mode steps to the probe's inference-mode step",
+        **rows,
+    }
+
+
+def _status_mib(field):
+    """A memory figure of this process from Linux's /proc/self/status (VmRSS, VmHWM), in MiB."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) // 1024 for line in fh if line.startswith(field + ":"))
+
+
+def _large_model_child(chunk, points):
+    """In a fresh process: one measurement of Θ at `points` probe images on ResNet-50 (64×64×3, one-unit
+    sigmoid head), `chunk` points at a time; prints seconds per measurement and memory as json. The
+    peak is counted from just before the measurement (Linux resets it through /proc/self/clear_refs), so
+    building the model does not hide it."""
+    keras.utils.set_random_seed(0)
+    body = keras.applications.ResNet50(weights=None, include_top=False, input_shape=(64, 64, 3), pooling="avg")
+    model = keras.Sequential([body, keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    x = np.random.default_rng(0).random((points + 1, 64, 64, 3), dtype=np.float32)
+    probe = ResponseProbe(x[0], 1.0, x[1:], kinds=("ntk",), epochs=[1], probe_batch_size=chunk)
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+    before = _status_mib("VmRSS")
+    model.fit(x[:1], np.ones((1, 1)), epochs=0, verbose=0, callbacks=[probe])  # traces and measures once
+    start = time.perf_counter()
+    probe._measure().numpy()
+    seconds = time.perf_counter() - start
+    peak = _status_mib("VmHWM")
+    print(json.dumps({"chunk": chunk, "points": points, "parameters": model.count_params(), "seconds_per_measurement": round(seconds, 1),
+                      "rss_before_mib": before, "peak_rss_mib": peak, "measurement_peak_mib": peak - before}))
+
+
+def large_model_memory(configs=((8, 1000), (32, 1000), (8, 250))):
+    """Seconds per measurement and peak memory of Θ on a ResNet-50-size model, each configuration
+    (chunk, points) in its own process so that peaks do not carry over."""
+    import subprocess
+    import sys
+
+    rows = []
+    for chunk, points in configs:
+        code = f"from training_response.replication.bench import _large_model_child; _large_model_child({chunk}, {points})"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {"workload": "keras.applications.ResNet50(weights=None) at 64×64×3 + Dense(1, sigmoid), kinds ntk, random images; "
+            "peak_rss_mib is the process's peak from just before the measurement on, measurement_peak_mib that peak less the "
+            "memory in use before it (the model, its weights, the images)",
+            "rows": rows}
+
+
 def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100, engine_epochs=1000, fit_replicas=3):
     result = {"command": command or "python -m replication bench", "machine": {"cpus": os.cpu_count()}}
     result["versions"] = {"tensorflow": tf.__version__, "keras": keras.__version__}
     result["probe"] = probe_overhead(epochs, repeats)
     result["probe_workloads"] = {name: probe_overhead(epochs, repeats, name) for name in PROBE_WORKLOADS if name != "sgd"}
+    result["large_model"] = large_model_memory()
+    result["dropout_step"] = dropout_step_difference()
     # The figures' own schedule first; the last line is the issue's workload, the probe at every epoch.
     result["engine_log_schedule"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="log")
     result["engine"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="every")
@@ -141,6 +245,13 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
         f"log-spaced probe (the figures' schedule): fit {g['fit_ms_per_replica_epoch']:.4f}, engine "
         f"{g['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch, speedup {g['speedup']:.0f}x"
     )
+    for row in result["large_model"]["rows"]:
+        print(f"ResNet-50, {row['points']} probe points in chunks of {row['chunk']}: {row['seconds_per_measurement']} s per measurement, "
+              f"peak {row['peak_rss_mib']} MiB (+{row['measurement_peak_mib']} MiB)")
+    d = result["dropout_step"]
+    for key in ("epoch_0", "epoch_300"):
+        print(f"dropout 0.2, {key}: one masked step is {d[key]['one_masked_step_median']:.2f} (median relative L2) from the "
+              f"probe's inference-mode step, the mean of the masked steps {d[key]['mean_of_masked_steps']:.2f}")
     print("probe at every epoch:")
     print(f"fit path ({e['fit_replicas']} replicas x {e['epochs']} epochs): {e['fit_ms_per_replica_epoch']:.4f} ms per replica-epoch")
     print(f"engine ({e['engine_replicas']} replicas x {e['epochs']} epochs): {e['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch")

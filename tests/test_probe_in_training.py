@@ -293,9 +293,14 @@ def test_chunked_probe_points_equal_one_batch(small_images):
         model.compile(keras.optimizers.Adam(0.01), "mse")
         fit_on_x_o(model, probe, 2)
         histories.append(probe.history)
+    def unnormalized(h, kind):  # the step as the raw change of the output, whose float32 precision is known
+        return h[kind] * (y_o - h["f_o"])[:, None] if kind == "step" else h[kind]
+
     for other in histories[1:]:
         for kind in kinds:
-            np.testing.assert_allclose(other[kind], histories[0][kind], rtol=1e-5, atol=1e-7, err_msg=kind)
+            # TensorFlow's convolutions round differently at different batch sizes: outputs of size ~0.5 agree
+            # to a few float32 ulps (6e-8 each), and so do the changes, differences of two outputs.
+            np.testing.assert_allclose(unnormalized(other, kind), unnormalized(histories[0], kind), rtol=1e-5, atol=5e-7, err_msg=kind)
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "all"])
