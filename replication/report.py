@@ -108,6 +108,20 @@ def write_report(out="results"):
                     f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
                     f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×** (target ≥ {e['target']}×)."
                 )
+        for name, w in b.get("probe_workloads", {}).items():
+            lines.append(f"- Probe overhead, {name} ({w['workload']}): {w['fit_ms_per_epoch']} → {w['fit_with_probe_ms_per_epoch']} ms/epoch, {w['probe_overhead']}×.")
+        for row in b.get("large_model", {}).get("rows", []):
+            lines.append(
+                f"- ResNet-50 (64×64×3, one-unit head), Θ at {row['points']} probe images in chunks of {row['chunk']}: "
+                f"{row['seconds_per_measurement']} s per measurement, {row['measurement_peak_mib']} MiB peak above the model."
+            )
+        for key, row in b.get("dropout_step", {}).items():
+            if key.startswith("epoch_"):
+                lines.append(
+                    f"- Dropout 0.2 (2022 Fig. 3 network), after {key[6:]} epochs on x_o: one masked training step lies "
+                    f"{row['one_masked_step_median']} (median relative L2) from the probe's inference-mode step, the mean of the "
+                    f"masked steps {row['mean_of_masked_steps']}."
+                )
     for path, r in records:
         config = r["config"]
         lines += [
