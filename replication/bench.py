@@ -13,6 +13,7 @@ import tensorflow as tf
 from training_response import ResponseProbe
 from training_response.data import random_bits
 from . import figures
+from .files import write_json
 from .runner import run_ensemble
 from .models import build_2024
 
@@ -229,12 +230,8 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
     p = result["probe"]
     e = result["engine"]
     g = result["engine_log_schedule"]
-    os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "bench.json")
-    with open(path + ".partial", "w") as fh:
-        json.dump(result, fh, indent=2)
-        fh.write("\n")
-    os.replace(path + ".partial", path)
+    write_json(path, result)
     print(f"fit: {p['fit_ms_per_epoch']:.3f} ms/epoch")
     print(f"fit with probe (256 points, every epoch): {p['fit_with_probe_ms_per_epoch']:.3f} ms/epoch")
     print(f"wrote {path}")

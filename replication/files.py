@@ -14,15 +14,14 @@ def check_writable(out):
         raise ValueError(f"cannot write results under {out!r}; choose a writable folder with --out")
 
 
+def write_text(path, text):
+    """Writes `text` to `path` atomically, with the project's one writer (`training_response.record`)."""
+    # Imported here: the package loads TensorFlow, which the checks above must not wait for.
+    from training_response.record import write_atomically
+
+    return write_atomically(path, lambda fh: fh.write(text.encode()))
+
+
 def write_json(path, record):
-    """Writes `record` as json to `path` atomically: a temporary file in the same folder, then a rename."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    partial = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.partial")
-    try:
-        with open(partial, "w") as fh:
-            json.dump(record, fh, indent=2, allow_nan=False)
-            fh.write("\n")
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    """Writes `record` as json to `path` atomically."""
+    return write_text(path, json.dumps(record, indent=2, allow_nan=False) + "\n")

@@ -5,6 +5,7 @@ import json
 import os
 
 from . import figures
+from .files import write_text
 
 
 def _short(value, ci=None):
@@ -156,8 +157,5 @@ def write_report(out="results"):
         lines += ["", "Assumptions where the paper is silent:", ""]
         lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
     lines += ["", _wall_time(out)]
-    path = os.path.join(out, "REPORT.md")
-    with open(path + ".partial", "w") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.replace(path + ".partial", path)
-    return path
+    text = "\n".join(lines) + "\n"
+    return write_text(os.path.join(out, "REPORT.md"), text)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -92,31 +91,39 @@ def _check_consistent(out):
     assert not [p for p in glob.glob(str(out / "*" / "*")) if p.endswith((".partial", ".tmp"))]
 
 
+def _read_until(stream, text):
+    """Reads the child's output (progress bars rewrite one line, so not line by line) until `text` shows."""
+    seen = b""
+    while text.encode() not in seen:
+        chunk = os.read(stream.fileno(), 4096)
+        assert chunk, f"the run ended before printing {text!r}"
+        seen = seen[-len(text) :] + chunk
+
+
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
 def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, stop):
     args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path))
     assert subprocess.run(args, env=env, cwd=ROOT, capture_output=True, timeout=600).returncode == 0
     before = {p: open(p, "rb").read() for p in glob.glob(str(tmp_path / "*" / "*.json"))}
-    # Stopped while the first figure trains, and while the second trains once the first is written.
-    for wait_for in (4.0, "2024-fig1: wrote"):
-        args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "200000", "--out", str(tmp_path), "--force")
-        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if isinstance(wait_for, float):
-            time.sleep(wait_for)
-        else:
-            assert any(wait_for in line for line in process.stdout)
+    # Stopped once the first figure's progress bar shows (it trains; ~1 s of work remain before it could be
+    # written), and once the first figure is written (the second trains). Both wait for the program's output.
+    for wait_for in ("/6000000", "2024-fig1: wrote"):
+        args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "1000000", "--out", str(tmp_path), "--force")
+        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _read_until(process.stdout, wait_for)
         process.send_signal(stop)
         _, err = process.communicate(timeout=120)
+        err = err.decode()
         assert process.returncode == (130 if stop == signal.SIGINT else -signal.SIGKILL)
         if stop == signal.SIGINT:
-            finished = "2024-fig1" if isinstance(wait_for, str) else "nothing"
+            finished = "2024-fig1" if wait_for.endswith("wrote") else "nothing"
             assert f"interrupted: finished {finished}" in err and "Traceback" not in err
         _check_consistent(tmp_path)
         for path, content in before.items():  # each figure: the old record, the new one, or none
             if os.path.exists(path):
                 record = json.load(open(path))
                 assert open(path, "rb").read() == content or record["replicas"] == 3
-        if isinstance(wait_for, str):  # the first figure was written whole, the second kept its old files
+        if wait_for.endswith("wrote"):  # the first figure was written whole, the second kept its old files
             assert json.load(open(tmp_path / "nakazato2024" / "fig1.json"))["replicas"] == 3
             assert open(tmp_path / "nakazato2024" / "fig2.json", "rb").read() == before[str(tmp_path / "nakazato2024" / "fig2.json")]
 
