@@ -600,6 +600,13 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
     claims = analysis.evaluate_claims(fig.claims, runs, references)
     seconds = time.perf_counter() - start
     config = {**fig.to_json(), "replicas": replicas, "epochs": epochs}
+    if (replicas, epochs) != (fig.replicas, fig.epochs):
+        # The assumption texts give the figure's own sizes; a reduced run says what it ran.
+        config["assumptions"] = {
+            "size_of_this_run": f"{replicas} replicas × {epochs} epochs, not the figure's {fig.replicas} × {fig.epochs}: "
+            "sizes in the texts below are the figure's defaults",
+            **config["assumptions"],
+        }
     single = list(runs) == [""]
     record = {
         "figure": fig.id,

@@ -38,6 +38,7 @@ def test_tiny_run_writes_valid_npz_png_json(tmp_path):
     assert record["command"] == f"python -m replication run 2024-fig1 --replicas 2 --epochs 30 --seed 3 --out {tmp_path}"
     assert record["engine"] == "ensemble" and record["kept"].startswith("raw")
     assert record["config"]["replicas"] == 2 and record["config"]["assumptions"]
+    assert record["config"]["assumptions"]["size_of_this_run"].startswith("2 replicas × 30 epochs, not the figure's 20 × 10000")
     assert record["seconds"] > 0
     assert {c["verdict"] for c in record["claims"]} <= {"reproduced", "not reproduced", "inconclusive"}
     assert all({"claim", "quantity", "value", "verdict"} <= set(c) for c in record["claims"])
