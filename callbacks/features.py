@@ -7,7 +7,7 @@ by the ResponseProbe and the ensemble engine.
 import keras
 import tensorflow as tf
 
-from .response import inference_call
+from .response import inference_call, keras_layers
 
 
 def feature_layer(model, layer=None):
@@ -22,20 +22,14 @@ def feature_layer(model, layer=None):
             )
         return model.layers[-1]
     if isinstance(layer, str):
-        found = [candidate for candidate in _layers(model) if candidate.name == layer]
+        found = [candidate for candidate in keras_layers(model) if candidate.name == layer]
         if not found:
-            names = [candidate.name for candidate in _layers(model)]
+            names = [candidate.name for candidate in keras_layers(model)]
             raise ValueError(f"feature_layer={layer!r} is not a layer of the model; its layers are {names}")
         return found[0]
-    if not any(candidate is layer for candidate in _layers(model)):
+    if not any(candidate is layer for candidate in keras_layers(model)):
         raise ValueError(f"feature_layer={layer.name!r} is not a layer of this model; pass one of its layers or a name")
     return layer
-
-
-def _layers(model):
-    for layer in getattr(model, "layers", ()):
-        yield layer
-        yield from _layers(layer)
 
 
 def keras_feature_fn(model, layer=None):

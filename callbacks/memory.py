@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .response import keras_layers
+
 # Activation memory one chunk may take, over every pass the measurement keeps alive at once: the
 # forward pass, its backward pass and the backward pass of that (Θ's double-backward), with XLA's copies.
 CHUNK_BUDGET_BYTES = 2**30
@@ -14,7 +16,7 @@ def activation_size(model):
     if not getattr(model, "inputs", None):
         return None
     total = 0
-    for layer in _layers(model):
+    for layer in keras_layers(model):
         try:
             outputs = layer.output
         except (AttributeError, ValueError):  # a layer called more than once, or never symbolically
@@ -22,12 +24,6 @@ def activation_size(model):
         for output in outputs if isinstance(outputs, (list, tuple)) else [outputs]:
             total += int(np.prod([d for d in output.shape[1:] if d is not None]))
     return total or None
-
-
-def _layers(model):
-    for layer in getattr(model, "layers", ()):
-        yield layer
-        yield from _layers(layer)
 
 
 def auto_chunk(model, points):

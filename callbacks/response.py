@@ -63,15 +63,16 @@ _NOT_UNDER_XLA = (
 )
 
 
+def keras_layers(model):
+    """Every layer of a model, nested models' layers included, outermost first."""
+    for layer in getattr(model, "layers", ()):
+        yield layer
+        yield from keras_layers(layer)
+
+
 def measure_under_xla(model):
     """Whether the measurement of `model` is XLA-compiled: yes, unless it has a layer of _NOT_UNDER_XLA."""
-
-    def layers(m):
-        for layer in getattr(m, "layers", ()):
-            yield layer
-            yield from layers(layer)
-
-    return not any(isinstance(layer, _NOT_UNDER_XLA) for layer in layers(model))
+    return not any(isinstance(layer, _NOT_UNDER_XLA) for layer in keras_layers(model))
 
 
 def keras_loss_fn(model):

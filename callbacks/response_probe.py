@@ -220,12 +220,19 @@ class ResponseProbe(keras.callbacks.Callback):
             )
 
     def _layout(self):
-        """[(key, shape)] of the parts of one measurement vector after its leading `finite` flag, in the
-        order the compiled measurement returns them; a point kind holds the probe points, then x_o."""
+        """[(key, shape, start, stop)] of the parts of one measurement vector after its leading `finite`
+        flag, in the order the compiled measurement returns them; a point kind holds the probe points,
+        then x_o."""
         points = len(self.probe_x) + 1
         parts = [("f_o", self._shape("output")), ("learning_rate", ())]
         parts += [(key, ()) for key in self.scalar_keys]
-        return parts + [(kind, (points,) + self._shape(kind)) for kind in self.point_kinds]
+        parts += [(kind, (points,) + self._shape(kind)) for kind in self.point_kinds]
+        layout, at = [], 1
+        for key, shape in parts:
+            size = int(np.prod(shape))
+            layout.append((key, shape, at, at + size))
+            at += size
+        return layout
 
     def _compile_measurement(self):
         """One compiled function of no arguments (XLA unless `measure_under_xla` says no), traced once per
@@ -295,13 +302,7 @@ class ResponseProbe(keras.callbacks.Callback):
 
     def _x_o_slices(self):
         """{logged kind: (start, stop)} of its value at x_o (the last point) in a measurement vector."""
-        slices, at = {}, 1
-        for key, shape in self._layout():
-            size = int(np.prod(shape))
-            if key in LOG_KEYS:
-                slices[key] = (at + size - size // shape[0], at + size)
-            at += size
-        return slices
+        return {key: (stop - (stop - start) // shape[0], stop) for key, shape, start, stop in self._layout() if key in LOG_KEYS}
 
     # Results ---------------------------------------------------------------------------------------
 
@@ -312,14 +313,10 @@ class ResponseProbe(keras.callbacks.Callback):
         (T, P, O, O) for ntk) for O outputs, and k + "_o" its value at x_o; distance (P,), probe_x (P, ...),
         x_o, y_o."""
         layout = self._layout()
-        width = 1 + sum(int(np.prod(shape)) for _, shape in layout)
-        rows = np.asarray(self._rows, dtype=np.float32).reshape(-1, width)
+        rows = np.asarray(self._rows, dtype=np.float32).reshape(-1, layout[-1][3])
         out = ProbeHistory(epoch=np.asarray(self._epochs or [], dtype=np.int64))
-        at = 1
-        for key, shape in layout:
-            size = int(np.prod(shape))
-            block = rows[:, at : at + size].reshape((-1,) + shape)
-            at += size
+        for key, shape, start, stop in layout:
+            block = rows[:, start:stop].reshape((-1,) + shape)
             if key in self.point_kinds:
                 out[key], out[f"{key}_o"] = block[:, :-1], block[:, -1]
             else:
