@@ -1,10 +1,6 @@
-"""Keras callbacks that measure the training response while a model trains."""
+"""Keras callbacks that measure the training response while a model trains (the measurement itself is
+in `training_response.response`, shared with the replication's ensemble engine)."""
 
-# First, before anything imports TensorFlow loudly: see quiet.py for why and how to see the messages.
-from .quiet import load_tensorflow
-
-load_tensorflow()
-
-from .response_probe import ResponseProbe  # noqa: E402
+from .response_probe import ResponseProbe
 
 __all__ = ["ResponseProbe"]

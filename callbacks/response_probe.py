@@ -8,12 +8,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .features import feature_statistics, keras_feature_fn
-from .memory import auto_chunk
-from .optimizer_step import is_plain_sgd, optimizer_update
-from .points import probe_points
-from .record import ProbeHistory, load_history, save_npz
-from .response import (
+from ..features import feature_statistics, keras_feature_fn
+from ..memory import auto_chunk
+from ..optimizer_step import is_plain_sgd, optimizer_update
+from ..points import probe_points
+from ..record import ProbeHistory, load_history, save_npz
+from ..response import (
     KINDS,
     inference_call,
     keras_loss_fn,
@@ -23,7 +23,7 @@ from .response import (
     measure_under_xla,
     sgd_update,
 )
-from .schedule import check_epochs, scheduled
+from ..schedule import check_epochs, scheduled
 
 DEFAULT_KINDS = ("step", "ntk")
 # Per probe point: KINDS; per measurement: "features" (⟨F_i⟩ and the dead fraction over the probe points).

@@ -1,1 +1,1 @@
-"""Replication of K. Nakazato's training-response papers: models, figure configs, runner, analysis, plots."""
+"""Replication of K. Nakazato's training-response papers: models, figure configs, runner, statistics, claim checks, plots."""

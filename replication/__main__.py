@@ -107,12 +107,17 @@ def _run(args, command):
 
         mnist = load(args.mnist)
     from .files import write_json
-    from .runner import Progress, config_hash, is_up_to_date, reference_ids, run_figure, work
+    from .progress import Progress, work
+    from .results_io import config_hash, is_up_to_date, reference_ids
+    from .runner import run_figure
+    from .training import get_trainer
+
+    trainer = get_trainer(args.engine)  # the --engine choice, made once
 
     source = mnist[2] if mnist else None
     planned = []
     for fig in chosen:
-        stale = not is_up_to_date(fig, config_hash(fig, args.replicas, args.epochs, args.seed, args.engine, args.out, source), args.out)
+        stale = not is_up_to_date(fig, config_hash(fig, args.replicas, args.epochs, args.seed, trainer.name, args.out, source), args.out)
         if args.force or stale or any(ref in planned for ref in reference_ids(fig)):
             planned.append(fig.id)
     progress = Progress(sum(work(f, args.replicas or f.replicas, args.epochs or f.epochs) for f in chosen if f.id in planned))
@@ -131,7 +136,7 @@ def _run(args, command):
                 seed=args.seed,
                 out=args.out,
                 command=command,
-                engine=args.engine,
+                trainer=trainer,
                 mnist=mnist,
                 progress=progress,
             )

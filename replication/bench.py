@@ -14,7 +14,7 @@ from training_response import ResponseProbe
 from training_response.data import random_bits
 from . import figures
 from .files import write_json
-from .runner import run_ensemble
+from .training import TRAINERS, run_ensemble
 from .models import build_2024
 
 PROBE_TARGET = 1.5  # model.fit with the probe every epoch may take at most this multiple of plain fit
@@ -63,6 +63,29 @@ PROBE_WORKLOADS = {
 }
 
 
+def _best_ms_per_epoch(fit_seconds, epochs):
+    """ms per epoch of the fastest fit of `epochs` epochs: the least disturbed run, as timeit takes."""
+    return 1e3 * float(np.min(fit_seconds)) / epochs
+
+
+def _probe_overhead_row(description, epochs, repeats, plain, probed, target):
+    """bench.json's row of a probe workload, from the seconds of its timed fits without (`plain`) and
+    with (`probed`) the probe."""
+    plain_ms = _best_ms_per_epoch(plain, epochs)
+    probed_ms = _best_ms_per_epoch(probed, epochs)
+    median_ratio = float(np.median(probed) / np.median(plain))
+    return {
+        "workload": f"{description}; one step per epoch, probe over all 256 inputs at every epoch",
+        "epochs_per_fit": epochs,
+        "repeats": repeats,
+        "fit_ms_per_epoch": round(plain_ms, 4),
+        "fit_with_probe_ms_per_epoch": round(probed_ms, 4),
+        "probe_overhead": round(probed_ms / plain_ms, 3),
+        "probe_overhead_of_medians": round(median_ratio, 3),
+        "target": target,
+    }
+
+
 def probe_overhead(epochs, repeats, workload="sgd"):
     """Wall time per epoch of a single-point fit without and with a probe over all 256 8-bit inputs
     measured every epoch: the best of `repeats` fits each (as timeit does: the least disturbed run), the
@@ -75,19 +98,8 @@ def probe_overhead(epochs, repeats, workload="sgd"):
     for _ in range(repeats):
         plain += _timed_fits(plain_model, x_o, y_o, epochs, 1, [])
         probed += _timed_fits(probed_model, x_o, y_o, epochs, 1, [probe])
-    plain_ms = 1e3 * float(np.min(plain)) / epochs
-    probed_ms = 1e3 * float(np.min(probed)) / epochs
-    median_ratio = float(np.median(probed) / np.median(plain))
-    return {
-        "workload": f"{description}; one step per epoch, probe over all 256 inputs at every epoch",
-        "epochs_per_fit": epochs,
-        "repeats": repeats,
-        "fit_ms_per_epoch": round(plain_ms, 4),
-        "fit_with_probe_ms_per_epoch": round(probed_ms, 4),
-        "probe_overhead": round(probed_ms / plain_ms, 3),
-        "probe_overhead_of_medians": round(median_ratio, 3),
-        "target": PROBE_TARGET if workload == "sgd" else None,
-    }
+    # The target is the issue's workload's (SGD); the other workloads are measured for comparison.
+    return _probe_overhead_row(description, epochs, repeats, plain, probed, PROBE_TARGET if workload == "sgd" else None)
 
 
 def engine_speedup(fit_replicas, engine_replicas, epochs, schedule="every"):
@@ -96,22 +108,52 @@ def engine_speedup(fit_replicas, engine_replicas, epochs, schedule="every"):
     each after a short warm-up run."""
     fig = figures.get("2024-fig1")
     fig = dataclasses.replace(fig, probe={**fig.probe, "schedule": schedule})
-    timings = {}
+    seconds = {}
     for engine, replicas in (("fit", fit_replicas), ("ensemble", engine_replicas)):
-        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, progress=False, engine=engine)
+        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, trainer=TRAINERS[engine], progress=False)
         start = time.perf_counter()
-        run_ensemble(fig, replicas, epochs, seed=0, progress=False, engine=engine)
-        timings[engine] = 1e3 * (time.perf_counter() - start) / (replicas * epochs)
+        run_ensemble(fig, replicas, epochs, seed=0, trainer=TRAINERS[engine], progress=False)
+        seconds[engine] = time.perf_counter() - start
+    return _engine_speedup_row(schedule, epochs, fit_replicas, engine_replicas, seconds["fit"], seconds["ensemble"])
+
+
+def _ms_per_replica_epoch(seconds, replicas, epochs):
+    return 1e3 * seconds / (replicas * epochs)
+
+
+def _engine_speedup_row(schedule, epochs, fit_replicas, engine_replicas, fit_seconds, engine_seconds):
+    """bench.json's row of the engine comparison, from the seconds of the whole run on each path."""
+    fit_ms = _ms_per_replica_epoch(fit_seconds, fit_replicas, epochs)
+    engine_ms = _ms_per_replica_epoch(engine_seconds, engine_replicas, epochs)
     return {
         "workload": "2024-fig1 (8 bits, 128 ReLU features), single-point training, probe (step and ntk) over all "
         f"256 inputs, schedule {schedule!r}",
         "epochs": epochs,
         "fit_replicas": fit_replicas,
         "engine_replicas": engine_replicas,
-        "fit_ms_per_replica_epoch": round(timings["fit"], 5),
-        "engine_ms_per_replica_epoch": round(timings["ensemble"], 5),
-        "speedup": round(timings["fit"] / timings["ensemble"], 1),
+        "fit_ms_per_replica_epoch": round(fit_ms, 5),
+        "engine_ms_per_replica_epoch": round(engine_ms, 5),
+        # Of the unrounded times: the rounded engine time keeps only 3-4 significant digits.
+        "speedup": round(fit_ms / engine_ms, 1),
         "target": SPEEDUP_TARGET,
+    }
+
+
+def _relative_distances(steps, inference):
+    """Relative L2 distances to the probe's `inference`-mode step: of each masked step (one per row of
+    `steps`), and of the masked steps' mean."""
+    norm = np.linalg.norm(inference)
+    each = list(np.linalg.norm(steps - inference, axis=1) / norm)
+    return each, float(np.linalg.norm(steps.mean(axis=0) - inference) / norm)
+
+
+def _dropout_row(single, averaged):
+    """bench.json's row of one training length: the spread of the single masked steps' distances over all
+    networks, and the mean over networks of their mean step's distance."""
+    return {
+        "one_masked_step_median": round(float(np.median(single)), 3),
+        "one_masked_step_quartiles": [round(float(q), 3) for q in np.percentile(single, [25, 75])],
+        "mean_of_masked_steps": round(float(np.mean(averaged)), 3),
     }
 
 
@@ -156,14 +198,10 @@ def dropout_step_difference(networks=5, masks=300, trained_epochs=(0, 300), prob
             model.fit(x_o[None], np.ones((1, 1)), epochs=0, verbose=0, callbacks=[probe])
             inference = probe.history["step"][0]
             steps = _masked_steps(model, x_o, probe_x, masks, float(model.optimizer.learning_rate))
-            norm = np.linalg.norm(inference)
-            single += list(np.linalg.norm(steps - inference, axis=1) / norm)
-            averaged.append(float(np.linalg.norm(steps.mean(axis=0) - inference) / norm))
-        rows[f"epoch_{epochs}"] = {
-            "one_masked_step_median": round(float(np.median(single)), 3),
-            "one_masked_step_quartiles": [round(float(q), 3) for q in np.percentile(single, [25, 75])],
-            "mean_of_masked_steps": round(float(np.mean(averaged)), 3),
-        }
+            each, of_mean = _relative_distances(steps, inference)
+            single += each
+            averaged.append(of_mean)
+        rows[f"epoch_{epochs}"] = _dropout_row(single, averaged)
     return {
         "workload": f"2022 Fig. 3 network, {networks} networks × {masks} dropout masks, probe points in Hamming shells 0, 1, 2, 4, 8 "
         "(20 each); relative L2 distance of training-mode steps to the probe's inference-mode step",
@@ -171,10 +209,21 @@ def dropout_step_difference(networks=5, masks=300, trained_epochs=(0, 300), prob
     }
 
 
+def _mib_in_status(lines, field):
+    """The memory figure `field` (VmRSS, VmHWM) of a /proc/PID/status text, which gives kB, in whole MiB."""
+    return next(int(line.split()[1]) // 1024 for line in lines if line.startswith(field + ":"))
+
+
 def _status_mib(field):
-    """A memory figure of this process from Linux's /proc/self/status (VmRSS, VmHWM), in MiB."""
+    """A memory figure of this process from Linux's /proc/self/status, in MiB."""
     with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) // 1024 for line in fh if line.startswith(field + ":"))
+        return _mib_in_status(fh, field)
+
+
+def _memory_row(chunk, points, parameters, seconds, before_mib, peak_mib):
+    """bench.json's row of one large-model configuration."""
+    return {"chunk": chunk, "points": points, "parameters": parameters, "seconds_per_measurement": round(seconds, 1),
+            "rss_before_mib": before_mib, "peak_rss_mib": peak_mib, "measurement_peak_mib": peak_mib - before_mib}
 
 
 def _large_model_child(chunk, points):
@@ -196,8 +245,7 @@ def _large_model_child(chunk, points):
     probe._measure().numpy()
     seconds = time.perf_counter() - start
     peak = _status_mib("VmHWM")
-    print(json.dumps({"chunk": chunk, "points": points, "parameters": model.count_params(), "seconds_per_measurement": round(seconds, 1),
-                      "rss_before_mib": before, "peak_rss_mib": peak, "measurement_peak_mib": peak - before}))
+    print(json.dumps(_memory_row(chunk, points, model.count_params(), seconds, before, peak)))
 
 
 def large_model_memory(configs=((8, 1000), (32, 1000), (8, 250))):
@@ -227,30 +275,40 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
     # The figures' own schedule first; the last line is the issue's workload, the probe at every epoch.
     result["engine_log_schedule"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="log")
     result["engine"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="every")
+    path = os.path.join(out, "bench.json")
+    write_json(path, result)
+    print("\n".join(_summary_lines(result, path)))
+    return result
+
+
+def _summary_lines(result, path):
+    """The console summary of a bench result written to `path`."""
     p = result["probe"]
     e = result["engine"]
     g = result["engine_log_schedule"]
-    path = os.path.join(out, "bench.json")
-    write_json(path, result)
-    print(f"fit: {p['fit_ms_per_epoch']:.3f} ms/epoch")
-    print(f"fit with probe (256 points, every epoch): {p['fit_with_probe_ms_per_epoch']:.3f} ms/epoch")
-    print(f"wrote {path}")
-    print(f"probe overhead: {p['probe_overhead']:.2f}x (target <= {PROBE_TARGET}x)")
+    lines = [
+        f"fit: {p['fit_ms_per_epoch']:.3f} ms/epoch",
+        f"fit with probe (256 points, every epoch): {p['fit_with_probe_ms_per_epoch']:.3f} ms/epoch",
+        f"wrote {path}",
+        f"probe overhead: {p['probe_overhead']:.2f}x (target <= {PROBE_TARGET}x)",
+    ]
     for name, row in result["probe_workloads"].items():
-        print(f"probe overhead, {name}: {row['fit_ms_per_epoch']:.3f} -> {row['fit_with_probe_ms_per_epoch']:.3f} ms/epoch, {row['probe_overhead']:.2f}x")
-    print(
+        lines.append(f"probe overhead, {name}: {row['fit_ms_per_epoch']:.3f} -> {row['fit_with_probe_ms_per_epoch']:.3f} ms/epoch, {row['probe_overhead']:.2f}x")
+    lines.append(
         f"log-spaced probe (the figures' schedule): fit {g['fit_ms_per_replica_epoch']:.4f}, engine "
         f"{g['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch, speedup {g['speedup']:.0f}x"
     )
     for row in result["large_model"]["rows"]:
-        print(f"ResNet-50, {row['points']} probe points in chunks of {row['chunk']}: {row['seconds_per_measurement']} s per measurement, "
-              f"peak {row['peak_rss_mib']} MiB (+{row['measurement_peak_mib']} MiB)")
+        lines.append(f"ResNet-50, {row['points']} probe points in chunks of {row['chunk']}: {row['seconds_per_measurement']} s per measurement, "
+                     f"peak {row['peak_rss_mib']} MiB (+{row['measurement_peak_mib']} MiB)")
     d = result["dropout_step"]
     for key in ("epoch_0", "epoch_300"):
-        print(f"dropout 0.2, {key}: one masked step is {d[key]['one_masked_step_median']:.2f} (median relative L2) from the "
-              f"probe's inference-mode step, the mean of the masked steps {d[key]['mean_of_masked_steps']:.2f}")
-    print("probe at every epoch:")
-    print(f"fit path ({e['fit_replicas']} replicas x {e['epochs']} epochs): {e['fit_ms_per_replica_epoch']:.4f} ms per replica-epoch")
-    print(f"engine ({e['engine_replicas']} replicas x {e['epochs']} epochs): {e['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch")
-    print(f"speedup: {e['speedup']:.0f}x")
-    return result
+        lines.append(f"dropout 0.2, {key}: one masked step is {d[key]['one_masked_step_median']:.2f} (median relative L2) from the "
+                     f"probe's inference-mode step, the mean of the masked steps {d[key]['mean_of_masked_steps']:.2f}")
+    lines += [
+        "probe at every epoch:",
+        f"fit path ({e['fit_replicas']} replicas x {e['epochs']} epochs): {e['fit_ms_per_replica_epoch']:.4f} ms per replica-epoch",
+        f"engine ({e['engine_replicas']} replicas x {e['epochs']} epochs): {e['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch",
+        f"speedup: {e['speedup']:.0f}x",
+    ]
+    return lines

@@ -15,9 +15,9 @@ def check_writable(out):
 
 
 def write_text(path, text):
-    """Writes `text` to `path` atomically, with the project's one writer (`training_response.record`)."""
+    """Writes `text` to `path` atomically, with the project's one writer (`training_response.writing`)."""
     # Imported here: the package loads TensorFlow, which the checks above must not wait for.
-    from training_response.record import write_atomically
+    from training_response.writing import write_atomically
 
     return write_atomically(path, lambda fh: fh.write(text.encode()))
 

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from training_response.plot import STYLE  # noqa: E402
-from . import analysis  # noqa: E402
+from . import stats  # noqa: E402
 
 
 AGING_LABEL = {"step": r"$\Delta(x_o, x_o)\,/\,(y_o - f(x_o))$", "ntk": r"$\Theta(x_o, x_o)$"}
@@ -19,7 +19,7 @@ KERNEL_LABEL = {
 
 def _aging_panel(ax, fig, data, summary, claims):
     epochs = data["epoch"]
-    per_replica = analysis.aging(data[fig.probe["aging_kind"]], data["distance"])
+    per_replica = stats.aging(data[fig.probe["aging_kind"]], data["distance"])
     shown = epochs > 0  # epoch 0 has no place on a log axis
     for curve in per_replica:
         ax.plot(epochs[shown], np.where(curve[shown] > 0, curve[shown], np.nan), color="0.75", lw=0.6)
@@ -58,7 +58,7 @@ def _aging_overlay_panel(ax, panel, runs, references, summaries, claims):
     first = None
     for label in panel["variants"]:
         data = runs[label]
-        curve = analysis.aging(data["step"], data["distance"]).mean(axis=0)
+        curve = stats.aging(data["step"], data["distance"]).mean(axis=0)
         shown = data["epoch"] > 0
         ax.plot(data["epoch"][shown], curve[shown], lw=1.6, label=panel["labels"][label])
         if first is None:
@@ -68,7 +68,7 @@ def _aging_overlay_panel(ax, panel, runs, references, summaries, claims):
         if ref not in references or first is None:
             continue
         data = references[ref][""]
-        curve = analysis.aging(data["step"], data["distance"]).mean(axis=0)
+        curve = stats.aging(data["step"], data["distance"]).mean(axis=0)
         common = set(first[0]) & set(data["epoch"])
         at = match if match in common else max(common)  # short runs end before match_epoch
         row, ref_row = list(first[0]).index(at), list(data["epoch"]).index(at)
@@ -87,9 +87,9 @@ def _kernel_overlay_panel(ax, panel, runs, references, summaries, claims):
     """Ensemble-mean kernels of several variants at one epoch (the last kernel epoch ≤ `epoch`)."""
     for i, label in enumerate(panel["variants"]):
         data = runs[label]
-        levels, k = analysis.kernel(data["step"], data["distance"])
+        levels, k = stats.kernel(data["step"], data["distance"])
         shown = [e for e in data["kernel_epochs"] if e <= panel["epoch"]][-1]
-        mean, sem = analysis.mean_sem(k[:, list(data["epoch"]).index(shown)])
+        mean, sem = stats.mean_sem(k[:, list(data["epoch"]).index(shown)])
         ax.errorbar(levels, mean, yerr=sem, color=f"C{i}", marker="o", ms=3, lw=1.2, capsize=2, label=f"{panel['labels'][label]} (e = {shown})")
     ax.axhline(0, color="0.4", lw=0.8)
     ax.set_xlabel(r"Hamming distance $|x_o - x|$")
@@ -103,7 +103,7 @@ def _feature_overlay_panel(ax, panel, runs, references, summaries, claims):
     dead features on a second axis."""
     for i, label in enumerate(panel["variants"]):
         data = runs[label]
-        mean, sem = analysis.mean_sem(data["feature_mean"])
+        mean, sem = stats.mean_sem(data["feature_mean"])
         shown = data["epoch"] > 0
         e = data["epoch"][shown]
         ax.plot(e, mean[shown], color=f"C{i}", lw=1.6, label=panel["labels"][label])
@@ -130,8 +130,8 @@ def _prediction_panel(ax, panel, runs, references, summaries, claims):
     final = data["output"][:, -1]
     jitter = np.random.default_rng(0).uniform(-0.15, 0.15, final.shape)
     ax.scatter((data["distance"][None] + jitter).ravel(), final.ravel(), s=2, color="0.7", label="each run and input")
-    levels, shells = analysis.shell_means(data["output"][:, -1:], data["distance"])
-    mean, sem = analysis.mean_sem(shells[:, 0])
+    levels, shells = stats.shell_means(data["output"][:, -1:], data["distance"])
+    mean, sem = stats.mean_sem(shells[:, 0])
     ax.errorbar(levels, mean, yerr=sem, color="C3", marker="o", ms=4, lw=1.5, capsize=2, label="mean per shell")
     ax.set_xlabel(r"Hamming distance $|x_o - x|$")
     ax.set_ylabel(f"f(x) after {int(data['epoch'][-1])} epochs")
@@ -142,7 +142,7 @@ def _prediction_panel(ax, panel, runs, references, summaries, claims):
 def _pair_difference_panel(ax, panel, runs, references, summaries, claims):
     """Two-point training: x2's normalized response size minus x1's, every run at every measured epoch."""
     data = runs[panel["variant"]]
-    difference = analysis.pair_size_difference(data)
+    difference = stats.pair_size_difference(data)
     shown = data["epoch"] > 0
     epochs = np.broadcast_to(data["epoch"][shown], difference[:, shown].shape)
     ax.scatter(epochs.ravel(), difference[:, shown].ravel(), s=3, color="C0", alpha=0.5, lw=0, label=f"{len(difference)} runs")
@@ -157,7 +157,7 @@ def _pair_difference_panel(ax, panel, runs, references, summaries, claims):
 def _group_trajectories_panel(ax, panel, runs, references, summaries, claims):
     """Mean prediction per group: each run light, the mean over runs bold, the mean-field model dashed."""
     data, summary = runs[panel["variant"]], summaries[panel["variant"]]
-    per_run = analysis.group_trajectories(data)
+    per_run = stats.group_trajectories(data)
     shown = data["epoch"] > 0
     epochs = data["epoch"][shown]
     for g, (name, color) in enumerate(zip(panel["groups"], panel["colors"])):
@@ -178,7 +178,7 @@ def _group_trajectories_panel(ax, panel, runs, references, summaries, claims):
 def _aging_runs_panel(ax, panel, runs, references, summaries, claims):
     """The aging curve of every run in its own colour, with the power-law fit of their mean."""
     data = runs[panel["variant"]]
-    curves = analysis.aging(data["step"], data["distance"])
+    curves = stats.aging(data["step"], data["distance"])
     shown = data["epoch"] > 0
     colors = plt.cm.tab20(np.linspace(0, 1, len(curves)))
     for color, curve in zip(colors, curves):
@@ -200,7 +200,7 @@ def _image_kernel_panel(ax, panel, runs, references, summaries, claims):
     """Every probe image's kernel against its mean pixel distance from x_o, one colour per run."""
     data = runs[panel["variant"]]
     epoch = int(data["kernel_epochs"][-1])
-    distance, k = analysis.image_kernel(data, list(data["epoch"]).index(epoch))
+    distance, k = stats.image_kernel(data, list(data["epoch"]).index(epoch))
     colors = plt.cm.tab20(np.linspace(0, 1, len(k)))
     for color, d, kk in zip(colors, distance, k):
         ax.scatter(d, kk, s=2, color=color, alpha=0.6, lw=0)
@@ -231,10 +231,20 @@ def _verdict_text(figure, claims):
     figure.text(0.01, 0.01, verdicts, fontsize=7, va="bottom", ha="left", color="0.25")
 
 
-def plot_figure(fig, runs, summaries, claims, path, references=None):
-    """Draws the figure and its verdicts underneath, and saves a png. Named panels ("aging", "kernel")
+def _size(fig, runs):
+    """What the run measured, for the title: runs per trained ensemble (none for the simplified system,
+    which is one deterministic iteration) and epochs."""
+    trained = {stats.replica_count(runs[label]) for label, variant in fig.variant_configs() if variant.model["builder"] != "simplified"}
+    epochs = int(next(iter(runs.values()))["epoch"][-1])
+    counts = "/".join(str(n) for n in sorted(trained))
+    return f"{counts} runs, {epochs} epochs" if trained else f"{epochs} epochs"
+
+
+def plot_figure(fig, runs, summaries, claims, file, references=None):
+    """Draws the figure and its verdicts underneath, as a png. Named panels ("aging", "kernel")
     are drawn side by side, one row per variant; panels given as dicts ("aging_overlay") each draw
-    several variants on one axis, in one row. `runs` and `summaries` map variant labels to arrays."""
+    several variants on one axis, in one row. `runs` and `summaries` map variant labels to arrays; `file`
+is a path or a binary file."""
     references = references or {}
     variants = fig.variant_configs()
     overlays = [p for p in fig.panels if isinstance(p, dict)]
@@ -246,7 +256,6 @@ def plot_figure(fig, runs, summaries, claims, path, references=None):
         if overlays:
             for ax, panel in zip(axes[0], overlays):
                 FIGURE_PANELS[panel["panel"]](ax, panel, runs, references, summaries, claims)
-            figure.suptitle(f"{fig.id}: {fig.title} ({int(runs[variants[0][0]]['epoch'][-1])} epochs)")
         else:
             for row, (label, variant) in enumerate(variants):
                 mine = [c for c in claims if c["parameters"].get("variant", "") == label]
@@ -254,10 +263,8 @@ def plot_figure(fig, runs, summaries, claims, path, references=None):
                     PANELS[panel](ax, variant, runs[label], summaries[label], mine)
                     if label:
                         ax.set_title(f"{ax.get_title()}: {label}")
-            data = runs[variants[0][0]]
-            replicas = len(data[fig.probe["aging_kind"]])
-            figure.suptitle(f"{fig.id}: {fig.title} ({replicas} runs, {int(data['epoch'][-1])} epochs)")
+        figure.suptitle(f"{fig.id}: {fig.title} ({_size(fig, runs)})")
         _verdict_text(figure, claims)
         figure.tight_layout(rect=(0, text_height / (panels_height + text_height), 1, 1))
-        figure.savefig(path, format="png")
+        figure.savefig(file, format="png")
         plt.close(figure)

@@ -32,13 +32,23 @@ def _short(value, ci=None):
 VERDICTS = ("reproduced", "not reproduced", "inconclusive")
 
 
-def _counts(records):
-    """Summary table: verdict counts per paper and in total."""
+def _paper(figure_id):
+    """The paper a figure belongs to, as the summary table names it."""
+    return "2024" if figure_id.startswith("2024") else "2022"
+
+
+def _verdict_counts(records):
+    """{paper: {verdict: number of claims}}, for the papers with at least one claim."""
     rows = {}
     for _, r in records:
-        paper = "2024" if r["figure"].startswith("2024") else "2022"
         for claim in r["claims"]:
-            rows.setdefault(paper, dict.fromkeys(VERDICTS, 0))[claim["verdict"]] += 1
+            rows.setdefault(_paper(r["figure"]), dict.fromkeys(VERDICTS, 0))[claim["verdict"]] += 1
+    return rows
+
+
+def _summary_table(records):
+    """Summary table: verdict counts per paper and in total."""
+    rows = _verdict_counts(records)
     total = {v: sum(row[v] for row in rows.values()) for v in VERDICTS}
     lines = ["| paper | figures | claims | reproduced | not reproduced | inconclusive |", "|---|---|---|---|---|---|"]
     for paper, row in sorted(rows.items(), reverse=True):
@@ -48,114 +58,159 @@ def _counts(records):
     return lines
 
 
-def _wall_time(out):
-    path = os.path.join(out, "run_all.json")
-    if not os.path.exists(path):
+def _claims_table(records):
+    """One row per claim of every figure, with the size of the run that decided it."""
+    lines = ["| figure | runs × epochs | claim | verdict |", "|---|---|---|---|"]
+    for _, r in records:
+        for claim in r["claims"]:
+            lines.append(f"| {r['figure']} | {r['replicas']} × {r['epochs']} | {claim['claim']} | **{claim['verdict']}** |")
+    return lines
+
+
+def _missing_figures(records):
+    """The registered figure ids that have no result among `records`, in the registry's order."""
+    present = {r["figure"] for _, r in records}
+    return [fid for fid in figures.FIGURES if fid not in present]
+
+
+def _figure_records(out):
+    """(path, record) of every figure json one folder below `out`, in the registry's order, unknown ids last.
+    Other json files there (without a figure and its claims) are not figure results and are left out."""
+    records = []
+    for path in sorted(glob.glob(os.path.join(out, "*", "*.json"))):
+        record = _read_json(path)
+        if "figure" in record and "claims" in record:
+            records.append((path, record))
+    order = list(figures.FIGURES)
+    records.sort(key=lambda item: order.index(item[1]["figure"]) if item[1]["figure"] in order else len(order))
+    return records
+
+
+def _read_json(path):
+    try:
+        with open(path) as fh:
+            return json.load(fh)
+    except ValueError as error:
+        raise ValueError(f"{path} is not valid json ({error}); rerun the command that wrote it") from None
+
+
+def _json_if_present(path):
+    return _read_json(path) if os.path.exists(path) else None
+
+
+def _wall_time(run):
+    """The closing line, from run_all.json's record (None when `run all` has not written one)."""
+    if run is None:
         return "Total wall time of run all: not measured (`python -m replication run all` records it)"
-    with open(path) as fh:
-        run = json.load(fh)
     skipped = [fig for fig, t in run["figures"].items() if t == "skipped"]
     note = f"; {len(skipped)} figures were up to date and skipped" if skipped else ""
     return f"Total wall time of run all: {run['minutes']} min (`{run['command']}` on {run['cpu']}{note})"
 
 
+def _benchmark_section(b):
+    """The Benchmark section from bench.json's record; the optional parts are left out when absent."""
+    p = b["probe"]
+    lines = [
+        "",
+        "## Benchmark",
+        "",
+        f"`{b['command']}`: model.fit {p['fit_ms_per_epoch']} ms/epoch, with the probe over 256 points every "
+        f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: probe overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).",
+        "",
+    ]
+    for key, label in (("engine_log_schedule", "the figures' log-spaced probe"), ("engine", "the probe at every epoch")):
+        if key in b:
+            e = b[key]
+            lines.append(
+                f"- Engine, {label}: {e['engine_replicas']} replicas × {e['epochs']} epochs at "
+                f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
+                f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×** (target ≥ {e['target']}×)."
+            )
+    for name, w in b.get("probe_workloads", {}).items():
+        lines.append(f"- Probe overhead, {name} ({w['workload']}): {w['fit_ms_per_epoch']} → {w['fit_with_probe_ms_per_epoch']} ms/epoch, {w['probe_overhead']}×.")
+    for row in b.get("large_model", {}).get("rows", []):
+        lines.append(
+            f"- ResNet-50 (64×64×3, one-unit head), Θ at {row['points']} probe images in chunks of {row['chunk']}: "
+            f"{row['seconds_per_measurement']} s per measurement, {row['measurement_peak_mib']} MiB peak above the model."
+        )
+    for key, row in b.get("dropout_step", {}).items():
+        if key.startswith("epoch_"):
+            lines.append(
+                f"- Dropout 0.2 (2022 Fig. 3 network), after {key[6:]} epochs on x_o: one masked training step lies "
+                f"{row['one_masked_step_median']} (median relative L2) from the probe's inference-mode step, the mean of the "
+                f"masked steps {row['mean_of_masked_steps']}."
+            )
+    return lines
+
+
+def _diagnostics_lines(diagnostics):
+    """A paragraph per variant (or one for a figure without variants) with the probe's own checks."""
+    # A figure without variants stores its diagnostics at the top; one with variants, one dict per variant.
+    per_variant = {"": diagnostics} if "aging_fit_of_2_eta_ntk" in diagnostics else diagnostics
+    lines = []
+    for label, d in per_variant.items():
+        if not d:
+            continue
+        fit, ratio = d["aging_fit_of_2_eta_ntk"], d["step_over_2_eta_ntk_at_x_o"]
+        lines += [
+            "",
+            f"Diagnostics{f' ({label})' if label else ''}: the aging of 2ηΘ(x_o, x_o) fits τ = {_short(fit['tau'])} "
+            f"(R² = {_short(fit['r2'])}); the exact step over 2ηΘ at x_o, at epochs {ratio['epochs']}, ranges over "
+            f"replicas from {_short(ratio['min'])} to {_short(ratio['max'])}.",
+        ]
+    return lines
+
+
+def _figure_section(path, r, out):
+    """A figure's section: its image (linked relative to `out`), its run, its claims table, diagnostics
+    and assumptions."""
+    config = r["config"]
+    lines = [
+        "",
+        f"## {r['figure']}: {r['title']}",
+        "",
+        f"![{r['figure']}]({os.path.relpath(path[:-5] + '.png', out)})",
+        "",
+        f"- command: `{r['command']}` ({r['seconds']} s, engine {r['engine']}, tensorflow {r['versions']['tensorflow']})",
+        f"- model: {json.dumps(config['model'])}; training: {json.dumps(config['training'])}",
+        "",
+        *([f"- MNIST: {r['mnist']['source']} (the paper: {r['mnist']['paper']})"] if "mnist" in r else []),
+        "",
+        "| claim | measurement | value [95% CI] | criterion | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for claim in r["claims"]:
+        value = _short(claim["value"], claim.get("ci95"))
+        lines.append(f"| {claim['claim']} | {claim['quantity']} | {value} | {claim['criterion']} | **{claim['verdict']}** |")
+    lines += _diagnostics_lines(r.get("diagnostics") or {})
+    lines += ["", "Assumptions where the paper is silent:", ""]
+    lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
+    return lines
+
+
 def write_report(out="results"):
-    records = []
-    for path in sorted(glob.glob(os.path.join(out, "*", "*.json"))):
-        with open(path) as fh:
-            record = json.load(fh)
-        if "figure" in record and "claims" in record:
-            records.append((path, record))
+    records = _figure_records(out)
     if not records:
         raise ValueError(f"no figure results under {out!r}; run `python -m replication run ID` first")
-    order = list(figures.FIGURES)
-    records.sort(key=lambda item: order.index(item[1]["figure"]) if item[1]["figure"] in order else len(order))
-    expected = [fid for fid in order if fid not in {r["figure"] for _, r in records}]
+    expected = _missing_figures(records)
     lines = [
         "# Replication report",
         "",
         "Written by `python -m replication report` from the json files beside it; every number below comes from",
-        "the run named in its figure's `command`. Verdicts follow the criteria in `replication/analysis.py`,",
-        "which are also stored with each claim in the json. Values in brackets are 95% bootstrap intervals over",
+        "the run named in its figure's `command`. Verdicts follow the thresholds in `replication/claims/thresholds.py`,",
+        "whose criteria are also stored with each claim in the json. Values in brackets are 95% bootstrap intervals over",
         "the replicas (1,000 resamples of the runs, and independently of a compared figure's runs; none below 5 runs).",
         "",
-        *_counts(records),
+        *_summary_table(records),
         "",
         *([f"Figures without results here: {', '.join(expected)}.", ""] if expected else []),
-        "| figure | runs × epochs | claim | verdict |",
-        "|---|---|---|---|",
+        *_claims_table(records),
     ]
-    for _, r in records:
-        for claim in r["claims"]:
-            lines.append(f"| {r['figure']} | {r['replicas']} × {r['epochs']} | {claim['claim']} | **{claim['verdict']}** |")
-    bench = os.path.join(out, "bench.json")
-    if os.path.exists(bench):
-        with open(bench) as fh:
-            b = json.load(fh)
-        p = b["probe"]
-        lines += [
-            "",
-            "## Benchmark",
-            "",
-            f"`{b['command']}`: model.fit {p['fit_ms_per_epoch']} ms/epoch, with the probe over 256 points every "
-            f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: probe overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).",
-            "",
-        ]
-        for key, label in (("engine_log_schedule", "the figures' log-spaced probe"), ("engine", "the probe at every epoch")):
-            if key in b:
-                e = b[key]
-                lines.append(
-                    f"- Engine, {label}: {e['engine_replicas']} replicas × {e['epochs']} epochs at "
-                    f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
-                    f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×** (target ≥ {e['target']}×)."
-                )
-        for name, w in b.get("probe_workloads", {}).items():
-            lines.append(f"- Probe overhead, {name} ({w['workload']}): {w['fit_ms_per_epoch']} → {w['fit_with_probe_ms_per_epoch']} ms/epoch, {w['probe_overhead']}×.")
-        for row in b.get("large_model", {}).get("rows", []):
-            lines.append(
-                f"- ResNet-50 (64×64×3, one-unit head), Θ at {row['points']} probe images in chunks of {row['chunk']}: "
-                f"{row['seconds_per_measurement']} s per measurement, {row['measurement_peak_mib']} MiB peak above the model."
-            )
-        for key, row in b.get("dropout_step", {}).items():
-            if key.startswith("epoch_"):
-                lines.append(
-                    f"- Dropout 0.2 (2022 Fig. 3 network), after {key[6:]} epochs on x_o: one masked training step lies "
-                    f"{row['one_masked_step_median']} (median relative L2) from the probe's inference-mode step, the mean of the "
-                    f"masked steps {row['mean_of_masked_steps']}."
-                )
+    bench = _json_if_present(os.path.join(out, "bench.json"))
+    if bench is not None:
+        lines += _benchmark_section(bench)
     for path, r in records:
-        config = r["config"]
-        lines += [
-            "",
-            f"## {r['figure']}: {r['title']}",
-            "",
-            f"![{r['figure']}]({os.path.relpath(path[:-5] + '.png', out)})",
-            "",
-            f"- command: `{r['command']}` ({r['seconds']} s, engine {r['engine']}, tensorflow {r['versions']['tensorflow']})",
-            f"- model: {json.dumps(config['model'])}; training: {json.dumps(config['training'])}",
-            "",
-            *([f"- MNIST: {r['mnist']['source']} (the paper: {r['mnist']['paper']})"] if "mnist" in r else []),
-            "",
-            "| claim | measurement | value [95% CI] | criterion | verdict |",
-            "|---|---|---|---|---|",
-        ]
-        for claim in r["claims"]:
-            value = _short(claim["value"], claim.get("ci95"))
-            lines.append(f"| {claim['claim']} | {claim['quantity']} | {value} | {claim['criterion']} | **{claim['verdict']}** |")
-        diagnostics = r.get("diagnostics") or {}
-        per_variant = {"": diagnostics} if "aging_fit_of_2_eta_ntk" in diagnostics else diagnostics
-        for label, d in per_variant.items():
-            if not d:
-                continue
-            fit, ratio = d["aging_fit_of_2_eta_ntk"], d["step_over_2_eta_ntk_at_x_o"]
-            lines += [
-                "",
-                f"Diagnostics{f' ({label})' if label else ''}: the aging of 2ηΘ(x_o, x_o) fits τ = {_short(fit['tau'])} "
-                f"(R² = {_short(fit['r2'])}); the exact step over 2ηΘ at x_o, at epochs {ratio['epochs']}, ranges over "
-                f"replicas from {_short(ratio['min'])} to {_short(ratio['max'])}.",
-            ]
-        lines += ["", "Assumptions where the paper is silent:", ""]
-        lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
-    lines += ["", _wall_time(out)]
+        lines += _figure_section(path, r, out)
+    lines += ["", _wall_time(_json_if_present(os.path.join(out, "run_all.json")))]
     text = "\n".join(lines) + "\n"
     return write_text(os.path.join(out, "REPORT.md"), text)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from training_response.replication import analysis
+from training_response.replication import claims, stats
 
 
 def _data(response, epochs, distance, kernel_epochs):
@@ -10,9 +10,9 @@ def _data(response, epochs, distance, kernel_epochs):
 
 def test_power_law_fit_recovers_a_closed_form():
     epochs = np.arange(1, 1001)
-    fit = analysis.power_law_fit(epochs, 3.0 * epochs**-0.7, (10, 1000))
+    fit = stats.power_law_fit(epochs, 3.0 * epochs**-0.7, (10, 1000))
     assert abs(fit["tau"] - 0.7) < 1e-9 and abs(fit["prefactor"] - 3.0) < 1e-9 and fit["r2"] > 0.999999
-    assert np.isnan(analysis.power_law_fit(epochs, epochs * 0.0, (10, 1000))["tau"])
+    assert np.isnan(stats.power_law_fit(epochs, epochs * 0.0, (10, 1000))["tau"])
 
 
 def test_power_law_verdicts():
@@ -20,17 +20,17 @@ def test_power_law_verdicts():
     distance = np.array([0, 1])
     power = np.stack([np.stack([(epochs + 1.0) ** -1, 0.5 * (epochs + 1.0) ** -1], axis=1)] * 3)
     claim = {"claim": "power law", "test": "power_law", "window": (5, None)}
-    assert analysis.evaluate_claims([claim], _data(power, epochs, distance, [0]))[0]["verdict"] == analysis.REPRODUCED
+    assert claims.evaluate_claims([claim], _data(power, epochs, distance, [0]))[0]["verdict"] == claims.REPRODUCED
     rising = power[:, ::-1]
-    assert analysis.evaluate_claims([claim], _data(rising, epochs, distance, [0]))[0]["verdict"] == analysis.NOT_REPRODUCED
+    assert claims.evaluate_claims([claim], _data(rising, epochs, distance, [0]))[0]["verdict"] == claims.NOT_REPRODUCED
 
 
 def test_spearman_by_hand():
-    assert analysis.spearman([0, 1, 2, 3], [5, 4, 2, 1]) == -1.0
-    assert abs(analysis.spearman([0, 1, 2, 3], [1, 3, 2, 4]) - 0.8) < 1e-12
+    assert stats.spearman([0, 1, 2, 3], [5, 4, 2, 1]) == -1.0
+    assert abs(stats.spearman([0, 1, 2, 3], [1, 3, 2, 4]) - 0.8) < 1e-12
 
 
-def test_kernel_tests_on_made_up_kernels():
+def test_kernel_checks_on_made_up_kernels():
     distance = np.repeat(np.arange(5), 2)
     rng = np.random.default_rng(0)
     # Epoch 0: linear fall from 1 to -0.6; epoch 1: a peak at distance 2.
@@ -38,14 +38,18 @@ def test_kernel_tests_on_made_up_kernels():
     shape1 = np.array([1.0, 1.0, 1.5, 1.5, 2.0, 2.0, 1.2, 1.2, 0.5, 0.5])
     response = np.stack([np.stack([shape0, shape1]) + 0.01 * rng.standard_normal((2, 10)) for _ in range(8)])
     data = _data(response, [0, 1], distance, [0, 1])
-    claims = [
+    wanted = [
         {"claim": "", "test": "kernel_decreasing", "max_epoch": 0},
         {"claim": "", "test": "peak_shift"},
         {"claim": "", "test": "kernel_sign", "expect": "positive"},
         {"claim": "", "test": "kernel_sign", "expect": "not positive"},
     ]
-    verdicts = [c["verdict"] for c in analysis.evaluate_claims(claims, data)]
-    assert verdicts == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED, analysis.REPRODUCED]
+    verdicts = [c["verdict"] for c in claims.evaluate_claims(wanted, data)]
+    assert verdicts == [claims.REPRODUCED, claims.REPRODUCED, claims.NOT_REPRODUCED, claims.REPRODUCED]
+
+
+# The S-curve claim's definition: rho(distance, kernel) at most −0.8, curvature beyond 2 s.e.
+S_CURVE = (-0.8, 2.0)
 
 
 def test_s_shape_detects_a_falling_sigmoid_and_not_a_hump():
@@ -55,9 +59,9 @@ def test_s_shape_detects_a_falling_sigmoid_and_not_a_hump():
     falling = -np.tanh(levels - 4.0) + noise
     hump = np.exp(-((levels - 3.0) ** 2) / 4) + noise
     decay = np.exp(-levels / 2.0) + noise
-    assert analysis.s_shaped(levels, falling)
-    assert not analysis.s_shaped(levels, hump)
-    assert not analysis.s_shaped(levels, decay)
+    assert stats.s_shaped(levels, falling, *S_CURVE)
+    assert not stats.s_shaped(levels, hump, *S_CURVE)
+    assert not stats.s_shaped(levels, decay, *S_CURVE)
 
 
 def test_kernel_linearity_and_slope_trend_on_made_up_kernels():
@@ -67,15 +71,15 @@ def test_kernel_linearity_and_slope_trend_on_made_up_kernels():
     linear = np.stack([1.0 + s * distance for s in (-0.2, -0.15, -0.1)])
     response = np.stack([linear + 0.001 * rng.standard_normal(linear.shape) for _ in range(5)])
     data = _data(response, [0, 1, 2], distance, [0, 1, 2])
-    claims = [
+    wanted = [
         {"claim": "", "test": "kernel_linear"},
         {"claim": "", "test": "kernel_slope_trend", "expect": "diminishing"},
         {"claim": "", "test": "kernel_slope_trend", "expect": "growing"},
     ]
-    verdicts = [c["verdict"] for c in analysis.evaluate_claims(claims, data)]
-    assert verdicts == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED]
+    verdicts = [c["verdict"] for c in claims.evaluate_claims(wanted, data)]
+    assert verdicts == [claims.REPRODUCED, claims.REPRODUCED, claims.NOT_REPRODUCED]
     curved = np.stack([np.stack([np.exp(-((distance - 2.5) ** 2))] * 3)] * 5) + 1.0
-    assert analysis.evaluate_claims(claims[:1], _data(curved, [0, 1, 2], distance, [0, 1, 2]))[0]["verdict"] == analysis.NOT_REPRODUCED
+    assert claims.evaluate_claims(wanted[:1], _data(curved, [0, 1, 2], distance, [0, 1, 2]))[0]["verdict"] == claims.NOT_REPRODUCED
 
 
 def test_reference_comparisons_on_made_up_runs():
@@ -91,20 +95,20 @@ def test_reference_comparisons_on_made_up_runs():
 
     steep_narrow, shallow_broad = run(1.0, 1.0), run(0.3, 4.0)
     reference = {"ref": {"": steep_narrow}}
-    claims = [
+    wanted = [
         {"claim": "", "test": "exponent_differs", "window": (1, None), "reference": "ref"},
         {"claim": "", "test": "exponent_differs", "window": (1, None), "reference": "ref", "direction": "higher"},
         {"claim": "", "test": "kernel_broader", "near": 2, "reference": "ref"},
         {"claim": "", "test": "kernel_drift"},
         {"claim": "", "test": "kernel_broader", "near": 2, "reference": "missing"},
     ]
-    verdicts = [c["verdict"] for c in analysis.evaluate_claims(claims, shallow_broad, reference)]
+    verdicts = [c["verdict"] for c in claims.evaluate_claims(wanted, shallow_broad, reference)]
     assert verdicts == [
-        analysis.REPRODUCED,
-        analysis.NOT_REPRODUCED,
-        analysis.REPRODUCED,
-        analysis.REPRODUCED,
-        analysis.INCONCLUSIVE,
+        claims.REPRODUCED,
+        claims.NOT_REPRODUCED,
+        claims.REPRODUCED,
+        claims.REPRODUCED,
+        claims.INCONCLUSIVE,
     ]
 
 
@@ -120,23 +124,23 @@ def _pair_run(x2_decay, replicas=8, seed=0):
     return {"step": step, "epoch": epochs}
 
 
-def test_two_point_tests_on_made_up_runs():
+def test_two_point_checks_on_made_up_runs():
     close, far = _pair_run(0.15), _pair_run(0.8, seed=1)
-    np.testing.assert_allclose(analysis.pair_size_difference(far)[:, -1].mean(), 0.7, atol=0.05)
-    claims = [
+    np.testing.assert_allclose(stats.pair_size_difference(far)[:, -1].mean(), 0.7, atol=0.05)
+    wanted = [
         {"claim": "", "test": "pair_difference_differs", "variant": "close", "reference_variant": "far"},
         {"claim": "", "test": "pair_aging_enhanced", "variant": "close", "reference_variant": "far"},
         {"claim": "", "test": "pair_aging_enhanced", "variant": "far", "reference_variant": "close"},
         {"claim": "", "test": "pair_aging_limited", "variant": "far"},
         {"claim": "", "test": "pair_aging_limited", "variant": "close"},
     ]
-    records = analysis.evaluate_claims(claims, {"close": close, "far": far})
+    records = claims.evaluate_claims(wanted, {"close": close, "far": far})
     assert [c["verdict"] for c in records] == [
-        analysis.REPRODUCED,
-        analysis.REPRODUCED,
-        analysis.NOT_REPRODUCED,
-        analysis.REPRODUCED,
-        analysis.NOT_REPRODUCED,
+        claims.REPRODUCED,
+        claims.REPRODUCED,
+        claims.NOT_REPRODUCED,
+        claims.REPRODUCED,
+        claims.NOT_REPRODUCED,
     ]
     # log 0.8 / log 0.1
     assert records[3]["value"]["ratio"] == pytest.approx(np.log(0.8) / np.log(0.1), rel=0.1)
@@ -150,13 +154,13 @@ def test_group_moves_on_made_up_trajectories():
     rng = np.random.default_rng(0)
     output = np.stack([np.stack([g0, g0, g1], axis=-1) + 0.01 * rng.standard_normal((5, 3)) for _ in range(6)])
     data = {"epoch": epochs, "output": output, "group": np.tile([0, 0, 1], (6, 1))}
-    claims = [
+    wanted = [
         {"claim": "", "test": "group_move", "group": 1, "path": ["start", ["min", 1]], "direction": "down"},
         {"claim": "", "test": "group_move", "group": 1, "path": ["start", ["min", 1], "end"], "direction": "up"},
         {"claim": "", "test": "group_move", "group": 0, "path": ["start", ["min", 1], "end"], "direction": "up"},
     ]
-    records = analysis.evaluate_claims(claims, data)
-    assert [c["verdict"] for c in records] == [analysis.REPRODUCED, analysis.REPRODUCED, analysis.NOT_REPRODUCED]
+    records = claims.evaluate_claims(wanted, data)
+    assert [c["verdict"] for c in records] == [claims.REPRODUCED, claims.REPRODUCED, claims.NOT_REPRODUCED]
     assert records[1]["value"]["waypoint_epochs"] == [0, 10, 1000]
 
 
@@ -165,35 +169,35 @@ def test_bootstrap_interval_of_a_mean_matches_the_normal_interval():
     values = rng.normal(2.0, 1.0, size=400)
     data = {"f_o": values[:, None], "epoch": np.array([0])}
 
-    def mean_test(data, params, reference=None):
-        return "mean", {"mean": float(np.mean(data["f_o"][:, 0]))}, "", analysis.INCONCLUSIVE
+    def mean_check(data, params, reference=None):
+        return "mean", {"mean": float(np.mean(data["f_o"][:, 0]))}, "", claims.INCONCLUSIVE
 
-    lo, hi = analysis.bootstrap_intervals(mean_test, data, {}, None, resamples=2000)["mean"]
+    lo, hi = stats.bootstrap_intervals(mean_check, data, {}, None, resamples=2000)["mean"]
     half = 1.96 * values.std(ddof=1) / np.sqrt(len(values))
     assert lo == pytest.approx(values.mean() - half, abs=0.15 * half)
     assert hi == pytest.approx(values.mean() + half, abs=0.15 * half)
-    few = {"f_o": values[: analysis.BOOTSTRAP_MIN_REPLICAS - 1, None], "epoch": np.array([0])}
-    assert analysis.bootstrap_intervals(mean_test, few, {}, None) == {}
+    few = {"f_o": values[: stats.BOOTSTRAP_MIN_REPLICAS - 1, None], "epoch": np.array([0])}
+    assert stats.bootstrap_intervals(mean_check, few, {}, None) == {}
 
 
-def test_shell_reduction_leaves_every_shell_test_unchanged():
+def test_shell_reduction_leaves_every_shell_check_unchanged():
     """Claims read from shell means give the values they give from the raw per-point histories."""
     rng = np.random.default_rng(2)
     epochs = np.array([0, 1, 10, 100])
     distance = np.array([0, 1, 1, 1, 2, 2, 3])
     response = np.stack([(epochs[:, None] + 1.0) ** -0.7 * np.exp(-distance[None] / 2) * (1 + 0.05 * rng.standard_normal((4, 7))) for _ in range(5)])
     data = {"step": response, "output": response * 0.5, "epoch": epochs, "distance": distance, "kernel_epochs": epochs}
-    claims = [
+    wanted = [
         {"claim": "", "test": "power_law", "window": (1, None)},
         {"claim": "", "test": "kernel_decreasing"},
         {"claim": "", "test": "peak_shift"},
         {"claim": "", "test": "kernel_linear"},
         {"claim": "", "test": "delta_function"},
     ]
-    raw = analysis.evaluate_claims(claims, data, resamples=0)
-    reduced = analysis.evaluate_claims(claims, analysis.shell_reduced(data), resamples=0)
+    raw = claims.evaluate_claims(wanted, data, resamples=0)
+    reduced = claims.evaluate_claims(wanted, stats.shell_reduced(data), resamples=0)
     for a, b in zip(raw, reduced):
         assert a["verdict"] == b["verdict"]
         np.testing.assert_allclose(
-            [v for v in analysis._scalars(a["value"]).values()], [v for v in analysis._scalars(b["value"]).values()], rtol=1e-12
+            [v for v in stats.scalars(a["value"]).values()], [v for v in stats.scalars(b["value"]).values()], rtol=1e-12
         )

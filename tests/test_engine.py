@@ -9,7 +9,7 @@ import tensorflow as tf
 from training_response.replication import figures
 from training_response.replication.engine import Ensemble
 from training_response.replication.models import build_2022, build_2024
-from training_response.replication.runner import run_ensemble
+from training_response.replication.training import TRAINERS, run_ensemble
 
 REPLICAS, EPOCHS = 3, 50
 
@@ -20,8 +20,8 @@ def figure(**changes):
 
 
 def both_engines(fig):
-    fit = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, engine="fit")
-    ens = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, engine="ensemble")
+    fit = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, trainer=TRAINERS["fit"])
+    ens = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, trainer=TRAINERS["ensemble"])
     return fit, ens
 
 
@@ -85,12 +85,12 @@ def test_ensemble_refuses_mixed_architectures():
 
 
 def test_shell_summaries_equal_reduced_raw_histories():
-    from training_response.replication.runner import keep_mode, reduce_to_shells
+    from training_response.replication.keeping import keep_mode, reduce_to_shells
 
     fig = figure()
-    raw = run_ensemble(fig, 2, 12, seed=2, progress=False, engine="ensemble", keep="raw")
+    raw = run_ensemble(fig, 2, 12, seed=2, progress=False, trainer=TRAINERS["ensemble"], keep="raw")
     for engine in ("ensemble", "fit"):
-        shells = run_ensemble(fig, 2, 12, seed=2, progress=False, engine=engine, keep="shells")
+        shells = run_ensemble(fig, 2, 12, seed=2, progress=False, trainer=TRAINERS[engine], keep="shells")
         assert list(shells["distance"]) == list(range(9))
         for kind in ("step", "ntk"):
             levels, means, stds = reduce_to_shells(raw[kind], raw["distance"])
@@ -126,8 +126,8 @@ def test_sets_of_points_match_the_fit_path(base, dataset):
         training={**figures.get(base).training, "dataset": dataset},
         variants=(),
     )
-    fit = run_ensemble(fig, 2, 20, seed=3, progress=False, engine="fit")
-    ens = run_ensemble(fig, 2, 20, seed=3, progress=False, engine="ensemble")
+    fit = run_ensemble(fig, 2, 20, seed=3, progress=False, trainer=TRAINERS["fit"])
+    ens = run_ensemble(fig, 2, 20, seed=3, progress=False, trainer=TRAINERS["ensemble"])
     points = fit["points"].shape[1]
     assert fit["step"].shape == (2, len(fit["epoch"]), points, points)
     assert fit["output"].shape == (2, len(fit["epoch"]), points)

@@ -77,11 +77,11 @@ def _run_following_the_model(offset=0.0):
     }
 
 
-def test_the_claim_test_reads_the_model_back():
-    from training_response.replication import analysis
+def test_the_claim_check_reads_the_model_back():
+    from training_response.replication import claims
 
     claim = [{"claim": "", "test": "meanfield_agreement", "batch_size": 32}]
-    exact = analysis.evaluate_claims(claim, _run_following_the_model())[0]
-    assert exact["verdict"] == analysis.REPRODUCED and exact["value"]["worst_rms"] < 1e-9
-    off = analysis.evaluate_claims(claim, _run_following_the_model(0.2))[0]
-    assert off["verdict"] == analysis.NOT_REPRODUCED
+    exact = claims.evaluate_claims(claim, _run_following_the_model())[0]
+    assert exact["verdict"] == claims.REPRODUCED and exact["value"]["worst_rms"] < 1e-9
+    off = claims.evaluate_claims(claim, _run_following_the_model(0.2))[0]
+    assert off["verdict"] == claims.NOT_REPRODUCED

@@ -156,3 +156,18 @@ def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         plot_history(synthetic(outputs=1), tmp_path / "probe.png")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_figures_title_states_the_size_that_was_run():
+    from training_response.replication import figures
+    from training_response.replication.plots import _size
+
+    epoch = {"epoch": np.arange(6)}
+    fig1 = figures.get("2024-fig1")
+    assert _size(fig1, {"": {**epoch, "step": np.zeros((3, 6, 2))}}) == "3 runs, 5 epochs"
+    simplified = figures.get("2024-fig5")  # one deterministic iteration per variant: no runs to count
+    runs = {label: {**epoch, "step": np.zeros((1, 6, 1))} for label, _ in simplified.variant_configs()}
+    assert _size(simplified, runs) == "5 epochs"
+    with_variants = figures.get("2024-fig6")
+    runs = {label: {**epoch, "step": np.zeros((4 + i % 2, 6, 2))} for i, (label, _) in enumerate(with_variants.variant_configs())}
+    assert _size(with_variants, runs) == "4/5 runs, 5 epochs"

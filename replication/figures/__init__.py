@@ -20,7 +20,7 @@ class Figure:
     epochs: int  # epochs at the paper's scale
     kernel_epochs: tuple  # epochs whose kernels are plotted and tested
     panels: tuple  # what the png shows, in order
-    claims: tuple  # the paper's claims about the figure, each with its analysis test
+    claims: tuple  # the paper's claims about the figure, each naming its claim check under "test"
     assumptions: dict  # every choice the paper leaves open, with the reason
     # Ensembles drawn in one figure (e.g. ReLU and ELU rows): each a label with overrides of model and
     # training; none means one ensemble with the label "".

@@ -4,6 +4,8 @@ import os
 
 import numpy as np
 
+from .writing import write_atomically
+
 
 class ProbeHistory(dict):
     """A ResponseProbe's record: a dict of numpy arrays (see `ResponseProbe.history`), with `plot`."""
@@ -14,23 +16,6 @@ class ProbeHistory(dict):
         from .plot import plot_history  # matplotlib is imported only by those who draw
 
         return plot_history(self, path, epochs=epochs)
-
-
-def write_atomically(path, write):
-    """Calls write(file) on a temporary file beside `path` (its folder is created), then renames it to
-    `path`, so a crash never leaves half a file. Returns `path`."""
-    path = os.fspath(path)
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
 
 
 def save_npz(path, arrays):

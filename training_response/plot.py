@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .record import write_atomically
+from .writing import write_atomically
 
 # The replication's figures import this too, so that every figure of the project looks alike.
 STYLE = {

@@ -1,0 +1,38 @@
+"""One progress bar over a whole command, counted in replica-epochs."""
+
+import keras
+
+from .problem import is_simplified
+
+
+def work(fig, replicas, epochs):
+    """Replica-epochs a figure trains: what its share of an overall progress bar counts."""
+    return sum(0 if is_simplified(v) else replicas * epochs for _, v in fig.variant_configs())
+
+
+class Progress:
+    """One progress bar over several ensembles, counted in replica-epochs."""
+
+    def __init__(self, total):
+        self.bar = keras.utils.Progbar(max(1, int(total)), unit_name="replica-epoch")
+        self.total, self.used = max(1, int(total)), 0
+
+    def ensemble(self, size):
+        """An update function for the next ensemble of `size` replica-epochs: update(done within it)."""
+        base = self.used
+        self.used += size
+        return lambda done: self.bar.update(min(base + done, self.total))
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Advances the progress bar every 1% of a replica's epochs (per-epoch updates would cost more
+    than the probe)."""
+
+    def __init__(self, update, offset, epochs):
+        super().__init__()
+        self.update, self.offset, self.stride, self.epochs = update, offset, max(1, epochs // 100), epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        if self.update is not None and (done % self.stride == 0 or done == self.epochs):
+            self.update(self.offset + done)

@@ -1,0 +1,124 @@
+"""A figure's results on disk: where they go, what they depend on (the config hash that decides whether
+a rerun is needed), and writing or reading them. Every file goes through training_response.writing's
+one atomic writer."""
+
+import hashlib
+import io
+import json
+import os
+
+import numpy as np
+
+from training_response.writing import write_atomically
+from . import figures, stats
+
+
+def output_paths(fig, out):
+    stem = os.path.join(out, fig.paper, fig.name)
+    return {ext: f"{stem}.{ext}" for ext in ("npz", "json", "png")}
+
+
+def flatten_variants(per_variant):
+    """{label: {key: array}} as one npz dict: keys "<label>.<key>", or plain keys for the label ""."""
+    return {(f"{label}.{key}" if label else key): value for label, arrays in per_variant.items() for key, value in arrays.items()}
+
+
+def without_diverged(data, diverged):
+    """The data without the flagged replicas (all of it when none are)."""
+    if diverged is None or not np.any(diverged):
+        return data
+    return stats.resample_replicas(data, np.flatnonzero(~np.asarray(diverged, bool)))
+
+
+def load_figure_data(path):
+    """A figure's npz back as {label: {key: array}}, without the replicas that diverged."""
+    out = {}
+    with np.load(path, allow_pickle=False) as z:
+        for name in z.files:
+            label, _, key = name.rpartition(".")
+            out.setdefault(label, {})[key] = z[name]
+    return {label: without_diverged(data, data.get("diverged")) for label, data in out.items()}
+
+
+def reference_ids(fig):
+    """The figures that `fig`'s claims and panels compare against, in order."""
+    wanted = [claim.get("reference") for claim in fig.claims]
+    wanted += [ref for panel in fig.panels if isinstance(panel, dict) for ref in panel.get("references", ())]
+    return list(dict.fromkeys(ref for ref in wanted if ref))
+
+
+def load_references(fig, out):
+    """The results of the figures that `fig`'s claims compare against, where they have been run."""
+    references = {}
+    for ref in reference_ids(fig):
+        path = output_paths(figures.get(ref), out)["npz"]
+        if os.path.exists(path):
+            references[ref] = load_figure_data(path)
+    return references
+
+
+def stored_record(fig, out):
+    """The figure's json in `out` when its npz, json and png all exist, else None."""
+    paths = output_paths(fig, out)
+    if not all(os.path.exists(p) for p in paths.values()):
+        return None
+    try:
+        with open(paths["json"]) as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def config_hash(fig, replicas, epochs, seed, engine, out, mnist_source=None):
+    """What a figure's results depend on, hashed: its config, scale, seed, engine (the trainer's name),
+    MNIST source and the results of the figures it compares against (their own hashes, as stored in `out`)."""
+    references = {ref: (stored_record(figures.get(ref), out) or {}).get("config_hash") for ref in reference_ids(fig)}
+    payload = {
+        "config": fig.to_json(),
+        "replicas": fig.replicas if replicas is None else int(replicas),
+        "epochs": fig.epochs if epochs is None else int(epochs),
+        "seed": int(seed),
+        "engine": engine,
+        "mnist": mnist_source if fig.uses_images else None,
+        "references": references,
+    }
+    return hashlib.sha256(json.dumps(json_ready(payload), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def is_up_to_date(fig, digest, out):
+    """Whether `out` holds the figure's complete results made with this config hash."""
+    record = stored_record(fig, out)
+    return record is not None and record.get("config_hash") == digest
+
+
+def json_ready(value):
+    """Plain json types, with NaN and infinities as null (strict json has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return json_ready(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def write_figure(fig, out, arrays, record, draw):
+    """Writes a figure's npz (`arrays`), png (`draw(file)` renders it) and json (`record`); returns
+    their paths. Every file is rendered in memory first, so a failure (a plot that cannot be drawn,
+    a record that is not json) leaves the previous results untouched. The json goes first and comes
+    back last: a figure counts as done (for the report and for resuming) only with its json, so an
+    interruption between the files leaves it "not done" instead of pairing new arrays with an old record."""
+    npz, png = io.BytesIO(), io.BytesIO()
+    np.savez_compressed(npz, **arrays)
+    draw(png)
+    text = json.dumps(json_ready(record), indent=2, allow_nan=False) + "\n"
+    paths = output_paths(fig, out)
+    if os.path.exists(paths["json"]):
+        os.remove(paths["json"])
+    for ext, content in (("npz", npz.getvalue()), ("png", png.getvalue()), ("json", text.encode())):
+        write_atomically(paths[ext], lambda fh, content=content: fh.write(content))
+    return paths

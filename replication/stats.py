@@ -1,0 +1,235 @@
+"""Statistics of the measured arrays: aging curves, response kernels, fits, rank correlations, group
+trajectories and bootstrap intervals over replicas. Verdicts live in claims/."""
+
+import numpy as np
+
+from . import meanfield
+
+IMAGE_DISTANCE_BINS = 10  # equal-count bins of image distance: the images' counterpart of Hamming shells
+
+
+# Curves ----------------------------------------------------------------------------------------------
+
+
+def mean_sem(values, axis=0):
+    """Mean and standard error of the mean over `axis` (replicas)."""
+    values = np.asarray(values, dtype=np.float64)
+    n = values.shape[axis]
+    sem = values.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(values.mean(axis=axis))
+    return values.mean(axis=axis), sem
+
+
+def aging(response, distance):
+    """Δ(x_o, x_o) per replica and epoch, (R, T): the response at the probe points at distance 0.
+    `distance` is (P,), shared by the replicas, or (R, P), each replica's own (images)."""
+    response = np.asarray(response)
+    at_o = np.asarray(distance) == 0
+    if not np.all(at_o.any(axis=-1)):
+        raise ValueError("the probe points do not include x_o (distance 0); include shell 0 to measure aging")
+    if at_o.ndim == 1:
+        return response[:, :, at_o].mean(axis=2)
+    return np.stack([response[r][:, at_o[r]].mean(axis=1) for r in range(len(response))])
+
+
+def shell_means(response, distance):
+    """Response averaged over the members of each Hamming shell: (distances (H,), values (R, T, H))."""
+    distance = np.asarray(distance)
+    levels = np.unique(distance)
+    values = np.stack([np.asarray(response)[:, :, distance == h].mean(axis=2) for h in levels], axis=2)
+    return levels, values
+
+
+def kernel(response, distance):
+    """The response kernel per replica: the shell means divided by the response at x_o, (R, T, H).
+
+    Dividing by Δ(x_o, x_o) removes the aging term of Δ/(y_o − f) ∝ t^−τ K(x_o, x), leaving K with
+    K(x_o, x_o) = 1.
+    """
+    levels, values = shell_means(response, distance)
+    return levels, values / aging(response, distance)[:, :, None]
+
+
+def epoch_rows(epochs, wanted):
+    """Row indices of `wanted` epochs (those that were measured) in the measured `epochs`."""
+    epochs = list(np.asarray(epochs))
+    return [epochs.index(e) for e in wanted if e in epochs]
+
+
+# Fits and shapes -------------------------------------------------------------------------------------
+
+
+def power_law_fit(epochs, values, window):
+    """Least-squares fit of log values = log c − τ log epoch over epochs in [window[0], window[1]].
+
+    Returns dict with tau, prefactor, r2, n_points and the window; tau is NaN when fewer than three
+    positive points fall in the window.
+    """
+    epochs = np.asarray(epochs, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    lo, hi = window
+    keep = (epochs >= lo) & (epochs <= hi) & (values > 0) & np.isfinite(values)
+    result = {"window": [float(lo), float(hi)], "n_points": int(keep.sum())}
+    if keep.sum() < 3:
+        return {**result, "tau": float("nan"), "prefactor": float("nan"), "r2": float("nan")}
+    x, y = np.log(epochs[keep]), np.log(values[keep])
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = y - (slope * x + intercept)
+    r2 = 1.0 - residual.var() / y.var() if y.var() > 0 else 0.0
+    return {**result, "tau": float(-slope), "prefactor": float(np.exp(intercept)), "r2": float(r2)}
+
+
+def spearman(x, y):
+    """Spearman rank correlation (average ranks for ties)."""
+
+    def ranks(v):
+        v = np.asarray(v, dtype=np.float64)
+        order = np.argsort(v, kind="mergesort")
+        r = np.empty(len(v))
+        r[order] = np.arange(len(v))
+        for value in np.unique(v):
+            tied = v == value
+            r[tied] = r[tied].mean()
+        return r
+
+    rx, ry = ranks(x), ranks(y)
+    if rx.std() == 0 or ry.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def s_shaped(levels, k, max_rho, standard_errors):
+    """Whether the kernels k (R, H) fall in an S against distance: decreasing overall (Spearman rho at
+    most max_rho, so a hump is no S) and concave near x_o, then convex further out, each by more than
+    `standard_errors` (second differences change sign from − to +)."""
+    mean_k, _ = mean_sem(k)
+    if not spearman(levels, mean_k) <= max_rho:
+        return False
+    d2 = k[:, 2:] - 2 * k[:, 1:-1] + k[:, :-2]
+    mean, sem = mean_sem(d2)
+    concave = np.flatnonzero(mean + standard_errors * sem < 0)
+    convex = np.flatnonzero(mean - standard_errors * sem > 0)
+    return bool(concave.size and convex.size and concave.min() < convex.max())
+
+
+def line_fits(levels, rows):
+    """Least-squares line of each row against `levels`: (slopes, R²), R² NaN for a flat row."""
+    slopes, r2 = [], []
+    for row in rows:
+        slope, intercept = np.polyfit(levels, row, 1)
+        residual = row - (slope * levels + intercept)
+        slopes.append(float(slope))
+        r2.append(float(1.0 - residual.var() / row.var()) if row.var() > 0 else float("nan"))
+    return slopes, r2
+
+
+# Images (the 2022 paper's Figs. 8-9): every replica has its own probe images and distances (R, P).
+
+
+def image_kernel(data, row, kind="step"):
+    """Per replica at one measured row: the distances ⟨|x_o − x|⟩ of the probe images other than x_o
+    and their kernel Δ(x_o, x)/Δ(x_o, x_o), both (R, P − 1)."""
+    response = np.asarray(data[kind])[:, row]
+    distance = np.broadcast_to(np.asarray(data["distance"]), response.shape)
+    at_o = aging(data[kind], data["distance"])[:, row]
+    others = distance > 0
+    per_replica = [(distance[r][others[r]], response[r][others[r]] / at_o[r]) for r in range(len(response))]
+    return np.stack([d for d, _ in per_replica]), np.stack([k for _, k in per_replica])
+
+
+def binned_kernel(distance, kernel, bins=IMAGE_DISTANCE_BINS):
+    """Means of (distance, kernel) over `bins` equal-count bins of increasing distance, one replica."""
+    groups = np.array_split(np.argsort(distance, kind="mergesort"), bins)
+    return np.array([distance[g].mean() for g in groups]), np.array([kernel[g].mean() for g in groups])
+
+
+# Sets of points (the 2022 paper's Figs. 4-6) ------------------------------------------------------
+# Their runs hold step/ntk (R, T, N_o, N), the response at point i to a step on point j in [..., j, i],
+# the predictions output (R, T, N) and the points' groups (R, N).
+
+
+def normalized_self_response(data, point):
+    """Δ(x_i, x_i)/(y − f(x_i)) of one point, per replica and epoch, divided by its value at epoch 0: (R, T)."""
+    own = np.asarray(data["step"])[:, :, point, point]
+    return own / own[:, :1]
+
+
+def pair_size_difference(data):
+    """The size difference of the normalized responses of x2 and x1, (R, T): > 0 when x2 has aged less."""
+    return normalized_self_response(data, 1) - normalized_self_response(data, 0)
+
+
+def group_trajectories(data):
+    """Every replica's mean prediction per group, (R, T, G)."""
+    return meanfield.group_means(data["output"], data["group"][0], int(data["group"].max()) + 1)
+
+
+# Replicas and bootstrap ------------------------------------------------------------------------------
+
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
+# Fewer replicas have too few distinct resamples for an interval (2 replicas have 3).
+BOOTSTRAP_MIN_REPLICAS = 5
+# Arrays without a replica axis; every other array's first axis is the replica.
+_SHARED = ("epoch", "learning_rate", "kernel_epochs")
+_POINT_KINDS = ("step", "ntk", "output")
+
+
+def replica_count(data):
+    for key in ("step", "ntk", "output", "feature_mean", "f_o"):
+        if key in data:
+            return len(data[key])
+    raise ValueError("no per-replica measurement in the data")
+
+
+def shell_reduced(data):
+    """The data with every per-point kind replaced by its shell means, (R, T, H), and distance by the
+    shell levels: what every shell-based check reads, at a fraction of the size. Data whose distances are
+    each replica's own (images) or that have no shells (sets of points) come back unchanged."""
+    if "distance" not in data or np.ndim(data["distance"]) != 1 or not any(k in data for k in _POINT_KINDS):
+        return data
+    out = dict(data)
+    for kind in _POINT_KINDS:
+        if kind in data and np.ndim(data[kind]) == 3:
+            out["distance"], out[kind] = shell_means(data[kind], data["distance"])
+    out.pop("probe_x", None)
+    return out
+
+
+def resample_replicas(data, index):
+    """The data with its replicas replaced by `index` (drawn with replacement). Arrays whose first axis
+    is not the replicas' (shared ones, and ensemble summaries in loaded files) are left as they are."""
+    r = replica_count(data)
+
+    def per_replica(key, value):
+        if key in _SHARED or (key == "distance" and np.ndim(value) == 1):
+            return False
+        return np.ndim(value) >= 1 and len(value) == r
+
+    return {key: np.asarray(value)[index] if per_replica(key, value) else value for key, value in data.items()}
+
+
+def scalars(value):
+    """The finite float entries of a measured value (a dict): what gets an interval."""
+    return {k: v for k, v in value.items() if isinstance(v, float) and np.isfinite(v) and not isinstance(v, bool)}
+
+
+def bootstrap_intervals(check, data, params, reference, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):
+    """95% percentile intervals of every finite scalar in a check's value, resampling the replicas of
+    the data (and, independently, of the reference) with replacement. {} below BOOTSTRAP_MIN_REPLICAS."""
+    r = replica_count(data)
+    if r < BOOTSTRAP_MIN_REPLICAS or resamples < 1:
+        return {}
+    data = shell_reduced(data)
+    reference = {label: shell_reduced(d) for label, d in reference.items()} if reference else reference
+    rng = np.random.default_rng(seed)
+    samples = {}
+    for _ in range(resamples):
+        resampled = resample_replicas(data, rng.integers(0, r, r))
+        ref = None
+        if reference:
+            ref = {label: resample_replicas(d, rng.integers(0, replica_count(d), replica_count(d))) for label, d in reference.items()}
+        with np.errstate(all="ignore"):
+            _, value, _, _ = check(resampled, params, ref)
+        for key, v in scalars(value).items():
+            samples.setdefault(key, []).append(v)
+    return {key: [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))] for key, v in samples.items() if len(v) == resamples}

@@ -1,0 +1,91 @@
+"""Training an ensemble for a figure: the two training paths behind one small protocol, chosen once by
+name, and the run's arrays in one layout whichever path made them.
+
+A trainer has a `name` (recorded in the results) and two methods, each given the figure (one variant),
+the replicas' setups (problem.replica_setup), the number of epochs, the measured epochs and a progress
+update function (or None):
+- train_points(fig, setups, epochs, schedule, keep, bar): one training point per replica, probed at
+  points around it; returns epoch, learning_rate, distance, f_o, the kept kinds (keeping.kept) with a
+  leading replica axis, and x_o, y_o, probe_x.
+- train_dataset(fig, setups, epochs, schedule, bar): a set of points per replica, probed at every pair;
+  returns epoch, learning_rate and DATASET_KINDS with a leading replica axis.
+A new training path is a class with these two methods, added to TRAINERS."""
+
+import numpy as np
+
+from . import meanfield, simplified
+from .ensemble_trainer import EnsembleTrainer
+from .fit_trainer import FitTrainer
+from .problem import is_dataset, is_simplified, kernel_epochs, measured_epochs, replica_setup
+from .progress import Progress
+
+TRAINERS = {trainer.name: trainer for trainer in (EnsembleTrainer(), FitTrainer())}
+ENGINES = tuple(TRAINERS)
+
+
+def get_trainer(name):
+    """The training path called `name` ("ensemble" or "fit")."""
+    if name not in TRAINERS:
+        raise ValueError(f"unknown engine {name!r}; use one of {list(ENGINES)}")
+    return TRAINERS[name]
+
+
+def _run_simplified(fig, epochs):
+    """The simplified system of one variant, in the runner's layout: one deterministic "replica" whose
+    only probe point is x_o, its response C σ′(x)² stored as the "step" kind."""
+    m = fig.model
+    run = simplified.iterate(fig.training["y_o"], m["eta"], m["a"], epochs, x0=m["x0"], c=m["c"])
+    rows = np.asarray([0] + measured_epochs(fig, epochs))
+    return {
+        "epoch": rows,
+        "distance": np.zeros(1, np.int64),
+        "learning_rate": np.full(len(rows), m["eta"], np.float32),
+        "kernel_epochs": np.asarray(kernel_epochs(fig, epochs), dtype=np.int64),
+        "step": run["response"][rows][None, :, None],
+        "x": run["x"][rows][None],
+        "f_o": run["y"][rows][None],
+        "y_o": np.asarray([fig.training["y_o"]]),
+    }
+
+
+def _dataset_run(fig, trainer, setups, epochs, schedule, bar):
+    data = trainer.train_dataset(fig, setups, epochs, schedule, bar)
+    data.update({key: np.stack([s[key] for s in setups]) for key in ("points", "point_y", "group")})
+    data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
+    spec = fig.training["dataset"]
+    if spec["kind"] == "groups":
+        # Each replica's mean-field prediction (eq. 11) from its own response scale at epoch 0.
+        data["meanfield"] = meanfield.predict_run(data, spec.get("batch_size", 32)).astype(np.float32)
+    return data
+
+
+def _points_run(fig, trainer, setups, epochs, schedule, keep, bar):
+    data = trainer.train_points(fig, setups, epochs, schedule, keep, bar)
+    data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
+    data["f_o"] = np.asarray(data["f_o"], np.float32)
+    data["y_o"] = np.asarray(data["y_o"], np.float32)
+    if keep == "shells":
+        del data["probe_x"]  # the summaries no longer refer to single probe points
+    if fig.uses_images:
+        # Indices into the source instead of the images: 1,000 probe images per replica are tens of MB.
+        del data["probe_x"]
+        data["point_index"] = np.asarray([s["point_index"] for s in setups], np.int64)
+        data["probe_index"] = np.stack([s["probe_index"] for s in setups])
+    return data
+
+
+def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], progress=True, keep="raw", images=None):
+    """Trains the ensemble with `trainer` and returns arrays with a leading replica axis: the
+    same keys from either trainer. `progress` is True (a bar of its own), False, or a shared Progress.
+    `keep` is "raw" (per probe point) or "shells" (per-shell mean and std); `images` (N, H, W) are the
+    MNIST images of figures that train on them."""
+    if is_simplified(fig):
+        return _run_simplified(fig, epochs)
+    schedule = measured_epochs(fig, epochs)
+    setups = [replica_setup(fig, seed, r, epochs, images) for r in range(replicas)]
+    if progress is True:
+        progress = Progress(replicas * epochs)
+    bar = progress.ensemble(replicas * epochs) if progress else None
+    if is_dataset(fig):
+        return _dataset_run(fig, trainer, setups, epochs, schedule, bar)
+    return _points_run(fig, trainer, setups, epochs, schedule, keep, bar)

@@ -1,0 +1,110 @@
+"""Resume and skip: a figure is rerun exactly when something its results depend on changed (its config,
+size, seed, engine, or the results of a figure it compares against), and a failed write leaves the
+previous results as they were."""
+
+import dataclasses
+import os
+
+import pytest
+
+from training_response.replication import figures, runner
+from training_response.replication.__main__ import main
+from training_response.replication.results_io import config_hash, is_up_to_date, output_paths, write_figure
+
+SIZE = {"replicas": 2, "epochs": 5}
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """2024-fig1 and 2024-fig4 (whose claims compare against fig1) run once at a tiny size."""
+    out = str(tmp_path_factory.mktemp("results"))
+    for fig_id in ("2024-fig1", "2024-fig4"):
+        runner.run_figure(figures.get(fig_id), **SIZE, seed=1, out=out, progress=False)
+    return out
+
+
+def _hash(fig, out, replicas=2, epochs=5, seed=1, engine="ensemble"):
+    return config_hash(fig, replicas, epochs, seed, engine, out)
+
+
+def test_a_finished_figure_is_up_to_date_for_its_own_settings_only(finished):
+    fig = figures.get("2024-fig1")
+    assert is_up_to_date(fig, _hash(fig, finished), finished)
+    changed = [
+        _hash(fig, finished, seed=2),
+        _hash(fig, finished, replicas=3),
+        _hash(fig, finished, epochs=6),
+        _hash(fig, finished, engine="fit"),
+        _hash(dataclasses.replace(fig, model={**fig.model, "learning_rate": 0.05}), finished),
+    ]
+    assert len(set(changed) | {_hash(fig, finished)}) == len(changed) + 1
+    assert not any(is_up_to_date(fig, digest, finished) for digest in changed)
+
+
+@pytest.mark.parametrize("damage", ["missing png", "missing npz", "corrupt json"])
+def test_incomplete_or_unreadable_results_are_not_up_to_date(finished, tmp_path, damage):
+    fig = figures.get("2024-fig1")
+    paths = output_paths(fig, str(tmp_path))
+    os.makedirs(os.path.dirname(paths["npz"]))
+    for ext, path in output_paths(fig, finished).items():
+        with open(path, "rb") as src, open(paths[ext], "wb") as dst:
+            dst.write(src.read())
+    digest = _hash(fig, str(tmp_path))
+    assert is_up_to_date(fig, digest, str(tmp_path))
+    if damage == "corrupt json":
+        with open(paths["json"], "w") as fh:
+            fh.write('{"config_hash": ')
+    else:
+        os.remove(paths[damage.split()[1]])
+    assert not is_up_to_date(fig, digest, str(tmp_path))
+
+
+def test_a_figure_is_stale_once_a_figure_it_compares_against_is_rerun(finished, tmp_path):
+    fig1, fig4 = figures.get("2024-fig1"), figures.get("2024-fig4")
+    out = str(tmp_path)
+    for fig in (fig1, fig4):
+        for ext, path in output_paths(fig, finished).items():
+            os.makedirs(os.path.dirname(output_paths(fig, out)[ext]), exist_ok=True)
+            with open(path, "rb") as src, open(output_paths(fig, out)[ext], "wb") as dst:
+                dst.write(src.read())
+    before = _hash(fig4, out)
+    assert is_up_to_date(fig4, before, out)
+    runner.run_figure(fig1, **SIZE, seed=7, out=out, progress=False)
+    assert _hash(fig4, out) != before and not is_up_to_date(fig4, _hash(fig4, out), out)
+
+
+def test_the_command_skips_what_is_up_to_date_and_force_reruns_it(tmp_path, monkeypatch, capsys):
+    ran = []
+    run_figure = runner.run_figure
+    monkeypatch.setattr(runner, "run_figure", lambda fig, **kw: ran.append(fig.id) or run_figure(fig, **kw))
+    command = ["run", "2024-fig1", "2024-fig4", "--replicas", "2", "--epochs", "4", "--out", str(tmp_path)]
+    assert main(command) == 0 and ran == ["2024-fig1", "2024-fig4"]
+    assert main(command) == 0 and ran == ["2024-fig1", "2024-fig4"]
+    assert "2024-fig1: up to date, skipped (--force reruns it)" in capsys.readouterr().out
+    # fig1 alone with another seed, then both with that seed: only fig4 still needs the run.
+    assert main(["run", "2024-fig1", "--seed", "3", *command[3:]]) == 0 and ran[-1] == "2024-fig1"
+    assert main(["run", "2024-fig1", "2024-fig4", "--seed", "3", *command[3:]]) == 0
+    assert ran[3:] == ["2024-fig4"]
+    assert main([*command, "--seed", "3", "--force"]) == 0 and ran[4:] == ["2024-fig1", "2024-fig4"]
+
+
+def test_a_failed_write_leaves_the_previous_results_untouched(finished, tmp_path):
+    fig = figures.get("2024-fig1")
+    out = str(tmp_path)
+    before = {}
+    for ext, path in output_paths(fig, finished).items():
+        os.makedirs(os.path.dirname(output_paths(fig, out)[ext]), exist_ok=True)
+        before[ext] = open(path, "rb").read()
+        open(output_paths(fig, out)[ext], "wb").write(before[ext])
+
+    def broken_plot(file):
+        raise RuntimeError("the plot cannot be drawn")
+
+    with pytest.raises(RuntimeError):
+        write_figure(fig, out, {"epoch": [0]}, {"figure": fig.id}, broken_plot)
+    with pytest.raises(TypeError):  # a record that is not json: found before any file is touched
+        write_figure(fig, out, {"epoch": [0]}, {"value": {1, 2}}, lambda file: file.write(b"png"))
+    for ext, path in output_paths(fig, out).items():
+        assert open(path, "rb").read() == before[ext]
+    assert sorted(os.listdir(os.path.dirname(output_paths(fig, out)["npz"]))) == ["fig1.json", "fig1.npz", "fig1.png"]
+
