@@ -52,7 +52,17 @@ def _parser():
     run.add_argument("--replicas", type=_positive, help="ensemble size (default: the figure's)")
     run.add_argument("--epochs", type=_positive, help="epochs per run (default: the figure's)")
     run.add_argument("--seed", type=_seed, default=0, help="seed of everything random (default 0)")
-    run.add_argument("--out", default="results", help="output folder (default results/)")
+    run.add_argument(
+        "--out", help="output folder (default results/; with --set, results/settings/<the settings>/, never the paper's files)"
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change one setting of the figures from the paper's, e.g. model.features=512 or training.encoding_params.p=0.2 "
+        "(repeatable; a wrong key lists the valid ones)",
+    )
     run.add_argument("--force", action="store_true", help="rerun figures whose results are already up to date")
     run.add_argument(
         "--mnist",
@@ -68,9 +78,9 @@ def _parser():
     )
     bench = sub.add_parser("bench", help="time the ResponseProbe's overhead and the engine's speedup over model.fit")
     bench.add_argument("--epochs", type=_positive, default=2000, help="epochs per timed fit of the probe overhead (default 2000)")
-    bench.add_argument("--replicas", type=_positive, default=100, help="engine replicas (default 100)")
-    bench.add_argument("--engine-epochs", type=_positive, default=1000, help="epochs of the engine comparison (default 1000)")
-    bench.add_argument("--fit-replicas", type=_positive, default=3, help="replicas timed through model.fit (default 3)")
+    bench.add_argument("--replicas", type=_positive, default=100, help="engine replicas of the 2024-fig1 rows (default 100; the conv rows have fixed sizes)")
+    bench.add_argument("--engine-epochs", type=_positive, default=1000, help="epochs of the 2024-fig1 engine rows (default 1000)")
+    bench.add_argument("--fit-replicas", type=_positive, default=3, help="replicas of the 2024-fig1 rows timed through model.fit (default 3)")
     bench.add_argument("--repeats", type=_positive, default=5, help="timed fits per variant (default 5)")
     bench.add_argument("--out", default="results", help="folder of bench.json (default results/)")
     report = sub.add_parser("report", help="write DIR/REPORT.md from the figures' json files")
@@ -88,19 +98,32 @@ def _cpu():
     return f"{model or platform.processor() or platform.machine()}, {os.cpu_count()} cores"
 
 
-def _run(args, command):
+def _chosen_figures(args):
+    """The figures `run` was asked for, with the --set settings applied, and the output folder: checked
+    before TensorFlow loads, so a bad id or setting costs one line and no wait."""
+    from . import figures
+    from .files import check_writable
+    from .settings import folder_name, parse_assignment, with_settings
+
+    if "all" in args.ids and args.ids != ["all"]:
+        raise ValueError("`all` runs every figure; give it alone or list figure ids")
+    chosen = list(figures.FIGURES.values()) if args.ids == ["all"] else [figures.get(i) for i in args.ids]
+    if args.set:
+        assignments = [parse_assignment(text) for text in args.set]
+        chosen = [with_settings(fig, assignments) for fig in chosen]
+        if args.out is None:
+            args.out = os.path.join("results", "settings", folder_name(chosen[0].settings))
+    args.out = args.out or "results"
+    check_writable(args.out)
+    return chosen
+
+
+def _run(args, chosen, command):
     """`run ID... | all`: figures in order, skipping those whose results are up to date (same config
     hash, unless --force); one progress bar over all; Ctrl-C exits 130 naming what finished."""
     import time
 
-    from . import figures
-    from .files import check_writable
-
     start = time.perf_counter()
-    if "all" in args.ids and args.ids != ["all"]:
-        raise ValueError("`all` runs every figure; give it alone or list figure ids")
-    chosen = list(figures.FIGURES.values()) if args.ids == ["all"] else [figures.get(i) for i in args.ids]
-    check_writable(args.out)
     mnist = None
     if any(fig.uses_images for fig in chosen):  # before anything is written
         from training_response.data.mnist import load
@@ -185,6 +208,7 @@ def main(argv=None):
             print(f"{fig.id}\t{fig.title}")
         return 0
     try:
+        chosen = _chosen_figures(args) if args.command == "run" else None
         if args.command in ("run", "bench"):
             # Loads TensorFlow quietly (training_response.quiet) before the runner or bench imports keras,
             # which would load it with its banners.
@@ -197,7 +221,7 @@ def main(argv=None):
 
                 tf.get_logger().setLevel("ERROR")
         if args.command == "run":
-            return _run(args, command)
+            return _run(args, chosen, command)
         elif args.command == "bench":
             from .bench import run_bench
 

@@ -1,8 +1,11 @@
 """`python -m replication bench`: on the 2024-fig1 workload, the ResponseProbe's cost on model.fit and
-the ensemble engine's speed against one model.fit per replica."""
+the ensemble engine's speed against one model.fit per replica (also on the 2022 paper's Conv1D and Conv2D
+networks), with the engine's FLOP rate against this machine's matmul rate."""
 
+import collections
 import dataclasses
 import json
+import math
 import os
 import time
 
@@ -12,10 +15,12 @@ import tensorflow as tf
 
 from training_response import ResponseProbe
 from training_response.data import random_bits
+from training_response.response import keras_layers
 from . import figures
 from .files import write_json
-from .training import TRAINERS, run_ensemble
 from .models import build_2024
+from .problem import build_model, measured_epochs, replica_probe, replica_setup
+from .training import TRAINERS, run_ensemble
 
 PROBE_TARGET = 1.5  # model.fit with the probe every epoch may take at most this multiple of plain fit
 SPEEDUP_TARGET = 300  # the engine on 100 replicas against one model.fit per replica, per replica-epoch
@@ -102,40 +107,147 @@ def probe_overhead(epochs, repeats, workload="sgd"):
     return _probe_overhead_row(description, epochs, repeats, plain, probed, PROBE_TARGET if workload == "sgd" else None)
 
 
-def engine_speedup(fit_replicas, engine_replicas, epochs, schedule="every"):
-    """ms per replica-epoch of the whole run (building, training and the probe at every epoch, or at
-    the figure's log schedule) through the fit path on a few replicas and through the engine on many,
-    each after a short warm-up run."""
-    fig = figures.get("2024-fig1")
-    fig = dataclasses.replace(fig, probe={**fig.probe, "schedule": schedule})
-    seconds = {}
-    for engine, replicas in (("fit", fit_replicas), ("ensemble", engine_replicas)):
-        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, trainer=TRAINERS[engine], progress=False)
+# Engine workloads: (figure id, probe schedule, description, speedup target), in bench.json's order; the
+# last is the issue's workload. The target is the 2024-fig1 network's; the convolutional rows measure how
+# far the engine is from this machine's limit on the 2022 paper's networks.
+_FIG1_2024 = "2024-fig1 (8 bits, 128 ReLU features), single-point training, probe (step and ntk) over all 256 inputs"
+ENGINE_WORKLOADS = {
+    "engine_log_schedule": ("2024-fig1", "log", _FIG1_2024, SPEEDUP_TARGET),
+    "engine_conv1d": (
+        "2022-fig1",
+        "every",
+        "2022-fig1, unbiased encoding (16 bits as a (16, 1) sequence, 3 × Conv1D(8, kernel 3, ELU), Dense(1, sigmoid)), "
+        "single-point training, probe (step and ntk) at the figure's 1,334 points in Hamming shells around x_o (whole shells "
+        "up to 100 members, else 100 sampled)",
+        None,
+    ),
+    "engine_conv2d": (
+        "2022-fig8",
+        "every",
+        "2022-fig8 (28×28 images, 3 × Conv2D(8, 3×3, ELU), Dense(1, sigmoid)), single-point training, probe (step and ntk) "
+        "at x_o alone as in the figure; on seeded uniform random images in [0, 1] instead of MNIST (the bench runs offline, "
+        "and the speed does not depend on the pixels)",
+        None,
+    ),
+    "engine": ("2024-fig1", "every", _FIG1_2024, SPEEDUP_TARGET),
+}
+
+EngineSizes = collections.namedtuple("EngineSizes", "fit_replicas engine_replicas epochs")
+
+# The convolutional rows' sizes, whatever the command line says (its --replicas, --engine-epochs and
+# --fit-replicas are the 2024-fig1 rows'): each row, both paths with their warm-ups, took 33-35 s on this
+# 2-core machine (timed by hand; up to ~45 s while it was busier), within the ~60 s a row may take. The
+# engine's time per replica-epoch hardly changed from 20 to 40 replicas (Conv1D); at the 2024 rows'
+# 100 × 1000 each row would take 5-6 minutes.
+CONV_ENGINE_SIZES = {"engine_conv1d": EngineSizes(3, 20, 300), "engine_conv2d": EngineSizes(3, 50, 200)}
+
+_WEIGHTED_LAYERS = (keras.layers.Dense, keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)
+
+
+def forward_flop(model):
+    """F: the FLOPs of one forward pass on one input point, counted naively as 2 × the multiply-adds of every
+    Dense and ConvND layer (nested models' included): each output value takes one multiply-add per kernel
+    weight feeding it, Dense in × out, ConvND output positions × prod(kernel_size) × in_channels × filters.
+    Biases, activations and the other layers are left out."""
+    multiply_adds = 0
+    for layer in keras_layers(model):
+        if isinstance(layer, _WEIGHTED_LAYERS):
+            # A kernel (..., in, out) is applied once at each output position: output values / out of them.
+            positions = math.prod(layer.output.shape[1:]) // layer.kernel.shape[-1]
+            multiply_adds += positions * math.prod(layer.kernel.shape)
+    return 2 * multiply_adds
+
+
+def flop_per_replica_epoch(model, probe_points, probed_share=1.0):
+    """Naive FLOPs of one replica-epoch with the probe kinds "step" and "ntk", from F = forward_flop(model),
+    N = the trainable parameter count and P = probe_points: the training step 3F (forward and backward), and
+    per measured epoch P × (3F + 2N) (each point's Jacobian ≈ 2F, its product with J(x_o) 2N, a forward at the
+    stepped weights F), times `probed_share`, the measured epochs per epoch (1 for the probe at every epoch;
+    the measurement at epoch 0 is left out)."""
+    forward = forward_flop(model)
+    parameters = sum(math.prod(v.shape) for v in model.trainable_variables)
+    return 3 * forward + probed_share * probe_points * (3 * forward + 2 * parameters)
+
+
+def _gflop_per_second(flop, seconds):
+    return flop / seconds / 1e9
+
+
+def matmul_gflops(size=2048, repeats=5):
+    """This machine's float32 matmul rate in GFLOP/s: the best of `repeats` timed size × size products
+    (2 size³ FLOPs each) after a warm-up product."""
+    a, b = (tf.random.stateless_uniform((size, size), seed=(0, i)) for i in range(2))
+
+    def seconds():
         start = time.perf_counter()
-        run_ensemble(fig, replicas, epochs, seed=0, trainer=TRAINERS[engine], progress=False)
+        tf.matmul(a, b)[0, 0].numpy()  # reading one entry waits for the product without copying it out
+        return time.perf_counter() - start
+
+    seconds()
+    return _gflop_per_second(2 * size**3, min(seconds() for _ in range(repeats)))
+
+
+def _bench_figure(figure_id, schedule):
+    """The figure's first variant (the 2022 figures' unbiased encoding) with the probe at `schedule`."""
+    _, fig = figures.get(figure_id).variant_configs()[0]
+    return dataclasses.replace(fig, probe={**fig.probe, "schedule": schedule})
+
+
+def _bench_images(fig, count=100):
+    """`count` seeded uniform random images in [0, 1] of the figure's image shape for a figure that trains
+    on images (the bench runs offline, without MNIST), else None."""
+    if not fig.uses_images:
+        return None
+    return np.random.default_rng(0).random((count, *fig.model["image_shape"]), dtype=np.float32)
+
+
+def _probe_point_count(fig, images):
+    """P: how many points the figure's probe measures, as replica 0 of a run sees them."""
+    setup = replica_setup(fig, 0, 0, 1, images)
+    return len(replica_probe(fig, setup, setup["x_o"])[0])
+
+
+def engine_speedup(fig, sizes, description, target, machine_gflops):
+    """bench.json's row of the whole run of `fig` (building, training and the probe at the figure's
+    schedule) through the fit path on sizes.fit_replicas and through the engine on sizes.engine_replicas,
+    each after a short warm-up run, with the naive FLOPs of a replica-epoch and the rate the engine reaches
+    against `machine_gflops`. A figure that trains on images gets random ones (_bench_images)."""
+    images = _bench_images(fig)
+    seconds = {}
+    for engine, replicas in (("fit", sizes.fit_replicas), ("ensemble", sizes.engine_replicas)):
+        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, trainer=TRAINERS[engine], progress=False, images=images)
+        start = time.perf_counter()
+        run_ensemble(fig, replicas, sizes.epochs, seed=0, trainer=TRAINERS[engine], progress=False, images=images)
         seconds[engine] = time.perf_counter() - start
-    return _engine_speedup_row(schedule, epochs, fit_replicas, engine_replicas, seconds["fit"], seconds["ensemble"])
+    probed_share = len(measured_epochs(fig, sizes.epochs)) / sizes.epochs
+    flop = flop_per_replica_epoch(build_model(fig, 0), _probe_point_count(fig, images), probed_share)
+    workload = f"{description}, schedule {fig.probe['schedule']!r}"
+    return _engine_speedup_row(workload, target, sizes, seconds["fit"], seconds["ensemble"], flop, machine_gflops)
 
 
 def _ms_per_replica_epoch(seconds, replicas, epochs):
     return 1e3 * seconds / (replicas * epochs)
 
 
-def _engine_speedup_row(schedule, epochs, fit_replicas, engine_replicas, fit_seconds, engine_seconds):
-    """bench.json's row of the engine comparison, from the seconds of the whole run on each path."""
-    fit_ms = _ms_per_replica_epoch(fit_seconds, fit_replicas, epochs)
-    engine_ms = _ms_per_replica_epoch(engine_seconds, engine_replicas, epochs)
+def _engine_speedup_row(workload, target, sizes, fit_seconds, engine_seconds, flop, machine_gflops):
+    """bench.json's row of the engine comparison, from the seconds of the whole run on each path and the
+    FLOPs of a replica-epoch."""
+    fit_ms = _ms_per_replica_epoch(fit_seconds, sizes.fit_replicas, sizes.epochs)
+    engine_ms = _ms_per_replica_epoch(engine_seconds, sizes.engine_replicas, sizes.epochs)
+    gflops = _gflop_per_second(flop, engine_ms / 1e3)
     return {
-        "workload": "2024-fig1 (8 bits, 128 ReLU features), single-point training, probe (step and ntk) over all "
-        f"256 inputs, schedule {schedule!r}",
-        "epochs": epochs,
-        "fit_replicas": fit_replicas,
-        "engine_replicas": engine_replicas,
+        "workload": workload,
+        "epochs": sizes.epochs,
+        "fit_replicas": sizes.fit_replicas,
+        "engine_replicas": sizes.engine_replicas,
         "fit_ms_per_replica_epoch": round(fit_ms, 5),
         "engine_ms_per_replica_epoch": round(engine_ms, 5),
         # Of the unrounded times: the rounded engine time keeps only 3-4 significant digits.
         "speedup": round(fit_ms / engine_ms, 1),
-        "target": SPEEDUP_TARGET,
+        "target": target,
+        "flop_per_replica_epoch": round(flop),
+        "gflops_effective": round(gflops, 3),
+        "fraction_of_matmul_rate": round(gflops / machine_gflops, 4),
     }
 
 
@@ -265,20 +377,27 @@ def large_model_memory(configs=((8, 1000), (32, 1000), (8, 250))):
             "rows": rows}
 
 
-def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100, engine_epochs=1000, fit_replicas=3):
-    result = {"command": command or "python -m replication bench", "machine": {"cpus": os.cpu_count()}}
+def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100, engine_epochs=1000, fit_replicas=3, conv_sizes=CONV_ENGINE_SIZES):
+    machine_gflops = matmul_gflops()
+    result = {"command": command or "python -m replication bench", "machine": {"cpus": os.cpu_count(), "matmul_gflops": round(machine_gflops, 1)}}
     result["versions"] = {"tensorflow": tf.__version__, "keras": keras.__version__}
     result["probe"] = probe_overhead(epochs, repeats)
     result["probe_workloads"] = {name: probe_overhead(epochs, repeats, name) for name in PROBE_WORKLOADS if name != "sgd"}
     result["large_model"] = large_model_memory()
     result["dropout_step"] = dropout_step_difference()
-    # The figures' own schedule first; the last line is the issue's workload, the probe at every epoch.
-    result["engine_log_schedule"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="log")
-    result["engine"] = engine_speedup(fit_replicas, replicas, engine_epochs, schedule="every")
+    for name, (figure_id, schedule, description, target) in ENGINE_WORKLOADS.items():
+        sizes = conv_sizes.get(name, EngineSizes(fit_replicas, replicas, engine_epochs))
+        result[name] = engine_speedup(_bench_figure(figure_id, schedule), sizes, description, target, machine_gflops)
     path = os.path.join(out, "bench.json")
     write_json(path, result)
     print("\n".join(_summary_lines(result, path)))
     return result
+
+
+def _rate_line(row, machine_gflops):
+    """How much of this machine's matmul rate the engine reaches on an engine row's workload."""
+    return (f"  {row['flop_per_replica_epoch'] / 1e6:.3g} MFLOP per replica-epoch: engine at {row['gflops_effective']:.3g} GFLOP/s, "
+            f"{row['fraction_of_matmul_rate']:.2%} of this machine's float32 matmul rate ({machine_gflops:.0f} GFLOP/s)")
 
 
 def _summary_lines(result, path):
@@ -286,6 +405,7 @@ def _summary_lines(result, path):
     p = result["probe"]
     e = result["engine"]
     g = result["engine_log_schedule"]
+    machine_gflops = result["machine"]["matmul_gflops"]
     lines = [
         f"fit: {p['fit_ms_per_epoch']:.3f} ms/epoch",
         f"fit with probe (256 points, every epoch): {p['fit_with_probe_ms_per_epoch']:.3f} ms/epoch",
@@ -294,10 +414,19 @@ def _summary_lines(result, path):
     ]
     for name, row in result["probe_workloads"].items():
         lines.append(f"probe overhead, {name}: {row['fit_ms_per_epoch']:.3f} -> {row['fit_with_probe_ms_per_epoch']:.3f} ms/epoch, {row['probe_overhead']:.2f}x")
-    lines.append(
+    lines += [
         f"log-spaced probe (the figures' schedule): fit {g['fit_ms_per_replica_epoch']:.4f}, engine "
-        f"{g['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch, speedup {g['speedup']:.0f}x"
-    )
+        f"{g['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch, speedup {g['speedup']:.0f}x",
+        _rate_line(g, machine_gflops),
+    ]
+    for name, label in (("engine_conv1d", "Conv1D (2022-fig1)"), ("engine_conv2d", "Conv2D (2022-fig8)")):
+        c = result[name]
+        lines += [
+            f"{label}, probe at every epoch: fit {c['fit_ms_per_replica_epoch']:.4f} ({c['fit_replicas']} replicas), engine "
+            f"{c['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch ({c['engine_replicas']} replicas x {c['epochs']} epochs), "
+            f"speedup {c['speedup']:.1f}x",
+            _rate_line(c, machine_gflops),
+        ]
     for row in result["large_model"]["rows"]:
         lines.append(f"ResNet-50, {row['points']} probe points in chunks of {row['chunk']}: {row['seconds_per_measurement']} s per measurement, "
                      f"peak {row['peak_rss_mib']} MiB (+{row['measurement_peak_mib']} MiB)")
@@ -309,6 +438,7 @@ def _summary_lines(result, path):
         "probe at every epoch:",
         f"fit path ({e['fit_replicas']} replicas x {e['epochs']} epochs): {e['fit_ms_per_replica_epoch']:.4f} ms per replica-epoch",
         f"engine ({e['engine_replicas']} replicas x {e['epochs']} epochs): {e['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch",
+        _rate_line(e, machine_gflops),
         f"speedup: {e['speedup']:.0f}x",
     ]
     return lines

@@ -263,7 +263,8 @@ is a path or a binary file."""
                     PANELS[panel](ax, variant, runs[label], summaries[label], mine)
                     if label:
                         ax.set_title(f"{ax.get_title()}: {label}")
-        figure.suptitle(f"{fig.id}: {fig.title} ({_size(fig, runs)})")
+        changed = f"; settings changed: {', '.join(f'{k}={v}' for k, v in fig.settings.items())}" if fig.settings else ""
+        figure.suptitle(f"{fig.id}: {fig.title} ({_size(fig, runs)}{changed})")
         _verdict_text(figure, claims)
         figure.tight_layout(rect=(0, text_height / (panels_height + text_height), 1, 1))
         figure.savefig(file, format="png")

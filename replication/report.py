@@ -107,6 +107,23 @@ def _wall_time(run):
     return f"Total wall time of run all: {run['minutes']} min (`{run['command']}` on {run['cpu']}{note})"
 
 
+# bench.json's engine rows in the report's order, each with what it runs.
+ENGINE_ROWS = (
+    ("engine_log_schedule", "the figures' log-spaced probe"),
+    ("engine", "the probe at every epoch"),
+    ("engine_conv1d", "2022-fig1's Conv1D network, the probe at every epoch"),
+    ("engine_conv2d", "2022-fig8's Conv2D network (random 28×28 images), the probe at every epoch"),
+)
+
+
+def _engine_rate(row, machine):
+    """An engine row's FLOP rate against the machine's matmul rate, for bench files that record them."""
+    if "flop_per_replica_epoch" not in row:
+        return ""
+    return (f" {row['flop_per_replica_epoch'] / 1e6:.3g} MFLOP per replica-epoch (naive count): {row['gflops_effective']} GFLOP/s, "
+            f"{row['fraction_of_matmul_rate']:.2%} of this machine's float32 matmul rate ({machine['matmul_gflops']} GFLOP/s).")
+
+
 def _benchmark_section(b):
     """The Benchmark section from bench.json's record; the optional parts are left out when absent."""
     p = b["probe"]
@@ -118,13 +135,14 @@ def _benchmark_section(b):
         f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: probe overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).",
         "",
     ]
-    for key, label in (("engine_log_schedule", "the figures' log-spaced probe"), ("engine", "the probe at every epoch")):
+    for key, label in ENGINE_ROWS:
         if key in b:
             e = b[key]
+            target = f" (target ≥ {e['target']}×)" if e["target"] is not None else ""
             lines.append(
                 f"- Engine, {label}: {e['engine_replicas']} replicas × {e['epochs']} epochs at "
                 f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
-                f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×** (target ≥ {e['target']}×)."
+                f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×**{target}.{_engine_rate(e, b.get('machine'))}"
             )
     for name, w in b.get("probe_workloads", {}).items():
         lines.append(f"- Probe overhead, {name} ({w['workload']}): {w['fit_ms_per_epoch']} → {w['fit_with_probe_ms_per_epoch']} ms/epoch, {w['probe_overhead']}×.")

@@ -3,10 +3,12 @@ so nothing depends on the machine's speed. Expected values are worked out by han
 
 import types
 
+import keras
 import numpy as np
 import pytest
 
 from training_response.replication import bench
+from training_response.replication.models import build_2024
 
 
 def test_best_ms_per_epoch_takes_the_fastest_fit():
@@ -66,40 +68,138 @@ def test_ms_per_replica_epoch():
     assert bench._ms_per_replica_epoch(5.0, 100, 1000) == pytest.approx(0.05)
 
 
+SIZES = bench.EngineSizes(fit_replicas=3, engine_replicas=100, epochs=1000)
+
+
 def test_engine_speedup_row_from_fake_runs():
-    row = bench._engine_speedup_row("every", 1000, 3, 100, fit_seconds=3.0, engine_seconds=5.0)
+    # 5 s over 100 × 1000 replica-epochs = 0.05 ms each; 2,432,256 FLOP in 0.05 ms = 48.645 GFLOP/s, 0.1 of 486.45.
+    row = bench._engine_speedup_row("a workload", 300, SIZES, fit_seconds=3.0, engine_seconds=5.0, flop=2432256, machine_gflops=486.4512)
     assert row == {
-        "workload": "2024-fig1 (8 bits, 128 ReLU features), single-point training, probe (step and ntk) over all 256 inputs, schedule 'every'",
+        "workload": "a workload",
         "epochs": 1000,
         "fit_replicas": 3,
         "engine_replicas": 100,
         "fit_ms_per_replica_epoch": 1.0,
         "engine_ms_per_replica_epoch": 0.05,
         "speedup": 20.0,  # 1 / 0.05
-        "target": bench.SPEEDUP_TARGET,
+        "target": 300,
+        "flop_per_replica_epoch": 2432256,
+        "gflops_effective": 48.645,
+        "fraction_of_matmul_rate": 0.1,
     }
 
 
 def test_engine_speedup_is_the_ratio_of_the_unrounded_times():
     # Engine: 0.0014 s over 100 × 1000 = 0.000014 ms, written as 0.00001 (5 decimals); the speedup is
-    # 1 / 0.000014 = 71428.57.., not 1 / 0.00001.
-    row = bench._engine_speedup_row("log", 1000, 3, 100, fit_seconds=3.0, engine_seconds=0.0014)
+    # 1 / 0.000014 = 71428.57.., not 1 / 0.00001, and the rate 1400 FLOP / 1.4e-8 s = 100 GFLOP/s, not
+    # 1400 / 1e-8 s = 140.
+    row = bench._engine_speedup_row("w", None, SIZES, fit_seconds=3.0, engine_seconds=0.0014, flop=1400, machine_gflops=1000.0)
     assert row["engine_ms_per_replica_epoch"] == 0.00001
     assert row["speedup"] == 71428.6
+    assert (row["gflops_effective"], row["fraction_of_matmul_rate"]) == (100.0, 0.1)
 
 
-def test_engine_speedup_times_the_run_but_not_the_warm_up(monkeypatch):
+def test_gflop_per_second():
+    # A 2048² matmul, 2 × 2048³ = 17,179,869,184 FLOP, in 0.05 s: 343.597 GFLOP/s.
+    assert bench._gflop_per_second(2 * 2048**3, 0.05) == pytest.approx(343.59738368)
+
+
+def test_forward_flop_and_flop_per_replica_epoch_of_the_2024_network():
+    model = build_2024("relu", seed=0)
+    # F = 2 × (8 × 128 + 128 × 1) = 2304; N = 8 × 128 + 128 + 128 + 1 = 1281.
+    assert bench.forward_flop(model) == 2304
+    # 3F + P (3F + 2N) = 6912 + 256 × (6912 + 2562) = 6912 + 2,425,344 = 2,432,256 ≈ 2.43 MFLOP.
+    assert bench.flop_per_replica_epoch(model, 256) == 2432256
+    # The log schedule measures at 5% of the epochs: 6912 + 0.05 × 2,425,344 = 128,179.2.
+    assert bench.flop_per_replica_epoch(model, 256, 0.05) == pytest.approx(128179.2)
+
+
+def _compiled(layers):
+    model = keras.Sequential(layers)
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    return model
+
+
+def test_forward_flop_of_a_conv1d_model():
+    # (10, 2) → Conv1D(4, 3, valid): 8 positions × 3 × 2 × 4 = 192 multiply-adds; → Conv1D(5, 2, same):
+    # 8 × 2 × 4 × 5 = 320; Flatten → 40 → Dense(3): 120. F = 2 × 632 = 1264; N = 28 + 45 + 123 = 196.
+    model = _compiled([keras.Input((10, 2)), keras.layers.Conv1D(4, 3), keras.layers.Conv1D(5, 2, padding="same"),
+                       keras.layers.Flatten(), keras.layers.Dense(3)])
+    assert bench.forward_flop(model) == 1264
+    # 3 × 1264 + 7 × (3 × 1264 + 2 × 196) = 3792 + 7 × 4184 = 33,080.
+    assert bench.flop_per_replica_epoch(model, 7) == 33080
+
+
+def test_forward_flop_of_a_conv2d_model_with_strides_pooling_and_a_nested_model():
+    # (9, 7, 3) → Conv2D(4, (3, 2), strides 2): 4 × 3 positions × 3 × 2 × 3 × 4 = 864 multiply-adds;
+    # max-pooling counts nothing; a nested Sequential's Dense on (2, 1, 4) → 6: 2 positions × 4 × 6 = 48.
+    # F = 2 × 912 = 1824.
+    head = keras.Sequential([keras.Input((2, 1, 4)), keras.layers.Dense(6)])
+    model = _compiled([keras.Input((9, 7, 3)), keras.layers.Conv2D(4, (3, 2), strides=2), keras.layers.MaxPooling2D(2), head])
+    assert bench.forward_flop(model) == 1824
+
+
+def test_bench_images_only_for_image_figures():
+    assert bench._bench_images(bench._bench_figure("2024-fig1", "every")) is None
+    images = bench._bench_images(bench._bench_figure("2022-fig8", "every"))
+    assert (images.shape, images.dtype) == ((100, 28, 28), np.float32)
+    assert 0 <= images.min() and images.max() <= 1
+    np.testing.assert_array_equal(images, bench._bench_images(bench._bench_figure("2022-fig8", "every")))  # seeded
+
+
+def test_bench_figure_sets_the_schedule_on_the_first_variant():
+    fig = bench._bench_figure("2022-fig1", "every")
+    assert (fig.probe["schedule"], fig.variants, fig.training["encoding_params"]) == ("every", (), {"p1": 0.5})
+
+
+def test_probe_point_counts_of_the_engine_figures():
+    # 2024-fig1: all 2^8 inputs. 2022-fig1: shells of 16 bits, whole up to 100 members else 100 sampled:
+    # 1 + 16 + 13 × 100 (H = 2..14) + 16 + 1 = 1334. 2022-fig8: x_o alone.
+    figs = [bench._bench_figure(figure_id, "every") for figure_id in ("2024-fig1", "2022-fig1", "2022-fig8")]
+    counts = [bench._probe_point_count(fig, bench._bench_images(fig)) for fig in figs]
+    assert counts == [256, 1334, 1]
+
+
+def _fake_runs(monkeypatch):
+    """run_ensemble recording (trainer, replicas, epochs, seed, images), and a clock whose timed runs take
+    3 s (fit) and 5 s (engine)."""
     runs = []
     clock = iter([10.0, 13.0, 20.0, 25.0])  # start and end of the timed fit run, then of the engine's
 
-    monkeypatch.setattr(bench, "run_ensemble", lambda fig, replicas, epochs, seed, trainer, progress: runs.append((trainer.name, replicas, epochs, seed)))
+    def fake_run_ensemble(fig, replicas, epochs, seed, trainer, progress, images):
+        runs.append((trainer.name, replicas, epochs, seed, images))
+
+    monkeypatch.setattr(bench, "run_ensemble", fake_run_ensemble)
     monkeypatch.setattr(bench, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
-    row = bench.engine_speedup(3, 100, 1000, schedule="log")
+    return runs
+
+
+def test_engine_speedup_times_the_run_but_not_the_warm_up(monkeypatch):
+    runs = _fake_runs(monkeypatch)
+    row = bench.engine_speedup(bench._bench_figure("2024-fig1", "log"), SIZES, "a workload", 300, machine_gflops=100.0)
     # Warm-ups: one replica through fit, all replicas through the engine (each traces for its own size).
-    assert runs == [("fit", 1, 20, 1), ("fit", 3, 1000, 0), ("ensemble", 100, 20, 1), ("ensemble", 100, 1000, 0)]
+    assert [r[:4] for r in runs] == [("fit", 1, 20, 1), ("fit", 3, 1000, 0), ("ensemble", 100, 20, 1), ("ensemble", 100, 1000, 0)]
+    assert all(r[4] is None for r in runs)  # bit strings, no images
     # 3 s over 3 × 1000 = 1 ms, 5 s over 100 × 1000 = 0.05 ms.
     assert (row["fit_ms_per_replica_epoch"], row["engine_ms_per_replica_epoch"], row["speedup"]) == (1.0, 0.05, 20.0)
-    assert row["workload"].endswith("schedule 'log'")
+    assert row["workload"] == "a workload, schedule 'log'"
+    # The log schedule of 1000 epochs measures at 50 of them: 6912 + 0.05 × 2,425,344 = 128,179.2 FLOP,
+    # in 0.05 ms: 2.564 GFLOP/s, 0.0256 of 100.
+    assert (row["flop_per_replica_epoch"], row["gflops_effective"], row["fraction_of_matmul_rate"]) == (128179, 2.564, 0.0256)
+
+
+def test_engine_speedup_passes_random_images_for_an_image_figure(monkeypatch):
+    runs = _fake_runs(monkeypatch)
+    fig = bench._bench_figure("2022-fig8", "every")
+    row = bench.engine_speedup(fig, bench.EngineSizes(1, 4, 10), "w", None, machine_gflops=100.0)
+    expected = bench._bench_images(fig)
+    assert len(runs) == 4
+    for run in runs:
+        np.testing.assert_array_equal(run[4], expected)
+    # F = 2 × (26² × 9 × 8 + 24² × 9 × 64 + 22² × 9 × 64 + 22² × 8) = 2 × 663,104 = 1,326,208; N = 80 + 584 + 584 + 3873
+    # = 5121; P = 1: 3F + 3F + 2N = 7,957,248 + 10,242 = 7,967,490.
+    assert row["flop_per_replica_epoch"] == 7967490
+    assert row["target"] is None
 
 
 def test_relative_distances_of_masked_steps():
@@ -136,14 +236,23 @@ def test_memory_row_measures_the_peak_above_the_memory_before():
 def test_summary_lines_of_a_fake_result():
     probe = {"fit_ms_per_epoch": 0.6282, "fit_with_probe_ms_per_epoch": 0.8738, "probe_overhead": 1.391}
     engine = {"fit_replicas": 3, "engine_replicas": 100, "epochs": 1000, "fit_ms_per_replica_epoch": 1.2573,
-              "engine_ms_per_replica_epoch": 0.06683, "speedup": 18.8}
+              "engine_ms_per_replica_epoch": 0.06683, "speedup": 18.8, "flop_per_replica_epoch": 2432256, "gflops_effective": 36.395,
+              "fraction_of_matmul_rate": 0.0758}
+    log = {**engine, "speedup": 52.4, "flop_per_replica_epoch": 128179, "gflops_effective": 6.7, "fraction_of_matmul_rate": 0.014}
+    conv1d = {"fit_replicas": 3, "engine_replicas": 20, "epochs": 300, "fit_ms_per_replica_epoch": 9.8217, "engine_ms_per_replica_epoch": 4.9494,
+              "speedup": 1.98, "flop_per_replica_epoch": 38535084, "gflops_effective": 7.786, "fraction_of_matmul_rate": 0.0162}
+    conv2d = {"fit_replicas": 3, "engine_replicas": 50, "epochs": 200, "fit_ms_per_replica_epoch": 9.3062, "engine_ms_per_replica_epoch": 2.7378,
+              "speedup": 3.4, "flop_per_replica_epoch": 7967490, "gflops_effective": 2.91, "fraction_of_matmul_rate": 0.0061}
     dropout = {"one_masked_step_median": 0.184, "mean_of_masked_steps": 0.066}
     result = {
+        "machine": {"cpus": 2, "matmul_gflops": 480.0},
         "probe": probe,
         "probe_workloads": {"softmax_10": {"fit_ms_per_epoch": 0.6367, "fit_with_probe_ms_per_epoch": 1.3036, "probe_overhead": 2.047}},
         "large_model": {"rows": [{"points": 250, "chunk": 8, "seconds_per_measurement": 2.5, "peak_rss_mib": 1512, "measurement_peak_mib": 658}]},
         "dropout_step": {"epoch_0": dropout, "epoch_300": dropout},
-        "engine_log_schedule": {**engine, "speedup": 52.4},
+        "engine_log_schedule": log,
+        "engine_conv1d": conv1d,
+        "engine_conv2d": conv2d,
         "engine": engine,
     }
     assert bench._summary_lines(result, "out/bench.json") == [
@@ -153,11 +262,19 @@ def test_summary_lines_of_a_fake_result():
         f"probe overhead: 1.39x (target <= {bench.PROBE_TARGET}x)",
         "probe overhead, softmax_10: 0.637 -> 1.304 ms/epoch, 2.05x",
         "log-spaced probe (the figures' schedule): fit 1.2573, engine 0.0668 ms per replica-epoch, speedup 52x",
+        "  0.128 MFLOP per replica-epoch: engine at 6.7 GFLOP/s, 1.40% of this machine's float32 matmul rate (480 GFLOP/s)",
+        "Conv1D (2022-fig1), probe at every epoch: fit 9.8217 (3 replicas), engine 4.9494 ms per replica-epoch (20 replicas x 300 epochs), "
+        "speedup 2.0x",
+        "  38.5 MFLOP per replica-epoch: engine at 7.79 GFLOP/s, 1.62% of this machine's float32 matmul rate (480 GFLOP/s)",
+        "Conv2D (2022-fig8), probe at every epoch: fit 9.3062 (3 replicas), engine 2.7378 ms per replica-epoch (50 replicas x 200 epochs), "
+        "speedup 3.4x",
+        "  7.97 MFLOP per replica-epoch: engine at 2.91 GFLOP/s, 0.61% of this machine's float32 matmul rate (480 GFLOP/s)",
         "ResNet-50, 250 probe points in chunks of 8: 2.5 s per measurement, peak 1512 MiB (+658 MiB)",
         "dropout 0.2, epoch_0: one masked step is 0.18 (median relative L2) from the probe's inference-mode step, the mean of the masked steps 0.07",
         "dropout 0.2, epoch_300: one masked step is 0.18 (median relative L2) from the probe's inference-mode step, the mean of the masked steps 0.07",
         "probe at every epoch:",
         "fit path (3 replicas x 1000 epochs): 1.2573 ms per replica-epoch",
         "engine (100 replicas x 1000 epochs): 0.0668 ms per replica-epoch",
+        "  2.43 MFLOP per replica-epoch: engine at 36.4 GFLOP/s, 7.58% of this machine's float32 matmul rate (480 GFLOP/s)",
         "speedup: 19x",
     ]

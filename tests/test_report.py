@@ -181,6 +181,26 @@ def test_benchmark_section_from_bench_json(results):
     ]
 
 
+def test_benchmark_section_with_the_convolutional_rows_and_flop_rates(results):
+    rate = {"flop_per_replica_epoch": 2432256, "gflops_effective": 36.395, "fraction_of_matmul_rate": 0.0758}
+    conv2d = {"epochs": 200, "fit_replicas": 3, "engine_replicas": 50, "fit_ms_per_replica_epoch": 9.3062,
+              "engine_ms_per_replica_epoch": 2.7378, "speedup": 3.4, "target": None, "flop_per_replica_epoch": 7967490,
+              "gflops_effective": 2.91, "fraction_of_matmul_rate": 0.0061}
+    bench = {**BENCH, "machine": {"cpus": 2, "matmul_gflops": 480.0}, "engine_conv2d": conv2d, "engine": {**BENCH["engine"], **rate}}
+    _write(results, {"bench.json": bench})
+    report.write_report(str(results))
+    lines = _lines(results)
+    start = lines.index("## Benchmark")
+    assert lines[start + 4:lines.index("## 2024-fig1: title of 2024-fig1") - 1] == [
+        "- Engine, the probe at every epoch: 100 replicas × 1000 epochs at 0.06683 ms per replica-epoch against 1.2573 ms "
+        "through model.fit (3 replicas): speedup **18.8×** (target ≥ 300×). 2.43 MFLOP per replica-epoch (naive count): "
+        "36.395 GFLOP/s, 7.58% of this machine's float32 matmul rate (480.0 GFLOP/s).",
+        "- Engine, 2022-fig8's Conv2D network (random 28×28 images), the probe at every epoch: 50 replicas × 200 epochs at "
+        "2.7378 ms per replica-epoch against 9.3062 ms through model.fit (3 replicas): speedup **3.4×**. 7.97 MFLOP per "
+        "replica-epoch (naive count): 2.91 GFLOP/s, 0.61% of this machine's float32 matmul rate (480.0 GFLOP/s).",
+    ]
+
+
 def test_no_figure_results_is_an_error(tmp_path):
     _write(tmp_path, {"nakazato2024/notes.json": {"other": 1}})
     with pytest.raises(ValueError, match="no figure results under"):

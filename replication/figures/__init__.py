@@ -4,6 +4,7 @@ measures, which panels to draw and which of the paper's claims to test. One runn
 import dataclasses
 import difflib
 
+from .. import settings as _settings
 from . import nakazato2022, nakazato2024
 
 
@@ -25,6 +26,11 @@ class Figure:
     # Ensembles drawn in one figure (e.g. ReLU and ELU rows): each a label with overrides of model and
     # training; none means one ensemble with the label "".
     variants: tuple = ()
+    # Settings changed from the paper's with `--set` ({"model.features": 512}); empty for the paper's config.
+    settings: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        _settings.check(self)
 
     @property
     def uses_images(self):
@@ -32,7 +38,10 @@ class Figure:
         return self.training.get("inputs") == "mnist"
 
     def to_json(self):
-        return dataclasses.asdict(self)
+        config = dataclasses.asdict(self)
+        if not self.settings:  # the paper's config: its json (and config hash) as before settings existed
+            del config["settings"]
+        return config
 
     def variant_configs(self):
         """(label, Figure) for every ensemble of the figure, with the variant's overrides merged in."""
