@@ -1,4 +1,4 @@
-"""Command line: `python -m replication [--verbose] list | run ID... | bench | report`."""
+"""Command line: `python -m replication [--verbose] list | run ID... | sweep ID --grid ... | bench | report`."""
 
 import argparse
 import difflib
@@ -76,6 +76,19 @@ def _parser():
         default="ensemble",
         help="ensemble: all replicas in one compiled engine (default); fit: one model.fit with a ResponseProbe per replica",
     )
+    sweep = sub.add_parser("sweep", help="run one figure at every point of a grid of settings; writes sweep.json, .csv and .png")
+    sweep.add_argument("id", metavar="ID", help="a figure id, e.g. 2024-fig1")
+    sweep.add_argument(
+        "--grid", action="append", default=[], metavar="KEY=V1,V2,...", help="a setting and its values (repeatable), e.g. model.features=32,128,512"
+    )
+    sweep.add_argument("--replicas", type=_positive, help="ensemble size of every point (default: the figure's)")
+    sweep.add_argument("--epochs", type=_positive, help="epochs of every point (default: the figure's)")
+    sweep.add_argument("--seed", type=_seed, default=0, help="seed of every point (default 0)")
+    sweep.add_argument("--out", default="results", help="results folder; the sweep goes to OUT/sweeps/<ID>/<keys>/ (default results/)")
+    sweep.add_argument("--engine", choices=("ensemble", "fit"), default="ensemble", help="as for run")
+    sweep.add_argument("--mnist", metavar="FILE.npz", help="as for run")
+    sweep.add_argument("--workers", type=_positive, default=1, help="points run at once in processes of this machine (default 1)")
+    sweep.add_argument("--cluster", metavar="ADDRESS", help="run the points on the Dask cluster at ADDRESS (pip install '.[cluster]')")
     bench = sub.add_parser("bench", help="time the ResponseProbe's overhead and the engine's speedup over model.fit")
     bench.add_argument("--epochs", type=_positive, default=2000, help="epochs per timed fit of the probe overhead (default 2000)")
     bench.add_argument("--replicas", type=_positive, default=100, help="engine replicas of the 2024-fig1 rows (default 100; the conv rows have fixed sizes)")
@@ -116,6 +129,62 @@ def _chosen_figures(args):
     args.out = args.out or "results"
     check_writable(args.out)
     return chosen
+
+
+def _planned_sweep(args):
+    """(figure, grid, points, folder) of `sweep`, every point's settings checked before TensorFlow loads."""
+    from . import figures
+    from .files import check_writable
+    from .sweep import check_points, grid_points, parse_grid, sweep_folder
+
+    if args.workers > 1 and args.cluster:
+        raise ValueError("--workers and --cluster are two ways to run the points; give one")
+    fig = figures.get(args.id)
+    grid = parse_grid(args.grid)
+    points = grid_points(grid)
+    check_points(fig, points)
+    check_writable(args.out)
+    return fig, grid, points, sweep_folder(args.out, fig.id, grid)
+
+
+def _sweep(args, planned, command):
+    """`sweep ID --grid ...`: every grid point (finished ones skipped), one progress bar over the
+    points, then sweep.json, .csv and .png. Exit 1 when a point failed (its error is in sweep.json)."""
+    import time
+
+    import keras
+
+    from .sweep import run_points, write_sweep
+
+    fig, grid, points, folder = planned
+    if fig.uses_images:  # a missing MNIST source stops the sweep here, not at every point
+        from training_response.data.mnist import load
+
+        load(args.mnist)
+    started = time.perf_counter()
+    bar = keras.utils.Progbar(len(points), unit_name="point")
+    bar.update(0)
+    run = {"replicas": args.replicas, "epochs": args.epochs, "seed": args.seed, "engine": args.engine, "mnist": args.mnist, "command": command}
+    rows = run_points(fig.id, points, folder, run, workers=args.workers, cluster=args.cluster, report=lambda done, *_: bar.update(done))
+    failed = [row for row in rows if "error" in row]
+    record = {
+        "command": command,
+        "figure": fig.id,
+        "grid": grid,
+        "replicas": args.replicas or fig.replicas,
+        "epochs": args.epochs or fig.epochs,
+        "seed": args.seed,
+        "engine": args.engine,
+        "runner": f"Dask cluster at {args.cluster}" if args.cluster else f"{args.workers} local process(es)" if args.workers > 1 else "this process",
+        "seconds": round(time.perf_counter() - started, 1),
+        "points": rows,
+        "failed": failed,
+    }
+    paths = write_sweep(folder, record)
+    print(f"\n{fig.id} sweep: wrote {paths['json']}, {paths['csv']}, {paths['png']}")
+    for row in failed:
+        print(f"failed: {row['settings']}: {row['error']}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _run(args, chosen, command):
@@ -209,7 +278,8 @@ def main(argv=None):
         return 0
     try:
         chosen = _chosen_figures(args) if args.command == "run" else None
-        if args.command in ("run", "bench"):
+        sweep = _planned_sweep(args) if args.command == "sweep" else None
+        if args.command in ("run", "sweep", "bench"):
             # Loads TensorFlow quietly (training_response.quiet) before the runner or bench imports keras,
             # which would load it with its banners.
             import training_response  # noqa: F401
@@ -222,6 +292,8 @@ def main(argv=None):
                 tf.get_logger().setLevel("ERROR")
         if args.command == "run":
             return _run(args, chosen, command)
+        elif args.command == "sweep":
+            return _sweep(args, sweep, command)
         elif args.command == "bench":
             from .bench import run_bench
 

@@ -269,3 +269,45 @@ is a path or a binary file."""
         figure.tight_layout(rect=(0, text_height / (panels_height + text_height), 1, 1))
         figure.savefig(file, format="png")
         plt.close(figure)
+
+
+def draw_sweep(record, file):
+    """τ with its 95% interval against the first swept key, one line per value of the other keys."""
+    names = [name for name, _ in record["grid"]]
+    ticks = record["grid"][0][1]
+    numeric = all(_is_number(v) for v in ticks)
+    position = {v: (float(v) if numeric else i) for i, v in enumerate(ticks)}
+    lines = {}
+    for row in record["points"]:
+        if row.get("tau") is None:
+            continue
+        label = ", ".join(f"{n}={row['settings'][n]}" for n in names[1:])
+        lines.setdefault(label, []).append(row)
+    with plt.rc_context(STYLE):
+        figure, ax = plt.subplots(figsize=(6.4, 4.4))
+        for label, rows in lines.items():
+            rows = sorted(rows, key=lambda r: position[r["settings"][names[0]]])
+            x = [position[r["settings"][names[0]]] for r in rows]
+            tau = np.array([r["tau"] for r in rows], float)
+            ci = np.array([r.get("tau_ci95") or [t, t] for r, t in zip(rows, tau)], float)
+            ax.errorbar(x, tau, yerr=[tau - ci[:, 0], ci[:, 1] - tau], marker="o", capsize=3, label=label or None)
+        if numeric and min(position.values()) > 0 and max(position.values()) / min(position.values()) >= 10:
+            ax.set_xscale("log")
+        ax.set_xticks(list(position.values()), list(position))
+        ax.minorticks_off()
+        ax.set_xlabel(names[0])
+        ax.set_ylabel("aging exponent τ (95% interval)")
+        if any(lines):
+            ax.legend(fontsize=8)
+        ax.set_title(f"{record['figure']}: τ over {' × '.join(names)} ({record['replicas']} runs, {record['epochs']} epochs)", fontsize=9)
+        figure.tight_layout()
+        figure.savefig(file, format="png")
+        plt.close(figure)
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

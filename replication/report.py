@@ -206,6 +206,34 @@ def _figure_section(path, r, out):
     return lines
 
 
+def _sweep_section(path, sweep, out):
+    """A sweep's table: one row per grid point, its settings, τ [95% interval], the verdicts counted."""
+    names = [name for name, _ in sweep["grid"]]
+    folder = os.path.relpath(os.path.dirname(path), out)
+    lines = [
+        "",
+        f"## Sweep: {sweep['figure']} over {' × '.join(names)}",
+        "",
+        f"![{sweep['figure']} sweep]({folder}/sweep.png)",
+        "",
+        f"- command: `{sweep['command']}` ({sweep['replicas']} runs × {sweep['epochs']} epochs per point, {sweep['seconds']} s, {sweep['runner']})",
+        "",
+        f"| {' | '.join(names)} | τ [95% CI] | reproduced | not reproduced | inconclusive |",
+        "|" + "---|" * (len(names) + 4),
+    ]
+    for row in sweep["points"]:
+        settings = " | ".join(str(row["settings"][n]) for n in names)
+        if "error" in row:
+            lines.append(f"| {settings} | failed: {row['error']} | | | |")
+            continue
+        ci = row.get("tau_ci95")
+        tau = "—" if row.get("tau") is None else f"{_short(row['tau'])}" + (f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else "")
+        verdicts = [v["verdict"] for v in row["verdicts"]]
+        counts = " | ".join(str(verdicts.count(v)) for v in ("reproduced", "not reproduced", "inconclusive"))
+        lines.append(f"| {settings} | {tau} | {counts} |")
+    return lines
+
+
 def write_report(out="results"):
     records = _figure_records(out)
     if not records:
@@ -229,6 +257,8 @@ def write_report(out="results"):
         lines += _benchmark_section(bench)
     for path, r in records:
         lines += _figure_section(path, r, out)
+    for path in sorted(glob.glob(os.path.join(out, "sweeps", "*", "*", "sweep.json"))):
+        lines += _sweep_section(path, _read_json(path), out)
     lines += ["", _wall_time(_json_if_present(os.path.join(out, "run_all.json")))]
     text = "\n".join(lines) + "\n"
     return write_text(os.path.join(out, "REPORT.md"), text)

@@ -1,0 +1,189 @@
+"""Sweeps: one figure run at every point of a grid of settings (settings.py), each point a figure run of
+its own in its own folder (so a point already finished with the same config is skipped), and a table
+of what held where: sweep.json, sweep.csv and sweep.png (τ against the first swept key).
+
+Points run in this process, in a pool of local processes (`workers`), or on a Dask cluster
+(`cluster`, the `[cluster]` extra): `run_point` takes and returns plain values so that any of them can
+carry it.
+"""
+
+import csv
+import io
+import itertools
+import os
+import time
+
+from .files import write_json, write_text
+from .settings import folder_name, parse_assignment, with_settings
+
+
+def parse_grid(texts):
+    """['KEY=V1,V2', ...] as [(KEY, [V1, V2]), ...]; a key given twice or without values is refused."""
+    grid = []
+    for text in texts:
+        name, values = parse_assignment(text)
+        values = [v.strip() for v in values.split(",") if v.strip()]
+        if name in dict(grid):
+            raise ValueError(f"--grid {name} is given twice; list all its values in one --grid {name}=V1,V2")
+        if not values:
+            raise ValueError(f"--grid {text!r} has no values; write e.g. --grid model.features=32,128,512")
+        grid.append((name, values))
+    if not grid:
+        raise ValueError("a sweep needs at least one --grid KEY=V1,V2,...")
+    return grid
+
+
+def grid_points(grid):
+    """Every point of the grid, as [(KEY, value text), ...] in the grid's order, the last key fastest."""
+    names = [name for name, _ in grid]
+    return [list(zip(names, values)) for values in itertools.product(*(values for _, values in grid))]
+
+
+def sweep_folder(out, fig_id, grid):
+    return os.path.join(out, "sweeps", fig_id, ",".join(name for name, _ in grid))
+
+
+def point_out(folder, point):
+    return os.path.join(folder, folder_name(dict(point)))
+
+
+def check_points(fig, points):
+    """The figure at every point, built before any point runs: a bad key or value stops the sweep at once."""
+    return [with_settings(fig, point) for point in points]
+
+
+def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mnist=None, command=None):
+    """Runs one grid point of a sweep (skipped when its results are up to date) and returns its row."""
+    # Imported here: a worker process (or cluster worker) loads TensorFlow only when it runs a point.
+    from training_response.data.mnist import load as load_mnist
+    from . import figures
+    from .results_io import config_hash, is_up_to_date, output_paths
+    from .runner import run_figure
+    from .training import get_trainer
+
+    fig = with_settings(figures.get(fig_id), point)
+    trainer = get_trainer(engine)
+    images = load_mnist(mnist) if fig.uses_images else None
+    source = images[2] if images else None
+    digest = config_hash(fig, replicas, epochs, seed, trainer.name, out, source)
+    skipped = is_up_to_date(fig, digest, out)
+    if not skipped:
+        run_figure(fig, replicas=replicas, epochs=epochs, seed=seed, out=out, command=command, progress=False, trainer=trainer, mnist=images)
+    return point_row(point, output_paths(fig, out)["json"], skipped)
+
+
+def point_row(point, json_path, skipped):
+    """A point's row: its settings, τ with its 95% interval (the figure's first power-law fit), every
+    claim's verdict, the seconds its run took."""
+    import json
+
+    with open(json_path) as fh:
+        record = json.load(fh)
+    tau = next((c for c in record["claims"] if isinstance(c["value"], dict) and "tau" in c["value"]), None)
+    return {
+        "settings": dict(point),
+        "tau": tau["value"]["tau"] if tau else None,
+        "tau_ci95": (tau.get("ci95") or {}).get("tau") if tau else None,
+        "verdicts": [
+            {"claim": c["claim"], "variant": c["parameters"].get("variant", ""), "verdict": c["verdict"]} for c in record["claims"]
+        ],
+        "seconds": record["seconds"],
+        "skipped": skipped,
+        "results": os.path.dirname(os.path.dirname(json_path)),
+    }
+
+
+def run_points(fig_id, points, folder, run, *, workers=1, cluster=None, report=None):
+    """Runs every point (a list of [(KEY, text)]) into its folder under `folder`, with `run` holding
+    run_point's other arguments (replicas, epochs, seed, engine, mnist, command); returns one row per
+    point in the points' order, a failed point's row holding its error. `report(done, total, row,
+    seconds)` is called as each point finishes."""
+    rows = [None] * len(points)
+    calls = [dict(run, point=point, out=point_out(folder, point)) for point in points]
+    started = time.perf_counter()
+
+    def finished(index, row):
+        rows[index] = row
+        if report is not None:
+            report(sum(r is not None for r in rows), len(rows), row, time.perf_counter() - started)
+
+    if cluster:
+        _on_dask(fig_id, calls, cluster, finished)
+    elif workers > 1:
+        _in_processes(fig_id, calls, workers, finished)
+    else:
+        for index, call in enumerate(calls):
+            finished(index, _guarded(fig_id, call))
+    return rows
+
+
+def _guarded(fig_id, call):
+    """run_point, with a failure turned into the point's row (the other points go on)."""
+    try:
+        return run_point(fig_id, **call)
+    except Exception as error:  # a point's failure is reported in sweep.json, never raised over the rest
+        return _failed(call, error)
+
+
+def _failed(call, error):
+    return {"settings": dict(call["point"]), "error": f"{type(error).__name__}: {error}"}
+
+
+def _in_processes(fig_id, calls, workers, finished):
+    import concurrent.futures
+    import multiprocessing
+
+    # Spawned, not forked: a forked TensorFlow runtime is not safe to use.
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(_guarded, fig_id, call): index for index, call in enumerate(calls)}
+        for future in concurrent.futures.as_completed(futures):
+            finished(futures[future], future.result())
+
+
+def _on_dask(fig_id, calls, address, finished):
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise ValueError("--cluster needs Dask's distributed scheduler: pip install '.[cluster]'") from None
+    with Client(address) as client:
+        # A worker that dies is retried once by Dask; a point that fails twice is reported in its row.
+        futures = {client.submit(run_point, fig_id, **call, retries=1, pure=False): index for index, call in enumerate(calls)}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                finished(index, future.result())
+            except Exception as error:
+                finished(index, _failed(calls[index], error))
+
+
+def write_sweep(folder, record):
+    """sweep.json (the whole record), sweep.csv (one row per point) and sweep.png; returns their paths."""
+    paths = {ext: os.path.join(folder, f"sweep.{ext}") for ext in ("json", "csv", "png")}
+    write_text(paths["csv"], sweep_csv(record))
+    write_png(paths["png"], record)
+    write_json(paths["json"], record)
+    return paths
+
+
+def sweep_csv(record):
+    """One line per point: the swept settings, τ and its interval, each claim's verdict, seconds, error."""
+    names = [name for name, _ in record["grid"]]
+    first = next((r["verdicts"] for r in record["points"] if "verdicts" in r), [])
+    claims = [v["claim"] + (f" [{v['variant']}]" if v["variant"] else "") for v in first]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*names, "tau", "tau_ci95_low", "tau_ci95_high", *claims, "seconds", "error"])
+    for row in record["points"]:
+        ci = row.get("tau_ci95") or [None, None]
+        verdicts = [v["verdict"] for v in row.get("verdicts", [])] or [""] * len(claims)
+        writer.writerow([*(row["settings"][n] for n in names), row.get("tau"), *ci, *verdicts, row.get("seconds"), row.get("error", "")])
+    return buffer.getvalue()
+
+
+def write_png(path, record):
+    """τ against the first swept key, one line per value of the second, error bars its 95% intervals."""
+    from training_response.writing import write_atomically
+    from .plots import draw_sweep
+
+    write_atomically(path, lambda fh: draw_sweep(record, fh))

@@ -1,0 +1,108 @@
+"""Sweeps: every grid point is a figure run of its own (skipped when up to date), a failed point is
+reported and the others complete, and the points' results are the same bit for bit whether they run in
+this process, in local worker processes or on a Dask cluster."""
+
+import csv
+import glob
+import json
+import os
+
+import numpy as np
+import pytest
+
+from training_response.replication import report
+from training_response.replication.__main__ import main
+from training_response.replication.sweep import grid_points, parse_grid
+
+GRID = ["--grid", "model.features=8,16", "--grid", "model.activation=relu,elu"]
+SIZE = ["--replicas", "2", "--epochs", "30", "--seed", "2"]
+
+
+def _arrays(folder):
+    out = {}
+    for path in sorted(glob.glob(os.path.join(folder, "**", "*.npz"), recursive=True)):
+        with np.load(path, allow_pickle=False) as z:
+            out[os.path.relpath(path, folder)] = {k: z[k] for k in z.files}
+    return out
+
+
+def test_a_grid_is_every_combination_in_order():
+    grid = parse_grid(["model.features=8, 16", "model.activation=relu,elu"])
+    assert grid == [("model.features", ["8", "16"]), ("model.activation", ["relu", "elu"])]
+    assert grid_points(grid)[1] == [("model.features", "8"), ("model.activation", "elu")] and len(grid_points(grid)) == 4
+    for bad, message in ((["model.features"], "is not KEY=VALUE"), (["a=1", "a=2"], "given twice"), ([], "at least one --grid")):
+        with pytest.raises(ValueError, match=message):
+            parse_grid(bad)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep")
+    assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(out)]) == 0
+    return out
+
+
+def test_a_sweep_writes_one_row_per_point_in_json_csv_and_png(swept):
+    folder = swept / "sweeps" / "2024-fig1" / "model.features,model.activation"
+    record = json.loads((folder / "sweep.json").read_text())
+    assert [row["settings"] for row in record["points"]] == [
+        {"model.features": f, "model.activation": a} for f in ("8", "16") for a in ("relu", "elu")
+    ]
+    assert record["failed"] == [] and record["replicas"] == 2 and record["epochs"] == 30
+    for row in record["points"]:
+        point = json.loads((folder / os.path.relpath(row["results"], folder) / "nakazato2024" / "fig1.json").read_text())
+        assert point["config"]["model"]["features"] == int(row["settings"]["model.features"])
+        assert row["tau"] is not None and row["tau"] == point["claims"][0]["value"]["tau"] and row["tau_ci95"] is None  # 2 runs: no bootstrap
+        assert [v["verdict"] for v in row["verdicts"]] == [c["verdict"] for c in point["claims"]]
+    lines = list(csv.reader((folder / "sweep.csv").read_text().splitlines()))
+    assert lines[0][:3] == ["model.features", "model.activation", "tau"] and len(lines) == 5
+    assert (folder / "sweep.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_report_has_a_section_per_sweep(swept):
+    path = str(swept / "sweeps" / "2024-fig1" / "model.features,model.activation" / "sweep.json")
+    record = json.loads(open(path).read())
+    lines = report._sweep_section(path, record, str(swept))
+    assert "## Sweep: 2024-fig1 over model.features × model.activation" in lines
+    assert "![2024-fig1 sweep](sweeps/2024-fig1/model.features,model.activation/sweep.png)" in lines
+    rows = [line for line in lines if line.startswith("| 8 |") or line.startswith("| 16 |")]
+    assert len(rows) == 4
+    first = record["points"][0]
+    counts = [sum(v["verdict"] == w for v in first["verdicts"]) for w in ("reproduced", "not reproduced", "inconclusive")]
+    assert rows[0] == f"| 8 | relu | {report._short(first['tau'])} | {counts[0]} | {counts[1]} | {counts[2]} |"
+
+
+def test_a_rerun_skips_the_finished_points(swept):
+    assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(swept)]) == 0
+    record = json.loads((swept / "sweeps" / "2024-fig1" / "model.features,model.activation" / "sweep.json").read_text())
+    assert all(row["skipped"] for row in record["points"])
+
+
+def test_a_failed_point_is_reported_and_the_others_complete(tmp_path, capsys):
+    code = main(["sweep", "2024-fig1", "--grid", "model.activation=relu,nonsense", *SIZE, "--out", str(tmp_path)])
+    assert code == 1
+    record = json.loads((tmp_path / "sweeps" / "2024-fig1" / "model.activation" / "sweep.json").read_text())
+    assert "verdicts" in record["points"][0]
+    assert record["failed"] == [record["points"][1]] and "unknown activation 'nonsense'" in record["points"][1]["error"]
+    assert "failed: {'model.activation': 'nonsense'}" in capsys.readouterr().err
+
+
+def test_a_bad_grid_exits_2_before_any_work(tmp_path, capsys):
+    assert main(["sweep", "2024-fig1", "--grid", "model.featurs=8,16", "--out", str(tmp_path)]) == 2
+    assert "did you mean 'model.features'" in capsys.readouterr().err and not os.listdir(tmp_path)
+
+
+def test_worker_processes_and_a_dask_cluster_give_the_same_results_bit_for_bit(swept, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    expected = _arrays(swept / "sweeps")
+    assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(tmp_path / "workers"), "--workers", "2"]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(tmp_path / "dask"), "--cluster", cluster.scheduler_address]) == 0
+    for way in ("workers", "dask"):
+        got = _arrays(tmp_path / way / "sweeps")
+        assert got.keys() == expected.keys() and len(got) == 4
+        for name, arrays in expected.items():
+            for key, value in arrays.items():
+                np.testing.assert_array_equal(got[name][key], value, err_msg=f"{way}: {name} {key}")
+    record = json.loads((tmp_path / "dask" / "sweeps" / "2024-fig1" / "model.features,model.activation" / "sweep.json").read_text())
+    assert record["runner"].startswith("Dask cluster at tcp://")
