@@ -9,17 +9,28 @@ from .keeping import kept
 from .problem import DATASET_KINDS, build_model, replica_probe, replicas_distance, step_inputs
 
 
-def _train_and_record(ensemble, inputs, targets, schedule, record, bar):
-    """record(0), then train to each scheduled epoch and record(epoch), advancing the progress bar."""
-    record(0)
-    done = 0
+def _train_and_record(ensemble, inputs, targets, schedule, record, records, bar, checkpoint):
+    """record(0), then train to each scheduled epoch and record(epoch) into `records`, advancing the
+    progress bar; with a checkpoint, start from it when it holds this run and save to it as it goes."""
+    saved = checkpoint.load() if checkpoint is not None else None
+    if saved is None:
+        start = 0
+        record(0)
+    else:
+        start, params, state, kept_records = saved
+        ensemble.params = [tf.constant(p) for p in params]
+        ensemble.state = [tf.constant(s) for s in state]
+        records.update(kept_records)
+    done = schedule[start - 1] if start else 0
     inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
-    for epoch in schedule:
+    for step, epoch in enumerate(schedule[start:], start + 1):
         ensemble.train(inputs, targets, done, epoch)
         done = epoch
         record(epoch)
         if bar is not None:
             bar(done * ensemble.replicas)
+        if checkpoint is not None:
+            checkpoint.maybe_save(step, ensemble.params, ensemble.state, records)
 
 
 def _replica_axis_first(records):
@@ -32,7 +43,7 @@ class EnsembleTrainer:
 
     name = "ensemble"
 
-    def train_points(self, fig, setups, epochs, schedule, keep, bar):
+    def train_points(self, fig, setups, epochs, schedule, keep, bar, checkpoint=None):
         models = [build_model(fig, s["model_seed"]) for s in setups]
         shape = tuple(models[0].inputs[0].shape[1:])
         x_o = np.stack([s["x_o"].reshape(shape) for s in setups])
@@ -44,23 +55,23 @@ class EnsembleTrainer:
         inputs = np.stack([step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None]
         ensemble = Ensemble(models)
         kinds = fig.probe["kinds"]
-        epochs_seen, rates, records = [], [], {"f_o": []}
+        records = {"epoch": [], "learning_rate": [], "f_o": []}
         kept_distance = distance
 
         def record(epoch):
             nonlocal kept_distance
             out = ensemble.measure(x_o, y_o, probe_x, kinds)
             kept_values, kept_distance = kept(out, kinds, distance, keep)
-            epochs_seen.append(epoch)
-            rates.append(ensemble.learning_rate)
+            records["epoch"].append(epoch)
+            records["learning_rate"].append(ensemble.learning_rate)
             records["f_o"].append(out["f_o"])
             for key, value in kept_values.items():
                 records.setdefault(key, []).append(value)
 
-        _train_and_record(ensemble, inputs, targets, schedule, record, bar)
+        _train_and_record(ensemble, inputs, targets, schedule, record, records, bar, checkpoint)
         return {
-            "epoch": np.asarray(epochs_seen, np.int64),
-            "learning_rate": np.asarray(rates, np.float32),
+            "epoch": np.asarray(records.pop("epoch"), np.int64),
+            "learning_rate": np.asarray(records.pop("learning_rate"), np.float32),
             "distance": kept_distance,
             **_replica_axis_first(records),
             "x_o": x_o,
@@ -68,7 +79,7 @@ class EnsembleTrainer:
             "probe_x": probe_x,
         }
 
-    def train_dataset(self, fig, setups, epochs, schedule, bar):
+    def train_dataset(self, fig, setups, epochs, schedule, bar, checkpoint=None):
         models = [build_model(fig, s["model_seed"]) for s in setups]
         shape = tuple(models[0].inputs[0].shape[1:])
         points = np.stack([s["points"] for s in setups])
@@ -78,15 +89,16 @@ class EnsembleTrainer:
         inputs = inputs.reshape(inputs.shape[:3] + shape)
         targets = np.stack([s["targets"] for s in setups])
         ensemble = Ensemble(models)
-        epochs_seen, rates, records = [], [], {kind: [] for kind in DATASET_KINDS}
+        records = {"epoch": [], "learning_rate": [], **{kind: [] for kind in DATASET_KINDS}}
 
         def record(epoch):
             out = ensemble.measure_pairs(points, point_y, DATASET_KINDS)
-            epochs_seen.append(epoch)
-            rates.append(ensemble.learning_rate)
+            records["epoch"].append(epoch)
+            records["learning_rate"].append(ensemble.learning_rate)
             records["output"].append(out["output"][:, 0])  # the same f at every point whichever point steps
             for kind in ("step", "ntk"):
                 records[kind].append(out[kind])
 
-        _train_and_record(ensemble, inputs, targets, schedule, record, bar)
-        return {"epoch": np.asarray(epochs_seen, np.int64), "learning_rate": np.asarray(rates, np.float32), **_replica_axis_first(records)}
+        _train_and_record(ensemble, inputs, targets, schedule, record, records, bar, checkpoint)
+        epoch, rate = np.asarray(records.pop("epoch"), np.int64), np.asarray(records.pop("learning_rate"), np.float32)
+        return {"epoch": epoch, "learning_rate": rate, **_replica_axis_first(records)}

@@ -61,11 +61,12 @@ def train_dataset_fit(fig, setup, epochs, schedule, callbacks=()):
 
 
 class FitTrainer:
-    """The `fit` engine: replicas one after another, each a model.fit with ResponseProbes."""
+    """The `fit` engine: replicas one after another, each a model.fit with ResponseProbes. It keeps no
+    checkpoints (it is the slow reference; an interrupted fit run starts over)."""
 
     name = "fit"
 
-    def train_points(self, fig, setups, epochs, schedule, keep, bar):
+    def train_points(self, fig, setups, epochs, schedule, keep, bar, checkpoint=None):
         per_replica = []
         for r, setup in enumerate(setups):
             history = train_replica_fit(fig, setup, epochs, schedule, [ProgressCallback(bar, r * epochs, epochs)])
@@ -77,7 +78,7 @@ class FitTrainer:
         distance = replicas_distance(fig, [h["distance"] for h in per_replica])
         return {"epoch": first["epoch"], "learning_rate": first["learning_rate"], "distance": distance, **stacked}
 
-    def train_dataset(self, fig, setups, epochs, schedule, bar):
+    def train_dataset(self, fig, setups, epochs, schedule, bar, checkpoint=None):
         histories = [
             train_dataset_fit(fig, s, epochs, schedule, [ProgressCallback(bar, r * epochs, epochs)]) for r, s in enumerate(setups)
         ]

@@ -18,6 +18,11 @@ def output_paths(fig, out):
     return {ext: f"{stem}.{ext}" for ext in ("npz", "json", "png")}
 
 
+def checkpoint_path(fig, out, label):
+    """Where a variant's checkpoint is kept while its run goes on (hidden beside the figure's files)."""
+    return os.path.join(out, fig.paper, f".{fig.name}{f'.{label}' if label else ''}.checkpoint.npz")
+
+
 def flatten_variants(per_variant):
     """{label: {key: array}} as one npz dict: keys "<label>.<key>", or plain keys for the label ""."""
     return {(f"{label}.{key}" if label else key): value for label, arrays in per_variant.items() for key, value in arrays.items()}

@@ -12,10 +12,11 @@ from training_response.callbacks.response_probe import SCALARS
 from training_response.data.mnist import load as load_mnist
 from . import claims as claim_checks
 from . import plots, stats
+from .checkpoint import Checkpoint
 from .files import check_writable
 from .keeping import KEPT, keep_mode
 from .progress import Progress, work
-from .results_io import config_hash, flatten_variants, load_references, without_diverged, write_figure
+from .results_io import checkpoint_path, config_hash, flatten_variants, load_references, without_diverged, write_figure
 from .training import TRAINERS, run_ensemble
 
 
@@ -110,16 +111,18 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
     if progress is True:
         progress = Progress(work(fig, replicas, epochs))
     start = time.perf_counter()
-    raw, runs, summary, kept, diverged = {}, {}, {}, {}, {}
+    raw, runs, summary, kept, diverged, checkpoints = {}, {}, {}, {}, {}, {}
     for label, variant in fig.variant_configs():
         keep = keep_mode(variant, replicas, epochs)
-        raw[label] = run_ensemble(variant, replicas, epochs, seed, trainer, progress, keep, images)
+        checkpoints[label] = Checkpoint(checkpoint_path(fig, out, label), digest)
+        raw[label] = run_ensemble(variant, replicas, epochs, seed, trainer, progress, keep, images, checkpoints[label])
         runs[label], diverged[label] = _screen_divergence(f"{fig.id}{f' [{label}]' if label else ''}", raw[label])
         summary[label] = summaries(variant, runs[label])
         kept[label] = KEPT[keep]
     references = load_references(fig, out)
     claims = claim_checks.evaluate_claims(fig.claims, runs, references)
     single = list(runs) == [""]
+    resumed = {label: c.resumed_at for label, c in checkpoints.items() if c.resumed_at is not None}
     record = {
         "figure": fig.id,
         "title": fig.title,
@@ -131,6 +134,8 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         "epochs": epochs,
         "seconds": round(time.perf_counter() - start, 1),
         "kept": kept[""] if single else kept,
+        # Only a run that continued from a checkpoint says so: the epoch it had reached, per variant.
+        **({"resumed_from_epoch": resumed.get("") if single else resumed} if resumed else {}),
         "diverged": diverged[""] if single else diverged,
         **({"mnist": {"source": mnist[2], "images_in_source": len(mnist[0]), "paper": "sampled from the 60,000 training images"}} if images is not None else {}),
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
@@ -142,4 +147,7 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         },
     }
     arrays = flatten_variants({label: {**raw[label], **summary[label]} for label in runs})
-    return write_figure(fig, out, arrays, record, lambda file: plots.plot_figure(fig, runs, summary, claims, file, references))
+    paths = write_figure(fig, out, arrays, record, lambda file: plots.plot_figure(fig, runs, summary, claims, file, references))
+    for checkpoint in checkpoints.values():
+        checkpoint.remove()
+    return paths

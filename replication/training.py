@@ -4,11 +4,12 @@ name, and the run's arrays in one layout whichever path made them.
 A trainer has a `name` (recorded in the results) and two methods, each given the figure (one variant),
 the replicas' setups (problem.replica_setup), the number of epochs, the measured epochs and a progress
 update function (or None):
-- train_points(fig, setups, epochs, schedule, keep, bar): one training point per replica, probed at
+- train_points(fig, setups, epochs, schedule, keep, bar, checkpoint): one training point per replica, probed at
   points around it; returns epoch, learning_rate, distance, f_o, the kept kinds (keeping.kept) with a
   leading replica axis, and x_o, y_o, probe_x.
-- train_dataset(fig, setups, epochs, schedule, bar): a set of points per replica, probed at every pair;
-  returns epoch, learning_rate and DATASET_KINDS with a leading replica axis.
+- train_dataset(fig, setups, epochs, schedule, bar, checkpoint): a set of points per replica, probed at
+  every pair; returns epoch, learning_rate and DATASET_KINDS with a leading replica axis.
+`checkpoint` (checkpoint.Checkpoint or None) is where a trainer that can resume saves and resumes.
 A new training path is a class with these two methods, added to TRAINERS."""
 
 import numpy as np
@@ -48,8 +49,8 @@ def _run_simplified(fig, epochs):
     }
 
 
-def _dataset_run(fig, trainer, setups, epochs, schedule, bar):
-    data = trainer.train_dataset(fig, setups, epochs, schedule, bar)
+def _dataset_run(fig, trainer, setups, epochs, schedule, bar, checkpoint):
+    data = trainer.train_dataset(fig, setups, epochs, schedule, bar, checkpoint)
     data.update({key: np.stack([s[key] for s in setups]) for key in ("points", "point_y", "group")})
     data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
     spec = fig.training["dataset"]
@@ -59,8 +60,8 @@ def _dataset_run(fig, trainer, setups, epochs, schedule, bar):
     return data
 
 
-def _points_run(fig, trainer, setups, epochs, schedule, keep, bar):
-    data = trainer.train_points(fig, setups, epochs, schedule, keep, bar)
+def _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint):
+    data = trainer.train_points(fig, setups, epochs, schedule, keep, bar, checkpoint)
     data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
     data["f_o"] = np.asarray(data["f_o"], np.float32)
     data["y_o"] = np.asarray(data["y_o"], np.float32)
@@ -74,11 +75,11 @@ def _points_run(fig, trainer, setups, epochs, schedule, keep, bar):
     return data
 
 
-def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], progress=True, keep="raw", images=None):
+def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], progress=True, keep="raw", images=None, checkpoint=None):
     """Trains the ensemble with `trainer` and returns arrays with a leading replica axis: the
     same keys from either trainer. `progress` is True (a bar of its own), False, or a shared Progress.
     `keep` is "raw" (per probe point) or "shells" (per-shell mean and std); `images` (N, H, W) are the
-    MNIST images of figures that train on them."""
+    MNIST images of figures that train on them; `checkpoint` a checkpoint.Checkpoint to resume from and save to."""
     if is_simplified(fig):
         return _run_simplified(fig, epochs)
     schedule = measured_epochs(fig, epochs)
@@ -87,5 +88,5 @@ def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], prog
         progress = Progress(replicas * epochs)
     bar = progress.ensemble(replicas * epochs) if progress else None
     if is_dataset(fig):
-        return _dataset_run(fig, trainer, setups, epochs, schedule, bar)
-    return _points_run(fig, trainer, setups, epochs, schedule, keep, bar)
+        return _dataset_run(fig, trainer, setups, epochs, schedule, bar, checkpoint)
+    return _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint)
