@@ -56,6 +56,27 @@ PROBE = {
     "images": int,
 }
 
+# What a claim of a figure may say: its text, its check (claims.CHECKS) and the check's parameters.
+CLAIM = {
+    "claim": str,
+    "test": str,
+    "variant": str,
+    "reference": (str, NONE),
+    "reference_variant": str,
+    "window": tuple,
+    "kind": str,
+    "expect": (bool, str),
+    "expect_clear": bool,
+    "direction": str,
+    "at_least": float,
+    "fail_below": float,
+    "max_epoch": int,
+    "near": int,
+    "group": int,
+    "path": (list, tuple),
+    "batch_size": int,
+}
+
 SECTIONS = ("model", "training", "probe")
 
 
@@ -107,6 +128,7 @@ def check(fig):
         raise ValueError(f"{fig.id}: unknown model builder {builder!r}; use one of {', '.join(MODEL)}")
     sources = [("", fig.model, fig.training, fig.probe)]
     sources += [(v.get("label", ""), v.get("model", {}), v.get("training", {}), {}) for v in fig.variants]
+    _check_claims(fig)
     for label, *sections in sources:
         for section, values in zip(SECTIONS, sections):
             schema = _schema(section, builder)
@@ -117,6 +139,24 @@ def check(fig):
                 if not _fits(value, schema[key]):
                     where = f" (variant {label!r})" if label else ""
                     raise ValueError(f"{fig.id}{where}: setting {name} = {value!r} is a {type(value).__name__}; it takes {_type_names(schema[key])}")
+
+
+def _check_claims(fig):
+    from .claims import CHECKS  # numpy only: the command line stays free of TensorFlow
+
+    labels = [v.get("label", "") for v in fig.variants] or [""]
+    for claim in fig.claims:
+        text = claim.get("claim", "?")
+        for key, value in claim.items():
+            if key not in CLAIM:
+                raise ValueError(f"{fig.id}: claim {text!r} has an unknown parameter {key!r}; valid: {', '.join(CLAIM)}")
+            if not _fits(value, CLAIM[key]):
+                raise ValueError(f"{fig.id}: claim {text!r}: {key} = {value!r} is a {type(value).__name__}; it takes {_type_names(CLAIM[key])}")
+        if claim.get("test") not in CHECKS:
+            raise ValueError(f"{fig.id}: claim {text!r} names no known check ({claim.get('test')!r}); use one of {', '.join(CHECKS)}")
+        # A variant's own Figure (variant_configs) has no variants but keeps the figure's claims.
+        if fig.variants and claim.get("variant", "") not in labels:
+            raise ValueError(f"{fig.id}: claim {text!r} is about variant {claim['variant']!r}; the figure's are {labels}")
 
 
 def _parse(text, expected, current, name):

@@ -108,3 +108,19 @@ def test_run_with_set_records_the_setting_and_leaves_the_papers_results_alone(tm
     assert main(["run", "2024-fig1", "--set", "model.featurs=16"]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "did you mean 'model.features'" in error
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"windw": (1, 10)}, r"has an unknown parameter 'windw'; valid: claim, test"),
+        ({"window": 10}, r"window = 10 is a int; it takes tuple"),
+        ({"test": "power_lw"}, r"names no known check \('power_lw'\)"),
+        ({"variant": "tanh"}, r"is about variant 'tanh'; the figure's are \['random', 'with_fixed'\]"),
+    ],
+)
+def test_a_claim_with_an_unknown_or_mistyped_parameter_is_refused_when_built(change, message):
+    fig = figures.get("2024-fig7")
+    claims = ({**fig.claims[0], **change},) + fig.claims[1:]
+    with pytest.raises(ValueError, match=message):
+        dataclasses.replace(fig, claims=claims)
