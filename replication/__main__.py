@@ -162,10 +162,15 @@ def _sweep(args, planned, command):
 
         load(args.mnist)
     started = time.perf_counter()
-    bar = keras.utils.Progbar(len(points), unit_name="point")
-    bar.update(0)
     run = {"replicas": args.replicas, "epochs": args.epochs, "seed": args.seed, "engine": args.engine, "mnist": args.mnist, "command": command}
-    rows = run_points(fig.id, points, folder, run, workers=args.workers, cluster=args.cluster, report=lambda done, *_: bar.update(done))
+    if args.workers > 1 or args.cluster:  # points finish elsewhere: one bar over them
+        bar = keras.utils.Progbar(len(points), unit_name="point")
+        bar.update(0)
+        report = lambda done, *_: bar.update(done)  # noqa: E731
+    else:  # points run here one after the other: a line per point with the sweep's ETA, the figure's bar beneath
+        report = lambda done, total, row, seconds: print(_sweep_line(done, total, row, seconds))  # noqa: E731
+        print(f"{fig.id} sweep: {len(points)} points")
+    rows = run_points(fig.id, points, folder, run, workers=args.workers, cluster=args.cluster, report=report)
     failed = [row for row in rows if "error" in row]
     record = {
         "command": command,
@@ -185,6 +190,13 @@ def _sweep(args, planned, command):
     for row in failed:
         print(f"failed: {row['settings']}: {row['error']}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _sweep_line(done, total, row, seconds):
+    settings = ", ".join(f"{k}={v}" for k, v in row["settings"].items())
+    eta = seconds / done * (total - done)
+    state = "failed" if "error" in row else "skipped (up to date)" if row.get("skipped") else f"{row['seconds']} s"
+    return f"\nsweep: {done}/{total} points done ({settings}: {state}), ETA {eta:.0f} s"
 
 
 def _run(args, chosen, command):

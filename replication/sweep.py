@@ -52,8 +52,9 @@ def check_points(fig, points):
     return [with_settings(fig, point) for point in points]
 
 
-def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mnist=None, command=None):
-    """Runs one grid point of a sweep (skipped when its results are up to date) and returns its row."""
+def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mnist=None, command=None, progress=False):
+    """Runs one grid point of a sweep (skipped when its results are up to date) and returns its row;
+    `progress` shows the figure's own bar (for points run in this process)."""
     # Imported here: a worker process (or cluster worker) loads TensorFlow only when it runs a point.
     from training_response.data.mnist import load as load_mnist
     from . import figures
@@ -68,7 +69,7 @@ def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mni
     digest = config_hash(fig, replicas, epochs, seed, trainer.name, out, source)
     skipped = is_up_to_date(fig, digest, out)
     if not skipped:
-        run_figure(fig, replicas=replicas, epochs=epochs, seed=seed, out=out, command=command, progress=False, trainer=trainer, mnist=images)
+        run_figure(fig, replicas=replicas, epochs=epochs, seed=seed, out=out, command=command, progress=progress, trainer=trainer, mnist=images)
     return point_row(point, output_paths(fig, out)["json"], skipped)
 
 
@@ -99,7 +100,8 @@ def run_points(fig_id, points, folder, run, *, workers=1, cluster=None, report=N
     point in the points' order, a failed point's row holding its error. `report(done, total, row,
     seconds)` is called as each point finishes."""
     rows = [None] * len(points)
-    calls = [dict(run, point=point, out=point_out(folder, point)) for point in points]
+    # Only points run here draw their figure's bar: in other processes it would garble the sweep's.
+    calls = [dict(run, point=point, out=point_out(folder, point), progress=not cluster and workers == 1) for point in points]
     started = time.perf_counter()
 
     def finished(index, row):

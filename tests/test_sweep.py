@@ -106,3 +106,36 @@ def test_worker_processes_and_a_dask_cluster_give_the_same_results_bit_for_bit(s
                 np.testing.assert_array_equal(got[name][key], value, err_msg=f"{way}: {name} {key}")
     record = json.loads((tmp_path / "dask" / "sweeps" / "2024-fig1" / "model.features,model.activation" / "sweep.json").read_text())
     assert record["runner"].startswith("Dask cluster at tcp://")
+
+
+def test_a_cluster_worker_killed_mid_point_is_retried_and_the_sweep_completes(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    import signal
+    import threading
+    import time
+
+    command = ["sweep", "2024-fig1", "--grid", "model.features=8,16", "--replicas", "2", "--epochs", "2000"]
+    assert main([*command, "--out", str(tmp_path / "whole")]) == 0
+    # Checkpoints at every measured epoch, so that the killed points have one to resume from.
+    monkeypatch.setenv("REPLICATION_CHECKPOINT_SECONDS", "0")
+    out = tmp_path / "killed"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        done = []
+        sweep = threading.Thread(target=lambda: done.append(main([*command, "--out", str(out), "--cluster", cluster.scheduler_address])))
+        sweep.start()
+        # The points' own output: a checkpoint means a worker is inside a point's training.
+        while not glob.glob(str(out / "sweeps" / "**" / ".fig1.checkpoint.npz"), recursive=True):
+            assert sweep.is_alive(), "the sweep ended before any point wrote a checkpoint"
+            time.sleep(0.05)
+        for worker in cluster.workers.values():
+            os.kill(worker.process.pid, signal.SIGKILL)
+        sweep.join(timeout=600)
+    assert done == [0]
+    record = json.loads((out / "sweeps" / "2024-fig1" / "model.features" / "sweep.json").read_text())
+    assert record["failed"] == [] and len(record["points"]) == 2
+    assert any("resumed_from_epoch" in json.loads(open(p).read()) for p in glob.glob(str(out / "sweeps" / "**" / "fig1.json"), recursive=True))
+    expected, got = _arrays(tmp_path / "whole" / "sweeps"), _arrays(out / "sweeps")
+    assert got.keys() == expected.keys()
+    for name, arrays in expected.items():
+        for key, value in arrays.items():
+            np.testing.assert_array_equal(got[name][key], value, err_msg=f"{name} {key}")
