@@ -139,3 +139,14 @@ def test_a_cluster_worker_killed_mid_point_is_retried_and_the_sweep_completes(tm
     for name, arrays in expected.items():
         for key, value in arrays.items():
             np.testing.assert_array_equal(got[name][key], value, err_msg=f"{name} {key}")
+
+
+def test_a_point_that_fails_on_the_cluster_is_reported_after_its_retry(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        grid = ["--grid", "model.activation=relu,nonsense"]
+        code = main(["sweep", "2024-fig1", *grid, *SIZE, "--out", str(tmp_path), "--cluster", cluster.scheduler_address])
+    assert code == 1
+    record = json.loads((tmp_path / "sweeps" / "2024-fig1" / "model.activation" / "sweep.json").read_text())
+    assert "verdicts" in record["points"][0]
+    assert record["failed"] == [record["points"][1]] and "unknown activation 'nonsense'" in record["points"][1]["error"]
