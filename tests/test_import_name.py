@@ -82,3 +82,23 @@ def test_no_top_level_data_or_callbacks_is_installed(tmp_path):
     result = run(["-c", check], tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.splitlines()[-1] == "[None, None, None]"
+
+
+def test_a_plain_install_runs_the_command_from_the_repository_root(tmp_path):
+    # `pip install .` (not editable) and then `python -m replication` from the repository root, as the
+    # README's main job does: no folder there may shadow the installed package, whose subpackages come
+    # from other folders.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), root],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(target)  # the installed copy; the editable one of the test run is not used
+    check = "import training_response.callbacks, training_response.replication.claims as c; print(c.__file__)"
+    result = subprocess.run([sys.executable, "-c", check], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().startswith(str(target))

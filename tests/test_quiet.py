@@ -91,7 +91,7 @@ def test_the_redirection_holds_back_what_tensorflow_prints_and_restores_stderr(t
     script = textwrap.dedent(
         f"""
         import importlib.util, os, sys
-        spec = importlib.util.spec_from_file_location("quiet", {os.path.join(ROOT, "training_response", "quiet.py")!r})
+        spec = importlib.util.spec_from_file_location("quiet", {os.path.join(ROOT, "measurement", "quiet.py")!r})
         quiet = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(quiet)
         before = os.fstat(2)
