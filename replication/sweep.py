@@ -10,6 +10,7 @@ carry it.
 import csv
 import io
 import itertools
+import json
 import os
 import time
 
@@ -76,8 +77,6 @@ def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mni
 def point_row(point, json_path, skipped):
     """A point's row: its settings, τ with its 95% interval (the figure's first power-law fit), every
     claim's verdict, the seconds its run took."""
-    import json
-
     with open(json_path) as fh:
         record = json.load(fh)
     tau = next((c for c in record["claims"] if isinstance(c["value"], dict) and "tau" in c["value"]), None)
