@@ -213,18 +213,23 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
 
 
 def in_chunks(fn, x, batch_size, shapes, dtype):
-    """fn(x) for x (P, ...) computed `batch_size` points at a time in a sequential loop (so that only one
-    chunk's activations are alive at once), as fn(x) would give it: {key: (P, *shapes[key])}."""
-    points = x.shape[0]
+    """fn(x) for x (N, ...), or a nest of such tensors, computed `batch_size` items at a time in a
+    sequential loop (so that only one chunk's activations are alive at once), as fn(x) would give it:
+    {key: (N, *shapes[key])}."""
+    leaves = tf.nest.flatten(x)
+    points = leaves[0].shape[0]
     if batch_size is None or points is None or batch_size >= points:
         return fn(x)
     chunks = -(-points // batch_size)
     padding = chunks * batch_size - points
-    # The last chunk is filled up with copies of the last point; their values are dropped.
-    padded = tf.concat([x, tf.repeat(x[-1:], padding, axis=0)], axis=0) if padding else x
-    batched = tf.reshape(padded, [chunks, batch_size] + x.shape[1:].as_list())
+
+    def split(t):
+        # The last chunk is filled up with copies of the last item; their values are dropped.
+        padded = tf.concat([t, tf.repeat(t[-1:], padding, axis=0)], axis=0) if padding else t
+        return tf.reshape(padded, [chunks, batch_size] + t.shape[1:].as_list())
+
     signature = {key: tf.TensorSpec((batch_size,) + shape, dtype) for key, shape in shapes.items()}
-    out = tf.map_fn(fn, batched, fn_output_signature=signature, parallel_iterations=1)
+    out = tf.map_fn(fn, tf.nest.map_structure(split, x), fn_output_signature=signature, parallel_iterations=1)
     return {key: tf.reshape(value, (chunks * batch_size,) + shapes[key])[:points] for key, value in out.items()}
 
 

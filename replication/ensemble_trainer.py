@@ -9,28 +9,49 @@ from .keeping import kept
 from .problem import DATASET_KINDS, build_model, replica_probe, replicas_distance, step_inputs
 
 
-def _train_and_record(ensemble, inputs, targets, schedule, record, records, bar, checkpoint):
-    """record(0), then train to each scheduled epoch and record(epoch) into `records`, advancing the
-    progress bar; with a checkpoint, start from it when it holds this run and save to it as it goes."""
+# A run is trained and measured in about this many compiled loops, with the progress bar and the checkpoint
+# between them.
+SEGMENTS = 50
+
+
+def segments(schedule, epochs, parts=SEGMENTS):
+    """The measured epochs 0, *schedule in consecutive groups, each spanning at most ceil(epochs / parts)
+    epochs or holding one epoch: where the compiled loop hands back to Python. A pure function of the
+    schedule, so that a resumed run continues at the same boundaries."""
+    span = max(1, -(-epochs // parts))
+    groups, first = [[0]], 0
+    for epoch in schedule:
+        if epoch - first >= span:
+            groups.append([])
+            first = epoch
+        groups[-1].append(epoch)
+    return groups
+
+
+def _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar, checkpoint):
+    """Trains through the schedule one segment at a time, measure_segment(done, epochs) giving each
+    segment's records, and appends them to `records`, advancing the progress bar; with a checkpoint,
+    start from it when it holds this run and save to it between segments."""
     saved = checkpoint.load() if checkpoint is not None else None
-    if saved is None:
-        start = 0
-        record(0)
-    else:
+    start = 0
+    if saved is not None:
         start, params, state, kept_records = saved
         ensemble.params = [tf.constant(p) for p in params]
         ensemble.state = [tf.constant(s) for s in state]
         records.update(kept_records)
+    measured = start  # schedule steps done: the measured epochs after epoch 0
     done = schedule[start - 1] if start else 0
-    inputs, targets = tf.constant(inputs, tf.float32), tf.constant(targets, tf.float32)
-    for step, epoch in enumerate(schedule[start:], start + 1):
-        ensemble.train(inputs, targets, done, epoch)
-        done = epoch
-        record(epoch)
+    for group in segments(schedule, epochs):
+        if start and group[-1] <= done:
+            continue
+        for key, values in measure_segment(done, group).items():
+            records.setdefault(key, []).extend(values)
+        measured += len([e for e in group if e > 0])
+        done = group[-1]
         if bar is not None:
             bar(done * ensemble.replicas)
         if checkpoint is not None:
-            checkpoint.maybe_save(step, ensemble.params, ensemble.state, records)
+            checkpoint.maybe_save(measured, ensemble.params, ensemble.state, records)
 
 
 def _replica_axis_first(records):
@@ -52,23 +73,20 @@ class EnsembleTrainer:
         probe_x = np.stack([p for p, _ in points])
         distance = replicas_distance(fig, [d for _, d in points])
         targets = np.stack([s["targets"] for s in setups])[:, :, None]
-        inputs = np.stack([step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None]
+        inputs = tf.constant(np.stack([step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None], tf.float32)
+        targets = tf.constant(targets, tf.float32)
         ensemble = Ensemble(models)
         kinds = fig.probe["kinds"]
-        records = {"epoch": [], "learning_rate": [], "f_o": []}
+        records = {}
         kept_distance = distance
 
-        def record(epoch):
+        def measure_segment(done, epochs_):
             nonlocal kept_distance
-            out = ensemble.measure(x_o, y_o, probe_x, kinds)
+            out = ensemble.run(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds)
             kept_values, kept_distance = kept(out, kinds, distance, keep)
-            records["epoch"].append(epoch)
-            records["learning_rate"].append(ensemble.learning_rate)
-            records["f_o"].append(out["f_o"])
-            for key, value in kept_values.items():
-                records.setdefault(key, []).append(value)
+            return {"epoch": epochs_, "learning_rate": [ensemble.learning_rate] * len(epochs_), "f_o": out["f_o"], **kept_values}
 
-        _train_and_record(ensemble, inputs, targets, schedule, record, records, bar, checkpoint)
+        _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar, checkpoint)
         return {
             "epoch": np.asarray(records.pop("epoch"), np.int64),
             "learning_rate": np.asarray(records.pop("learning_rate"), np.float32),
@@ -87,18 +105,20 @@ class EnsembleTrainer:
         point_y = np.stack([s["point_y"] for s in setups])
         inputs = np.stack([s["inputs"] for s in setups])
         inputs = inputs.reshape(inputs.shape[:3] + shape)
-        targets = np.stack([s["targets"] for s in setups])
+        inputs, targets = tf.constant(inputs, tf.float32), tf.constant(np.stack([s["targets"] for s in setups]), tf.float32)
         ensemble = Ensemble(models)
-        records = {"epoch": [], "learning_rate": [], **{kind: [] for kind in DATASET_KINDS}}
+        records = {}
 
-        def record(epoch):
-            out = ensemble.measure_pairs(points, point_y, DATASET_KINDS)
-            records["epoch"].append(epoch)
-            records["learning_rate"].append(ensemble.learning_rate)
-            records["output"].append(out["output"][:, 0])  # the same f at every point whichever point steps
-            for kind in ("step", "ntk"):
-                records[kind].append(out[kind])
+        def measure_segment(done, epochs_):
+            out = ensemble.run(inputs, targets, done, epochs_, points, point_y, None, DATASET_KINDS, pairs=True)
+            return {
+                "epoch": epochs_,
+                "learning_rate": [ensemble.learning_rate] * len(epochs_),
+                "output": out["output"][:, :, 0],  # the same f at every point whichever point steps
+                "step": out["step"],
+                "ntk": out["ntk"],
+            }
 
-        _train_and_record(ensemble, inputs, targets, schedule, record, records, bar, checkpoint)
+        _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar, checkpoint)
         epoch, rate = np.asarray(records.pop("epoch"), np.int64), np.asarray(records.pop("learning_rate"), np.float32)
         return {"epoch": epoch, "learning_rate": rate, **_replica_axis_first(records)}
