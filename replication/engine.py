@@ -27,9 +27,9 @@ KINDS = ("step", "ntk", "output")
 CACHE_BYTES = 2**19
 
 
-def _stack(models, attribute):
-    columns = zip(*[getattr(m, attribute) for m in models])
-    return [tf.stack([tf.convert_to_tensor(v.value) for v in column]) for column in columns]
+def _values(model):
+    """(trainable, non-trainable) values of a model's variables."""
+    return [v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables]
 
 
 def draws_random_numbers(model):
@@ -48,24 +48,23 @@ class Ensemble:
     """R replicas of one architecture, each with its own weights and random state.
 
     Args:
-        models: R compiled Keras models of the same architecture (built with their own seeds); the
-            first serves as the stateless template for all.
-        learning_rate: η of the SGD updates; None takes the first model's optimizer's.
+        template: a compiled Keras model of the replicas' architecture, the stateless template for all.
+        weights: per replica, (trainable values, non-trainable values) in the template's variable order.
+        learning_rate: η of the SGD updates; None takes the template's optimizer's.
     """
 
-    def __init__(self, models, learning_rate=None):
-        if not models:
-            raise ValueError("an ensemble needs at least one model")
-        template = models[0]
-        shapes = [tuple(v.shape) for v in template.weights]
-        for model in models[1:]:
-            if [tuple(v.shape) for v in model.weights] != shapes:
+    def __init__(self, template, weights, learning_rate=None):
+        if not weights:
+            raise ValueError("an ensemble needs at least one replica")
+        shapes = [tuple(v.shape) for v in template.trainable_variables + template.non_trainable_variables]
+        for trainable, non_trainable in weights:
+            if [tuple(v.shape) for v in list(trainable) + list(non_trainable)] != shapes:
                 raise ValueError("every replica must have the template's architecture (same weight shapes)")
         self.template = template
-        self.replicas = len(models)
+        self.replicas = len(weights)
         self.learning_rate = float(template.optimizer.learning_rate if learning_rate is None else learning_rate)
-        self.params = _stack(models, "trainable_variables")
-        self.state = _stack(models, "non_trainable_variables")
+        self.params = [tf.stack(column) for column in zip(*[trainable for trainable, _ in weights])]
+        self.state = [tf.stack(column) for column in zip(*[non_trainable for _, non_trainable in weights])]
         self._loss_fn = keras_loss_fn(template)
         # XLA whenever it cannot change which random numbers are drawn: XLA and TensorFlow's own kernels
         # draw different dropout masks from the same seed, and model.fit (the reference) uses XLA only
@@ -79,6 +78,14 @@ class Ensemble:
         self._widest = max(math.prod(layer.output.shape[1:]) for layer in keras_layers(template))
         self._measure_compiled = {}
         self._run_loops = {}
+
+    @classmethod
+    def of_models(cls, models, learning_rate=None):
+        """The ensemble of R built models of one architecture, from their current weights; the first is
+        the template."""
+        if not models:
+            raise ValueError("an ensemble needs at least one model")
+        return cls(models[0], [_values(model) for model in models], learning_rate)
 
     # Per replica ------------------------------------------------------------------------------------
 

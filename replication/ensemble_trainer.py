@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from .engine import Ensemble
 from .keeping import kept
+from .models import initial_weights
 from .problem import DATASET_KINDS, build_model, replica_probe, replicas_distance, step_inputs
 
 
@@ -54,6 +55,15 @@ def _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar,
             checkpoint.maybe_save(measured, ensemble.params, ensemble.state, records)
 
 
+def _ensemble(fig, setups):
+    """The replicas of a variant: one model built as the template, every replica's initial weights from its
+    model seed (models.initial_weights, the weights build_model gives, without building a model each)."""
+    template = build_model(fig, setups[0]["model_seed"])
+    spec = dict(fig.model)
+    builder = spec.pop("builder")
+    return Ensemble(template, [initial_weights(template, builder, spec, s["model_seed"]) for s in setups])
+
+
 def _replica_axis_first(records):
     """Measurements recorded (T, R, ...) as float32 (R, T, ...), the fit path's layout."""
     return {key: np.swapaxes(np.asarray(values, np.float32), 0, 1) for key, values in records.items()}
@@ -65,8 +75,8 @@ class EnsembleTrainer:
     name = "ensemble"
 
     def train_points(self, fig, setups, epochs, schedule, keep, bar, checkpoint=None):
-        models = [build_model(fig, s["model_seed"]) for s in setups]
-        shape = tuple(models[0].inputs[0].shape[1:])
+        ensemble = _ensemble(fig, setups)
+        shape = tuple(ensemble.template.inputs[0].shape[1:])
         x_o = np.stack([s["x_o"].reshape(shape) for s in setups])
         y_o = np.asarray([s["y_o"] for s in setups], np.float32)
         points = [replica_probe(fig, s, x) for x, s in zip(x_o, setups)]
@@ -75,7 +85,6 @@ class EnsembleTrainer:
         targets = np.stack([s["targets"] for s in setups])[:, :, None]
         inputs = tf.constant(np.stack([step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None], tf.float32)
         targets = tf.constant(targets, tf.float32)
-        ensemble = Ensemble(models)
         kinds = fig.probe["kinds"]
         records = {}
         kept_distance = distance
@@ -98,15 +107,14 @@ class EnsembleTrainer:
         }
 
     def train_dataset(self, fig, setups, epochs, schedule, bar, checkpoint=None):
-        models = [build_model(fig, s["model_seed"]) for s in setups]
-        shape = tuple(models[0].inputs[0].shape[1:])
+        ensemble = _ensemble(fig, setups)
+        shape = tuple(ensemble.template.inputs[0].shape[1:])
         points = np.stack([s["points"] for s in setups])
         points = points.reshape(points.shape[:2] + shape)
         point_y = np.stack([s["point_y"] for s in setups])
         inputs = np.stack([s["inputs"] for s in setups])
         inputs = inputs.reshape(inputs.shape[:3] + shape)
         inputs, targets = tf.constant(inputs, tf.float32), tf.constant(np.stack([s["targets"] for s in setups]), tf.float32)
-        ensemble = Ensemble(models)
         records = {}
 
         def measure_segment(done, epochs_):

@@ -36,19 +36,27 @@ def compile_sgd(model, learning_rate=LEARNING_RATE):
     return model
 
 
-def build_2024(activation="relu", *, n_bits=8, features=128, seed=None, learning_rate=LEARNING_RATE):
-    """The 2024 toy model: n_bits inputs → Dense(features, activation) → Dense(1, sigmoid)."""
+def layers_2024(activation="relu", *, n_bits=8, features=128, seed=None):
+    """The 2024 toy model's input shape and layers, unbuilt: n_bits inputs → Dense(features, activation)
+    → Dense(1, sigmoid)."""
     _check_activation(activation)
     s = _seeds(seed, 2)
-    model = keras.Sequential(
-        [
-            keras.Input((n_bits,)),
-            keras.layers.Dense(features, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(s[0])),
-            keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(s[1])),
-        ],
-        name=f"nakazato2024_{activation}",
-    )
-    return compile_sgd(model, learning_rate)
+    return (n_bits,), [
+        keras.layers.Dense(features, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(s[0])),
+        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(s[1])),
+    ]
+
+
+def build_2024(activation="relu", *, n_bits=8, features=128, seed=None, learning_rate=LEARNING_RATE):
+    """The 2024 toy model (`layers_2024`), compiled."""
+    shape, layers = layers_2024(activation, n_bits=n_bits, features=features, seed=seed)
+    return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=f"nakazato2024_{activation}"), learning_rate)
+
+
+def layers_2022(activation="elu", *, n_bits=16, layers=3, filters=8, dropout=0.0, kernel_size=CONV_KERNEL_SIZE, padding=CONV_PADDING, seed=None):
+    """The 2022 network's input shape and layers, unbuilt: (n_bits, 1) input → `layers` × Conv1D(filters,
+    activation) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
+    return (n_bits, 1), _conv_layers(keras.layers.Conv1D, activation, layers, filters, dropout, kernel_size, padding, seed)
 
 
 def build_2022(
@@ -63,9 +71,17 @@ def build_2022(
     seed=None,
     learning_rate=LEARNING_RATE,
 ):
-    """The 2022 network: (n_bits, 1) input → `layers` × Conv1D(filters, activation) [+ Dropout]
-    → Flatten → Dense(1, sigmoid)."""
-    return _conv_network(keras.layers.Conv1D, (n_bits, 1), activation, layers, filters, dropout, kernel_size, padding, seed, learning_rate)
+    """The 2022 network (`layers_2022`), compiled."""
+    shape, stack = layers_2022(activation, n_bits=n_bits, layers=layers, filters=filters, dropout=dropout, kernel_size=kernel_size, padding=padding, seed=seed)
+    return compile_sgd(keras.Sequential([keras.Input(shape), *stack], name=f"nakazato2022_{activation}"), learning_rate)
+
+
+def layers_2022_images(
+    activation="elu", *, image_shape=(28, 28), layers=3, filters=8, dropout=0.0, kernel_size=CONV_KERNEL_SIZE, padding=CONV_PADDING, seed=None
+):
+    """The 2022 network for images (Figs. 8-9), unbuilt: (H, W, 1) input → `layers` × Conv2D(filters,
+    activation, kernel_size × kernel_size) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
+    return (*image_shape, 1), _conv_layers(keras.layers.Conv2D, activation, layers, filters, dropout, kernel_size, padding, seed)
 
 
 def build_2022_images(
@@ -80,32 +96,55 @@ def build_2022_images(
     seed=None,
     learning_rate=LEARNING_RATE,
 ):
-    """The 2022 network for images (Figs. 8-9): (H, W, 1) input → `layers` × Conv2D(filters, activation,
-    kernel_size × kernel_size) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
-    shape = (*image_shape, 1)
-    return _conv_network(keras.layers.Conv2D, shape, activation, layers, filters, dropout, kernel_size, padding, seed, learning_rate)
+    """The 2022 network for images (`layers_2022_images`), compiled."""
+    shape, stack = layers_2022_images(
+        activation, image_shape=image_shape, layers=layers, filters=filters, dropout=dropout, kernel_size=kernel_size, padding=padding, seed=seed
+    )
+    return compile_sgd(keras.Sequential([keras.Input(shape), *stack], name=f"nakazato2022_images_{activation}"), learning_rate)
 
 
-def _conv_network(conv, input_shape, activation, layers, filters, dropout, kernel_size, padding, seed, learning_rate):
+def _conv_layers(conv, activation, layers, filters, dropout, kernel_size, padding, seed):
     _check_activation(activation)
     if layers < 1 or filters < 1:
         raise ValueError(f"layers={layers} and filters={filters} must both be >= 1")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout={dropout} must be in [0, 1)")
     s = _seeds(seed, 2 * layers + 1)
-    stack = [keras.Input(input_shape)]
+    stack = []
     for i in range(layers):
         stack.append(
             conv(filters, kernel_size, padding=padding, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(s[2 * i]))
         )
         if dropout:
             stack.append(keras.layers.Dropout(dropout, seed=s[2 * i + 1]))
-    stack += [
+    return stack + [
         keras.layers.Flatten(),
         keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(s[-1])),
     ]
-    name = f"nakazato2022_{'images_' if conv is keras.layers.Conv2D else ''}{activation}"
-    return compile_sgd(keras.Sequential(stack, name=name), learning_rate)
 
 
 BUILDERS = {"nakazato2024": build_2024, "nakazato2022": build_2022, "nakazato2022_images": build_2022_images}
+LAYERS = {"nakazato2024": layers_2024, "nakazato2022": layers_2022, "nakazato2022_images": layers_2022_images}
+
+
+def _initial_value(layer, variable):
+    """The value `variable` (a weight of a built layer like `layer`) starts from in the unbuilt `layer`."""
+    if variable.name == "kernel":
+        return layer.kernel_initializer(variable.shape, variable.dtype)
+    if variable.name == "bias":
+        return layer.bias_initializer(variable.shape, variable.dtype)
+    if variable.name == "seed_generator_state":  # created with the layer: dropout's seed state
+        return layer.seed_generator.state.value
+    raise ValueError(f"no rule for the initial value of {variable.path}; build the model instead")
+
+
+def initial_weights(template, builder, spec, seed):
+    """(trainable, non-trainable) values of the model BUILDERS[builder](**spec, seed=seed) before training,
+    in `template`'s variable order (a model of the builder with any seed), from the builder's seeded
+    layers without building a model: a model takes ~12 ms to build, its layers' initializers ~1 ms."""
+    spec = {k: v for k, v in spec.items() if k != "learning_rate"}
+    _, layers = LAYERS[builder](**spec, seed=seed)
+    if len(layers) != len(template.layers):
+        raise ValueError(f"the template has {len(template.layers)} layers, the builder {builder!r} makes {len(layers)}")
+    values = {id(v): _initial_value(layer, v) for layer, built in zip(layers, template.layers) for v in built.variables}
+    return [values[id(v)] for v in template.trainable_variables], [values[id(v)] for v in template.non_trainable_variables]

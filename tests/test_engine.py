@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from training_response.replication import figures
 from training_response.replication.engine import Ensemble
-from training_response.replication.models import build_2022, build_2024
+from training_response.replication.models import BUILDERS, build_2022, build_2024, initial_weights
 from training_response.replication.training import TRAINERS, run_ensemble
 
 REPLICAS, EPOCHS = 3, 50
@@ -58,7 +58,7 @@ def fit_steps(model, x, targets):
 def test_one_replica_equals_plain_model_fit(builder):
     x = np.sign(np.random.default_rng(0).standard_normal(tuple(builder(seed=0).inputs[0].shape[1:]))).astype(np.float32)
     targets = np.random.default_rng(1).integers(0, 2, 40).astype(np.float32)
-    engine = Ensemble([builder(seed=7)])
+    engine = Ensemble.of_models([builder(seed=7)])
     engine.train(np.broadcast_to(x, (1, 40, 1) + x.shape), targets[None, :, None])
     for a, b in zip(engine.weights(0), fit_steps(builder(seed=7), x, targets)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
@@ -70,10 +70,10 @@ def test_with_dropout_replicas_draw_their_own_masks():
     second.set_weights([w if w.dtype != np.int64 else s for w, s in zip(first.get_weights(), second.get_weights())])
     x = np.ones((2, 30, 1, 16, 1), np.float32)
     targets = np.ones((2, 30, 1), np.float32)
-    engine = Ensemble([first, second])
+    engine = Ensemble.of_models([first, second])
     engine.train(x, targets)
     assert max(np.max(np.abs(a - b)) for a, b in zip(engine.weights(0), engine.weights(1))) > 1e-3
-    without = Ensemble([build_2022(seed=1), build_2022(seed=1)])
+    without = Ensemble.of_models([build_2022(seed=1), build_2022(seed=1)])
     without.train(x, targets)
     for a, b in zip(without.weights(0), without.weights(1)):
         np.testing.assert_array_equal(a, b)
@@ -81,7 +81,7 @@ def test_with_dropout_replicas_draw_their_own_masks():
 
 def test_ensemble_refuses_mixed_architectures():
     with pytest.raises(ValueError, match="architecture"):
-        Ensemble([build_2024(seed=0), build_2024(features=16, seed=0)])
+        Ensemble.of_models([build_2024(seed=0), build_2024(features=16, seed=0)])
 
 
 def test_shell_summaries_equal_reduced_raw_histories():
@@ -132,3 +132,17 @@ def test_sets_of_points_match_the_fit_path(base, dataset):
     assert fit["step"].shape == (2, len(fit["epoch"]), points, points)
     assert fit["output"].shape == (2, len(fit["epoch"]), points)
     assert_same_histories(fit, ens)
+
+
+@pytest.mark.parametrize("fig_id", [fig_id for fig_id, fig in figures.FIGURES.items() if fig.model["builder"] != "simplified"])
+def test_initial_weights_equal_the_built_models_weights_for_every_figure(fig_id):
+    for _, fig in figures.get(fig_id).variant_configs():
+        spec = dict(fig.model)
+        builder = spec.pop("builder")
+        template = BUILDERS[builder](**spec, seed=0)
+        for seed in (1, 2**31 + 5):
+            built = BUILDERS[builder](**spec, seed=seed)
+            trainable, non_trainable = initial_weights(template, builder, spec, seed)
+            assert len(trainable) == len(built.trainable_variables) and len(non_trainable) == len(built.non_trainable_variables)
+            for value, variable in zip(trainable + non_trainable, built.trainable_variables + built.non_trainable_variables):
+                np.testing.assert_array_equal(np.asarray(value), variable.numpy(), err_msg=variable.path)
