@@ -1,6 +1,8 @@
 """The fast training path: all replicas in one compiled Ensemble (see engine.py), measured with the
 same functions as the ResponseProbe at the same epochs."""
 
+import json
+
 import numpy as np
 import tensorflow as tf
 
@@ -55,10 +57,22 @@ def _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar,
             checkpoint.maybe_save(measured, ensemble.params, ensemble.state, records)
 
 
+_TEMPLATES = {}
+
+
+def _template(fig):
+    """One built model per architecture and process: the template of every ensemble of it, so that its
+    compiled Program is reused (its own weights are never used)."""
+    key = json.dumps(fig.model, sort_keys=True)
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = build_model(fig, 0)
+    return _TEMPLATES[key]
+
+
 def _ensemble(fig, setups):
-    """The replicas of a variant: one model built as the template, every replica's initial weights from its
-    model seed (models.initial_weights, the weights build_model gives, without building a model each)."""
-    template = build_model(fig, setups[0]["model_seed"])
+    """The replicas of a variant: every replica's initial weights from its model seed (models.initial_weights,
+    the weights build_model gives, without building a model each) on the architecture's template."""
+    template = _template(fig)
     spec = dict(fig.model)
     builder = spec.pop("builder")
     return Ensemble(template, [initial_weights(template, builder, spec, s["model_seed"]) for s in setups])
