@@ -1,4 +1,4 @@
-"""Command line: `python -m replication [--verbose] list | run ID... | sweep ID --grid ... | bench | report`."""
+"""Command line: `python -m replication [--verbose] list | run ID... | sweep ID --grid ... | robustness [ID...] | bench | report`."""
 
 import argparse
 import difflib
@@ -96,6 +96,13 @@ def _parser():
     bench.add_argument("--fit-replicas", type=_positive, default=3, help="replicas of the 2024-fig1 rows timed through model.fit (default 3)")
     bench.add_argument("--repeats", type=_positive, default=5, help="timed fits per variant (default 5)")
     bench.add_argument("--out", default="results", help="folder of bench.json (default results/)")
+    robust = sub.add_parser(
+        "robustness", help="run every figure's variants of the unstated choices (robustness.py's plan); writes DIR/robustness.json"
+    )
+    robust.add_argument("ids", nargs="*", metavar="ID", help="figure ids (default: every planned figure)")
+    robust.add_argument("--out", default="results", help="results folder holding the committed runs (default results/)")
+    robust.add_argument("--workers", type=_positive, default=1, help="variant runs at once in processes of this machine (default 1)")
+    robust.add_argument("--mnist", metavar="FILE.npz", help="as for run")
     report = sub.add_parser("report", help="write DIR/REPORT.md from the figures' json files")
     report.add_argument("--out", default="results", help="results folder (default results/)")
     return parser
@@ -199,6 +206,39 @@ def _sweep_line(done, total, row, seconds):
     return f"\nsweep: {done}/{total} points done ({settings}: {state}), ETA {eta:.0f} s"
 
 
+def _planned_robustness(args):
+    from .files import check_writable
+    from .robustness import plan_for
+
+    check_writable(args.out)
+    return plan_for(args.ids, args.out)
+
+
+def _robustness(args, planned, command):
+    """`robustness [ID...]`: every planned variant (finished ones skipped), a line per finished run, then
+    robustness.json. Exit 1 when a run failed (its error is in robustness.json)."""
+    from .robustness import run_plan
+
+    if any(fig.uses_images for fig, _, _ in planned):
+        from training_response.data.mnist import load
+
+        load(args.mnist)
+    total = sum(len(variants) for _, _, variants in planned)
+    print(f"robustness: {total} variant runs of {len(planned)} figures")
+    report = lambda done, total, row, seconds: print(_robustness_line(done, total, row, seconds))  # noqa: E731
+    record = run_plan(planned, args.out, workers=args.workers, mnist=args.mnist, command=command, report=report)
+    print(f"\nrobustness: wrote {os.path.join(args.out, 'robustness.json')} ({record['seconds']:.0f} s)")
+    for row in record["failed"]:
+        print(f"failed: {row['figure']} {row['variant']}: {row['error']}", file=sys.stderr)
+    return 1 if record["failed"] else 0
+
+
+def _robustness_line(done, total, row, seconds):
+    eta = seconds / done * (total - done)
+    state = "failed" if "error" in row else "skipped (up to date)" if row.get("skipped") else f"{row['seconds']} s"
+    return f"\nrobustness: {done}/{total} runs done ({row.get('results') or row['settings']}: {state}), ETA {eta:.0f} s"
+
+
 def _run(args, chosen, command):
     """`run ID... | all`: figures in order, skipping those whose results are up to date (same config
     hash, unless --force); one progress bar over all; Ctrl-C exits 130 naming what finished."""
@@ -291,7 +331,8 @@ def main(argv=None):
     try:
         chosen = _chosen_figures(args) if args.command == "run" else None
         sweep = _planned_sweep(args) if args.command == "sweep" else None
-        if args.command in ("run", "sweep", "bench"):
+        plan = _planned_robustness(args) if args.command == "robustness" else None
+        if args.command in ("run", "sweep", "bench", "robustness"):
             # Loads TensorFlow quietly (training_response.quiet) before the runner or bench imports keras,
             # which would load it with its banners.
             import training_response  # noqa: F401
@@ -306,6 +347,8 @@ def main(argv=None):
             return _run(args, chosen, command)
         elif args.command == "sweep":
             return _sweep(args, sweep, command)
+        elif args.command == "robustness":
+            return _robustness(args, plan, command)
         elif args.command == "bench":
             from .bench import run_bench
 

@@ -1,6 +1,7 @@
 """The papers' networks as compiled Keras models.
 
-Both use Keras' default initialisers (Glorot-uniform kernels, zero biases), seeded per layer so that a
+Both use Keras' default initialisers (Glorot-uniform kernels, zero biases; `initializer` names another
+kernel initializer for the robustness checks), seeded per layer so that a
 model is fixed by its seed alone, without touching Keras' global random state.
 """
 
@@ -25,6 +26,16 @@ def _seeds(seed, count):
     return [int(s) for s in np.random.SeedSequence(int(seed)).generate_state(count)]
 
 
+INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform")
+
+
+def _initializer(name, seed):
+    """Keras' kernel initializer `name` with `seed`; "glorot_uniform" is Keras' default."""
+    if name not in INITIALIZERS:
+        raise ValueError(f"unknown initializer {name!r}; use one of {list(INITIALIZERS)}")
+    return keras.initializers.get({"class_name": name, "config": {"seed": seed}})
+
+
 def _check_activation(activation):
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; use one of {list(ACTIVATIONS)}")
@@ -36,27 +47,29 @@ def compile_sgd(model, learning_rate=LEARNING_RATE):
     return model
 
 
-def layers_2024(activation="relu", *, n_bits=8, features=128, seed=None):
+def layers_2024(activation="relu", *, n_bits=8, features=128, initializer="glorot_uniform", seed=None):
     """The 2024 toy model's input shape and layers, unbuilt: n_bits inputs → Dense(features, activation)
     → Dense(1, sigmoid)."""
     _check_activation(activation)
     s = _seeds(seed, 2)
     return (n_bits,), [
-        keras.layers.Dense(features, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(s[0])),
-        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(s[1])),
+        keras.layers.Dense(features, activation=activation, kernel_initializer=_initializer(initializer, s[0])),
+        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=_initializer(initializer, s[1])),
     ]
 
 
-def build_2024(activation="relu", *, n_bits=8, features=128, seed=None, learning_rate=LEARNING_RATE):
+def build_2024(activation="relu", *, n_bits=8, features=128, initializer="glorot_uniform", seed=None, learning_rate=LEARNING_RATE):
     """The 2024 toy model (`layers_2024`), compiled."""
-    shape, layers = layers_2024(activation, n_bits=n_bits, features=features, seed=seed)
+    shape, layers = layers_2024(activation, n_bits=n_bits, features=features, initializer=initializer, seed=seed)
     return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=f"nakazato2024_{activation}"), learning_rate)
 
 
-def layers_2022(activation="elu", *, n_bits=16, layers=3, filters=8, dropout=0.0, kernel_size=CONV_KERNEL_SIZE, padding=CONV_PADDING, seed=None):
+def layers_2022(
+    activation="elu", *, n_bits=16, layers=3, filters=8, dropout=0.0, kernel_size=CONV_KERNEL_SIZE, padding=CONV_PADDING, initializer="glorot_uniform", seed=None
+):
     """The 2022 network's input shape and layers, unbuilt: (n_bits, 1) input → `layers` × Conv1D(filters,
     activation) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
-    return (n_bits, 1), _conv_layers(keras.layers.Conv1D, activation, layers, filters, dropout, kernel_size, padding, seed)
+    return (n_bits, 1), _conv_layers(keras.layers.Conv1D, activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
 
 
 def build_2022(
@@ -68,20 +81,32 @@ def build_2022(
     dropout=0.0,
     kernel_size=CONV_KERNEL_SIZE,
     padding=CONV_PADDING,
+    initializer="glorot_uniform",
     seed=None,
     learning_rate=LEARNING_RATE,
 ):
     """The 2022 network (`layers_2022`), compiled."""
-    shape, stack = layers_2022(activation, n_bits=n_bits, layers=layers, filters=filters, dropout=dropout, kernel_size=kernel_size, padding=padding, seed=seed)
+    shape, stack = layers_2022(
+        activation, n_bits=n_bits, layers=layers, filters=filters, dropout=dropout, kernel_size=kernel_size, padding=padding, initializer=initializer, seed=seed
+    )
     return compile_sgd(keras.Sequential([keras.Input(shape), *stack], name=f"nakazato2022_{activation}"), learning_rate)
 
 
 def layers_2022_images(
-    activation="elu", *, image_shape=(28, 28), layers=3, filters=8, dropout=0.0, kernel_size=CONV_KERNEL_SIZE, padding=CONV_PADDING, seed=None
+    activation="elu",
+    *,
+    image_shape=(28, 28),
+    layers=3,
+    filters=8,
+    dropout=0.0,
+    kernel_size=CONV_KERNEL_SIZE,
+    padding=CONV_PADDING,
+    initializer="glorot_uniform",
+    seed=None,
 ):
     """The 2022 network for images (Figs. 8-9), unbuilt: (H, W, 1) input → `layers` × Conv2D(filters,
     activation, kernel_size × kernel_size) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
-    return (*image_shape, 1), _conv_layers(keras.layers.Conv2D, activation, layers, filters, dropout, kernel_size, padding, seed)
+    return (*image_shape, 1), _conv_layers(keras.layers.Conv2D, activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
 
 
 def build_2022_images(
@@ -93,17 +118,26 @@ def build_2022_images(
     dropout=0.0,
     kernel_size=CONV_KERNEL_SIZE,
     padding=CONV_PADDING,
+    initializer="glorot_uniform",
     seed=None,
     learning_rate=LEARNING_RATE,
 ):
     """The 2022 network for images (`layers_2022_images`), compiled."""
     shape, stack = layers_2022_images(
-        activation, image_shape=image_shape, layers=layers, filters=filters, dropout=dropout, kernel_size=kernel_size, padding=padding, seed=seed
+        activation,
+        image_shape=image_shape,
+        layers=layers,
+        filters=filters,
+        dropout=dropout,
+        kernel_size=kernel_size,
+        padding=padding,
+        initializer=initializer,
+        seed=seed,
     )
     return compile_sgd(keras.Sequential([keras.Input(shape), *stack], name=f"nakazato2022_images_{activation}"), learning_rate)
 
 
-def _conv_layers(conv, activation, layers, filters, dropout, kernel_size, padding, seed):
+def _conv_layers(conv, activation, layers, filters, dropout, kernel_size, padding, initializer, seed):
     _check_activation(activation)
     if layers < 1 or filters < 1:
         raise ValueError(f"layers={layers} and filters={filters} must both be >= 1")
@@ -113,13 +147,13 @@ def _conv_layers(conv, activation, layers, filters, dropout, kernel_size, paddin
     stack = []
     for i in range(layers):
         stack.append(
-            conv(filters, kernel_size, padding=padding, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(s[2 * i]))
+            conv(filters, kernel_size, padding=padding, activation=activation, kernel_initializer=_initializer(initializer, s[2 * i]))
         )
         if dropout:
             stack.append(keras.layers.Dropout(dropout, seed=s[2 * i + 1]))
     return stack + [
         keras.layers.Flatten(),
-        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(s[-1])),
+        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=_initializer(initializer, s[-1])),
     ]
 
 

@@ -234,6 +234,62 @@ def _sweep_section(path, sweep, out):
     return lines
 
 
+def _headline_cell(headline):
+    """A claim's headline number as 'name = v [low, high]' (robustness.headline), or — without one."""
+    if headline is None:
+        return "—"
+    name, value, ci = headline
+    interval = f" [{_short(float(ci[0]))}, {_short(float(ci[1]))}]" if ci else ""
+    return f"{name} = {_short(float(value))}{interval}"
+
+
+def _robustness_section(record):
+    """The robustness plan's results: what each figure's committed run is, a table per open claim (the
+    committed run and every variant: headline value [95% CI] and verdict) with its finding, and the
+    reproduced claims' findings in one table."""
+    lines = [
+        "",
+        "## Robustness: which unstated choice, if any, decides each claim",
+        "",
+        f"- command: `{record['command']}` ({record['seconds']} s, {record['workers']} process(es)); the plan is declared in "
+        "`replication/robustness.py`, fixed before its results were seen; the criteria are the committed ones, unchanged.",
+        "- Each variant is a whole figure run at the committed size unless its name says otherwise; the value shown is the "
+        "claim's first measured number with a 95% interval (the figure's section above gives them all).",
+        "",
+        "| figure | committed run | variants |",
+        "|---|---|---|",
+    ]
+    for fig_id, entry in record["figures"].items():
+        size = f"{entry['committed']['replicas']} runs × {entry['committed']['epochs']} epochs"
+        lines.append(f"| {fig_id} | {size} | {', '.join(v['name'] for v in entry['variants'])} |")
+    open_rows = [row for row in record["claims"] if row["committed"]["verdict"] != "reproduced"]
+    closed = [row for row in record["claims"] if row["committed"]["verdict"] == "reproduced"]
+    lines += ["", f"### The {len(open_rows)} open verdicts", ""]
+    for row in open_rows:
+        label = f" ({row['variant']})" if row["variant"] and row["variant"] not in row["claim"] else ""
+        lines += [
+            f"**{row['figure']}: {row['claim']}{label}** — {row['finding']}.",
+            "",
+            "| run | value [95% CI] | verdict |",
+            "|---|---|---|",
+            f"| committed | {_headline_cell(row['committed']['headline'])} | {row['committed']['verdict']} |",
+        ]
+        lines += [f"| {run['variant']} | {_headline_cell(run['headline'])} | {run['verdict']} |" for run in row["runs"]]
+        lines.append("")
+    lines += [
+        f"### The {len(closed)} reproduced verdicts",
+        "",
+        "| figure | claim | variants | finding |",
+        "|---|---|---|---|",
+    ]
+    for row in closed:
+        label = f" ({row['variant']})" if row["variant"] and row["variant"] not in row["claim"] else ""
+        lines.append(f"| {row['figure']} | {row['claim']}{label} | {len(row['runs'])} | {row['finding']} |")
+    for failed in record["failed"]:
+        lines.append(f"\n- failed: {failed['figure']} {failed['variant']}: {failed['error']}")
+    return lines
+
+
 def write_report(out="results"):
     records = _figure_records(out)
     if not records:
@@ -259,6 +315,9 @@ def write_report(out="results"):
         lines += _figure_section(path, r, out)
     for path in sorted(glob.glob(os.path.join(out, "sweeps", "*", "*", "sweep.json"))):
         lines += _sweep_section(path, _read_json(path), out)
+    robustness = _json_if_present(os.path.join(out, "robustness.json"))
+    if robustness is not None:
+        lines += _robustness_section(robustness)
     lines += ["", _wall_time(_json_if_present(os.path.join(out, "run_all.json")))]
     text = "\n".join(lines) + "\n"
     return write_text(os.path.join(out, "REPORT.md"), text)

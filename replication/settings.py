@@ -11,10 +11,10 @@ import difflib
 NONE = type(None)
 
 # The 2022 conv stacks' keys after the input's (n_bits or image_shape).
-_CONV = {"layers": int, "filters": int, "dropout": float, "kernel_size": int, "padding": str, "learning_rate": float}
+_CONV = {"layers": int, "filters": int, "dropout": float, "kernel_size": int, "padding": str, "initializer": str, "learning_rate": float}
 
 MODEL = {
-    "nakazato2024": {"activation": str, "n_bits": int, "features": int, "learning_rate": float},
+    "nakazato2024": {"activation": str, "n_bits": int, "features": int, "initializer": str, "learning_rate": float},
     "nakazato2022": {"activation": str, "n_bits": int, **_CONV},
     "nakazato2022_images": {"activation": str, "image_shape": tuple, **_CONV},
     # The two-variable simplified system (simplified.py): η, the sigmoid's gain a, x(0) and C.

@@ -98,9 +98,16 @@ def run_points(fig_id, points, folder, run, *, workers=1, cluster=None, report=N
     run_point's other arguments (replicas, epochs, seed, engine, mnist, command); returns one row per
     point in the points' order, a failed point's row holding its error. `report(done, total, row,
     seconds)` is called as each point finishes."""
-    rows = [None] * len(points)
     # Only points run here draw their figure's bar: in other processes it would garble the sweep's.
-    calls = [dict(run, point=point, out=point_out(folder, point), progress=not cluster and workers == 1) for point in points]
+    progress = not cluster and workers == 1
+    calls = [dict(run, fig_id=fig_id, point=point, out=point_out(folder, point), progress=progress) for point in points]
+    return run_calls(calls, workers=workers, cluster=cluster, report=report)
+
+
+def run_calls(calls, *, workers=1, cluster=None, report=None):
+    """run_point(**call) for every call (any figures), here, in `workers` processes or on a Dask cluster;
+    returns the rows in the calls' order (see run_points)."""
+    rows = [None] * len(calls)
     started = time.perf_counter()
 
     def finished(index, row):
@@ -109,19 +116,19 @@ def run_points(fig_id, points, folder, run, *, workers=1, cluster=None, report=N
             report(sum(r is not None for r in rows), len(rows), row, time.perf_counter() - started)
 
     if cluster:
-        _on_dask(fig_id, calls, cluster, finished)
+        _on_dask(calls, cluster, finished)
     elif workers > 1:
-        _in_processes(fig_id, calls, workers, finished)
+        _in_processes(calls, workers, finished)
     else:
         for index, call in enumerate(calls):
-            finished(index, _guarded(fig_id, call))
+            finished(index, _guarded(call))
     return rows
 
 
-def _guarded(fig_id, call):
+def _guarded(call):
     """run_point, with a failure turned into the point's row (the other points go on)."""
     try:
-        return run_point(fig_id, **call)
+        return run_point(**call)
     except Exception as error:  # a point's failure is reported in sweep.json, never raised over the rest
         return _failed(call, error)
 
@@ -130,26 +137,26 @@ def _failed(call, error):
     return {"settings": dict(call["point"]), "error": f"{type(error).__name__}: {error}"}
 
 
-def _in_processes(fig_id, calls, workers, finished):
+def _in_processes(calls, workers, finished):
     import concurrent.futures
     import multiprocessing
 
     # Spawned, not forked: a forked TensorFlow runtime is not safe to use.
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {pool.submit(_guarded, fig_id, call): index for index, call in enumerate(calls)}
+        futures = {pool.submit(_guarded, call): index for index, call in enumerate(calls)}
         for future in concurrent.futures.as_completed(futures):
             finished(futures[future], future.result())
 
 
-def _on_dask(fig_id, calls, address, finished):
+def _on_dask(calls, address, finished):
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
         raise ValueError("--cluster needs Dask's distributed scheduler: pip install '.[cluster]'") from None
     with Client(address) as client:
         # A worker that dies is retried once by Dask; a point that fails twice is reported in its row.
-        futures = {client.submit(run_point, fig_id, **call, retries=1, pure=False): index for index, call in enumerate(calls)}
+        futures = {client.submit(run_point, **call, retries=1, pure=False): index for index, call in enumerate(calls)}
         for future in as_completed(futures):
             index = futures[future]
             try:
