@@ -51,6 +51,16 @@ def load_tensorflow():
         _held.append(_read(sink))
 
 
+def hide_internal_warnings():
+    """Unless verbosity is asked for: TensorFlow's Python warnings about its own internals (e.g.
+    "Conv2DBackpropFilter uses a while_loop" while the engine vectorizes over replicas) say nothing about
+    the user's run, so its logger shows errors only."""
+    if not verbose():
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
+
+
 def captured():
     """What load_tensorflow held back from stderr ("" if it did not run or captured nothing)."""
     return "".join(_held)

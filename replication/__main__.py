@@ -337,12 +337,9 @@ def main(argv=None):
             # which would load it with its banners.
             import training_response  # noqa: F401
 
-            if not args.verbose:
-                # TensorFlow's Python warnings about its own internals (e.g. "Conv2DBackpropFilter uses a
-                # while_loop" while the engine vectorizes over replicas) say nothing about the user's run.
-                import tensorflow as tf
+            from training_response.quiet import hide_internal_warnings
 
-                tf.get_logger().setLevel("ERROR")
+            hide_internal_warnings()
         if args.command == "run":
             return _run(args, chosen, command)
         elif args.command == "sweep":

@@ -58,10 +58,9 @@ def layers_2024(activation="relu", *, n_bits=8, features=128, initializer="gloro
     ]
 
 
-def build_2024(activation="relu", *, n_bits=8, features=128, initializer="glorot_uniform", seed=None, learning_rate=LEARNING_RATE):
-    """The 2024 toy model (`layers_2024`), compiled."""
-    shape, layers = layers_2024(activation, n_bits=n_bits, features=features, initializer=initializer, seed=seed)
-    return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=f"nakazato2024_{activation}"), learning_rate)
+def build_2024(activation="relu", *, learning_rate=LEARNING_RATE, **spec):
+    """The 2024 toy model (`layers_2024`, which takes `spec`), compiled."""
+    return _compiled(layers_2024(activation, **spec), f"nakazato2024_{activation}", learning_rate)
 
 
 def layers_2022(
@@ -69,27 +68,13 @@ def layers_2022(
 ):
     """The 2022 network's input shape and layers, unbuilt: (n_bits, 1) input → `layers` × Conv1D(filters,
     activation) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
+    _check_positions(n_bits, layers, kernel_size, padding)
     return (n_bits, 1), _conv_layers(keras.layers.Conv1D, activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
 
 
-def build_2022(
-    activation="elu",
-    *,
-    n_bits=16,
-    layers=3,
-    filters=8,
-    dropout=0.0,
-    kernel_size=CONV_KERNEL_SIZE,
-    padding=CONV_PADDING,
-    initializer="glorot_uniform",
-    seed=None,
-    learning_rate=LEARNING_RATE,
-):
-    """The 2022 network (`layers_2022`), compiled."""
-    shape, stack = layers_2022(
-        activation, n_bits=n_bits, layers=layers, filters=filters, dropout=dropout, kernel_size=kernel_size, padding=padding, initializer=initializer, seed=seed
-    )
-    return compile_sgd(keras.Sequential([keras.Input(shape), *stack], name=f"nakazato2022_{activation}"), learning_rate)
+def build_2022(activation="elu", *, learning_rate=LEARNING_RATE, **spec):
+    """The 2022 network (`layers_2022`, which takes `spec`), compiled."""
+    return _compiled(layers_2022(activation, **spec), f"nakazato2022_{activation}", learning_rate)
 
 
 def layers_2022_images(
@@ -106,35 +91,29 @@ def layers_2022_images(
 ):
     """The 2022 network for images (Figs. 8-9), unbuilt: (H, W, 1) input → `layers` × Conv2D(filters,
     activation, kernel_size × kernel_size) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
+    _check_positions(min(image_shape), layers, kernel_size, padding)
     return (*image_shape, 1), _conv_layers(keras.layers.Conv2D, activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
 
 
-def build_2022_images(
-    activation="elu",
-    *,
-    image_shape=(28, 28),
-    layers=3,
-    filters=8,
-    dropout=0.0,
-    kernel_size=CONV_KERNEL_SIZE,
-    padding=CONV_PADDING,
-    initializer="glorot_uniform",
-    seed=None,
-    learning_rate=LEARNING_RATE,
-):
-    """The 2022 network for images (`layers_2022_images`), compiled."""
-    shape, stack = layers_2022_images(
-        activation,
-        image_shape=image_shape,
-        layers=layers,
-        filters=filters,
-        dropout=dropout,
-        kernel_size=kernel_size,
-        padding=padding,
-        initializer=initializer,
-        seed=seed,
-    )
-    return compile_sgd(keras.Sequential([keras.Input(shape), *stack], name=f"nakazato2022_images_{activation}"), learning_rate)
+def build_2022_images(activation="elu", *, learning_rate=LEARNING_RATE, **spec):
+    """The 2022 network for images (`layers_2022_images`, which takes `spec`), compiled."""
+    return _compiled(layers_2022_images(activation, **spec), f"nakazato2022_images_{activation}", learning_rate)
+
+
+def _compiled(shape_and_layers, name, learning_rate):
+    shape, layers = shape_and_layers
+    return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=name), learning_rate)
+
+
+def _check_positions(size, layers, kernel_size, padding):
+    """'valid' convolutions shrink each spatial axis by kernel_size − 1 per layer; refuse a stack that
+    leaves no position."""
+    left = size - layers * (kernel_size - 1)
+    if padding == "valid" and left < 1:
+        raise ValueError(
+            f"{layers} 'valid' convolutions of kernel size {kernel_size} leave {left} of {size} positions; "
+            "use fewer layers, a smaller kernel or padding='same'"
+        )
 
 
 def _conv_layers(conv, activation, layers, filters, dropout, kernel_size, padding, initializer, seed):

@@ -243,6 +243,22 @@ def _headline_cell(headline):
     return f"{name} = {_short(float(value))}{interval}"
 
 
+def _finding_counts(rows):
+    """How many of the claims' findings are of each kind (robust, depends on a choice, undetermined), and
+    which variants change a verdict how often."""
+    kinds = {}
+    changers = {}
+    for row in rows:
+        kind = row["finding"].split(":")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        for run in row["runs"]:
+            if run["verdict"] != row["committed"]["verdict"]:
+                changers[run["variant"]] = changers.get(run["variant"], 0) + 1
+    counts = "; ".join(f"{kind}: {n}" for kind, n in kinds.items())
+    changed = ", ".join(f"{name} {n}" for name, n in sorted(changers.items(), key=lambda item: -item[1])) or "none"
+    return [f"- findings: {counts}.", f"- verdicts changed by a variant: {changed}."]
+
+
 def _robustness_section(record):
     """The robustness plan's results: what each figure's committed run is, a table per open claim (the
     committed run and every variant: headline value [95% CI] and verdict) with its finding, and the
@@ -251,7 +267,8 @@ def _robustness_section(record):
         "",
         "## Robustness: which unstated choice, if any, decides each claim",
         "",
-        f"- command: `{record['command']}` ({record['seconds']} s, {record['workers']} process(es)); the plan is declared in "
+        f"- command: `{record['command']}` ({record['seconds']} s, {record['workers']} process(es); the variant runs took "
+        f"{record['run_seconds']} s in all); the plan is declared in "
         "`replication/robustness.py`, fixed before its results were seen; the criteria are the committed ones, unchanged.",
         "- Each variant is a whole figure run at the committed size unless its name says otherwise; the value shown is the "
         "claim's first measured number with a 95% interval (the figure's section above gives them all).",
@@ -260,15 +277,15 @@ def _robustness_section(record):
         "|---|---|---|",
     ]
     for fig_id, entry in record["figures"].items():
-        size = f"{entry['committed']['replicas']} runs × {entry['committed']['epochs']} epochs"
+        runs = entry["committed"]["replicas"]
+        size = f"{runs} run{'s' if runs != 1 else ''} × {entry['committed']['epochs']} epochs"
         lines.append(f"| {fig_id} | {size} | {', '.join(v['name'] for v in entry['variants'])} |")
     open_rows = [row for row in record["claims"] if row["committed"]["verdict"] != "reproduced"]
     closed = [row for row in record["claims"] if row["committed"]["verdict"] == "reproduced"]
-    lines += ["", f"### The {len(open_rows)} open verdicts", ""]
+    lines += ["", f"### The {len(open_rows)} open verdicts", "", *_finding_counts(open_rows), ""]
     for row in open_rows:
-        label = f" ({row['variant']})" if row["variant"] and row["variant"] not in row["claim"] else ""
         lines += [
-            f"**{row['figure']}: {row['claim']}{label}** — {row['finding']}.",
+            f"**{row['figure']}: {row['claim']}** — {row['finding']}.",
             "",
             "| run | value [95% CI] | verdict |",
             "|---|---|---|",
@@ -279,12 +296,13 @@ def _robustness_section(record):
     lines += [
         f"### The {len(closed)} reproduced verdicts",
         "",
+        *_finding_counts(closed),
+        "",
         "| figure | claim | variants | finding |",
         "|---|---|---|---|",
     ]
     for row in closed:
-        label = f" ({row['variant']})" if row["variant"] and row["variant"] not in row["claim"] else ""
-        lines.append(f"| {row['figure']} | {row['claim']}{label} | {len(row['runs'])} | {row['finding']} |")
+        lines.append(f"| {row['figure']} | {row['claim']} | {len(row['runs'])} | {row['finding']} |")
     for failed in record["failed"]:
         lines.append(f"\n- failed: {failed['figure']} {failed['variant']}: {failed['error']}")
     return lines

@@ -199,6 +199,8 @@ def run_plan(planned, out, *, workers=1, mnist=None, command=None, report=None):
     record = {
         "command": command,
         "seconds": round(time.perf_counter() - started, 1),
+        # The variant runs' own seconds, whether this command ran them or found them up to date.
+        "run_seconds": round(sum(v["seconds"] or 0 for entry in figures_out.values() for v in entry["variants"]), 1),
         "workers": workers,
         "figures": figures_out,
         "claims": claims,

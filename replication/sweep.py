@@ -63,6 +63,9 @@ def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mni
     from .runner import run_figure
     from .training import get_trainer
 
+    from training_response.quiet import hide_internal_warnings
+
+    hide_internal_warnings()  # in a worker process, as the command line does in its own
     fig = with_settings(figures.get(fig_id), point)
     trainer = get_trainer(engine)
     images = load_mnist(mnist) if fig.uses_images else None

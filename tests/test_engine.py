@@ -150,3 +150,13 @@ def test_initial_weights_equal_the_built_models_weights_for_every_figure(fig_id)
             assert len(trainable) == len(built.trainable_variables) and len(non_trainable) == len(built.non_trainable_variables)
             for value, variable in zip(trainable + non_trainable, built.trainable_variables + built.non_trainable_variables):
                 np.testing.assert_array_equal(np.asarray(value), variable.numpy(), err_msg=variable.path)
+
+
+@pytest.mark.parametrize("schedule, epochs", [(list(range(1, 101)), 100), ([1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000], 1000), ([], 0)])
+def test_segments_cover_the_schedule_in_order_each_within_its_span(schedule, epochs):
+    from training_response.replication.ensemble_trainer import SEGMENTS, segments
+
+    groups = segments(schedule, epochs)
+    assert [e for g in groups for e in g] == [0] + schedule
+    span = max(1, -(-epochs // SEGMENTS))
+    assert all(g and (len(g) == 1 or g[-1] - g[0] < span) for g in groups)

@@ -87,3 +87,11 @@ def test_the_command_refuses_a_figure_without_its_committed_run(tmp_path, capsys
     assert len(err) == 1 and "fig1.json is missing" in err[0] and "run 2024-fig1" in err[0]
     assert main(["robustness", "2024-fig99", "--out", str(tmp_path)]) == 2
     assert "unknown figure id" in capsys.readouterr().err
+
+
+def test_a_conv_stack_that_leaves_no_position_is_refused_with_the_fix():
+    from training_response.replication.models import build_2022
+
+    with pytest.raises(ValueError, match="5 'valid' convolutions of kernel size 5 leave -4 of 16 positions; .*padding='same'"):
+        build_2022(layers=5, kernel_size=5, seed=0)
+    build_2022(layers=5, kernel_size=5, padding="same", seed=0)

@@ -10,13 +10,16 @@ import pytest
 
 from training_response.replication import figures, settings
 from training_response.replication.__main__ import main
-from training_response.replication.models import BUILDERS
+from training_response.replication.models import BUILDERS, LAYERS, LEARNING_RATE
 
 
 @pytest.mark.parametrize("builder", sorted(BUILDERS))
 def test_the_model_keys_are_the_builders_keyword_arguments_with_their_types(builder):
-    parameters = inspect.signature(BUILDERS[builder]).parameters
+    # A builder compiles its layers function's layers at a learning rate.
+    parameters = inspect.signature(LAYERS[builder]).parameters
     expected = {name: type(p.default) for name, p in parameters.items() if name != "seed"}
+    assert inspect.signature(BUILDERS[builder]).parameters["learning_rate"].default == LEARNING_RATE
+    expected["learning_rate"] = float
     assert settings.MODEL[builder] == expected
 
 
