@@ -212,10 +212,10 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
     return out
 
 
-def in_chunks(fn, x, batch_size, shapes, dtype):
-    """fn(x) for x (N, ...), or a nest of such tensors, computed `batch_size` items at a time in a
-    sequential loop (so that only one chunk's activations are alive at once), as fn(x) would give it:
-    {key: (N, *shapes[key])}."""
+def in_chunks(fn, x, batch_size, shapes, dtype, parallel=1):
+    """fn(x) for x (N, ...), or a nest of such tensors, computed `batch_size` items at a time, `parallel`
+    chunks at once (by default one after the other, so that only one chunk's activations are alive at
+    once), as fn(x) would give it: {key: (N, *shapes[key])}."""
     leaves = tf.nest.flatten(x)
     points = leaves[0].shape[0]
     if batch_size is None or points is None or batch_size >= points:
@@ -229,7 +229,7 @@ def in_chunks(fn, x, batch_size, shapes, dtype):
         return tf.reshape(padded, [chunks, batch_size] + t.shape[1:].as_list())
 
     signature = {key: tf.TensorSpec((batch_size,) + shape, dtype) for key, shape in shapes.items()}
-    out = tf.map_fn(fn, tf.nest.map_structure(split, x), fn_output_signature=signature, parallel_iterations=1)
+    out = tf.map_fn(fn, tf.nest.map_structure(split, x), fn_output_signature=signature, parallel_iterations=parallel)
     return {key: tf.reshape(value, (chunks * batch_size,) + shapes[key])[:points] for key, value in out.items()}
 
 

@@ -339,7 +339,10 @@ def main(argv=None):
 
             from training_response.quiet import hide_internal_warnings
 
+            from .engine import use_one_thread_per_op
+
             hide_internal_warnings()
+            use_one_thread_per_op()
         if args.command == "run":
             return _run(args, chosen, command)
         elif args.command == "sweep":

@@ -12,6 +12,7 @@ run of that architecture (`run all` has many runs of few architectures).
 """
 
 import math
+import os
 
 import keras
 import numpy as np
@@ -31,6 +32,26 @@ KINDS = ("step", "ntk", "output")
 # at a time: vectorizing their gradients falls back to a loop anyway, and batches of 17 took 2.2 ms per
 # replica-epoch on 2022-fig8's network against 1.5 ms one at a time.
 CACHE_BYTES = 2**19
+
+# The engine's runs (the command line's) keep every TensorFlow op on one thread and measure as many
+# replicas at once as there are cores: the papers' networks are too small for threads within one op. On
+# 2 cores this measured 0.49 instead of 1.22 ms per replica-epoch on 2022-fig8's network (Conv2D), 1.50
+# instead of 1.86 on 2022-fig1's (Conv1D, which gains only from replicas side by side), 0.0147 instead of
+# 0.0165 on 2024-fig1's. TF_NUM_INTRAOP_THREADS, when set, is kept.
+PARALLEL_REPLICAS = os.cpu_count() or 1
+
+
+def use_one_thread_per_op():
+    """Sets TensorFlow's ops to one thread each (see PARALLEL_REPLICAS), unless TF_NUM_INTRAOP_THREADS says
+    otherwise. It takes effect only before TensorFlow runs its first op; later (a sweep point run in a
+    process that has run others) the threads stay as they are."""
+    if "TF_NUM_INTRAOP_THREADS" in os.environ or tf.config.threading.get_intra_op_parallelism_threads() == 1:
+        return
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow has run ops already
+        pass
+
 
 # Training is XLA-compiled unless the model draws random numbers (see Program) or has one of these layers:
 # on 28×28 images XLA's CPU kernels train the 2022 network at 0.60 ms per replica-step, TensorFlow's at
@@ -160,7 +181,10 @@ class Program:
                 replicas, points = probe_x.shape[:2]
                 shapes = {"f_o": (), **{k: (points,) for k in point_kinds}, **{k: () for k in scalars}}
                 batch = self._replicas_at_once(replicas, points)
-                return in_chunks(lambda chunk: tf.vectorized_map(one, chunk), (params, state, x_o, y_o, probe_x), batch, shapes, tf.float32)
+                # XLA runs a loop's iterations one after the other whatever it is asked.
+                parallel = 1 if self._measure_jit else PARALLEL_REPLICAS
+                chunks = (params, state, x_o, y_o, probe_x)
+                return in_chunks(lambda chunk: tf.vectorized_map(one, chunk), chunks, batch, shapes, tf.float32, parallel)
 
             self._measurements[key] = tf.function(measured, jit_compile=self._measure_jit)
         return self._measurements[key]

@@ -65,7 +65,11 @@ def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mni
 
     from training_response.quiet import hide_internal_warnings
 
-    hide_internal_warnings()  # in a worker process, as the command line does in its own
+    from .engine import use_one_thread_per_op
+
+    # In a worker process, as the command line does in its own (a no-op where TensorFlow has run ops).
+    hide_internal_warnings()
+    use_one_thread_per_op()
     fig = with_settings(figures.get(fig_id), point)
     trainer = get_trainer(engine)
     images = load_mnist(mnist) if fig.uses_images else None
