@@ -173,9 +173,9 @@ def _gflop_per_second(flop, seconds):
     return flop / seconds / 1e9
 
 
-def matmul_gflops(size=2048, repeats=5):
-    """This machine's float32 matmul rate in GFLOP/s: the best of `repeats` timed size × size products
-    (2 size³ FLOPs each) after a warm-up product."""
+def _matmul_child(size, repeats):
+    """Prints the best of `repeats` timed size × size float32 products in GFLOP/s (2 size³ FLOPs each) after
+    a warm-up product."""
     a, b = (tf.random.stateless_uniform((size, size), seed=(0, i)) for i in range(2))
 
     def seconds():
@@ -184,7 +184,18 @@ def matmul_gflops(size=2048, repeats=5):
         return time.perf_counter() - start
 
     seconds()
-    return _gflop_per_second(2 * size**3, min(seconds() for _ in range(repeats)))
+    print(_gflop_per_second(2 * size**3, min(seconds() for _ in range(repeats))))
+
+
+def matmul_gflops(size=2048, repeats=5):
+    """This machine's float32 matmul rate in GFLOP/s, measured in a fresh process with TensorFlow's
+    default threads (all cores): the command line runs its own ops on one thread each."""
+    import subprocess
+    import sys
+
+    code = f"from training_response.replication.bench import _matmul_child; _matmul_child({size}, {repeats})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def _bench_figure(figure_id, schedule):
