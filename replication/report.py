@@ -273,13 +273,13 @@ def _robustness_section(record):
         "- Each variant is a whole figure run at the committed size unless its name says otherwise; the value shown is the "
         "claim's first measured number with a 95% interval (the figure's section above gives them all).",
         "",
-        "| figure | committed run | variants |",
-        "|---|---|---|",
+        "| figure | committed run | the paper states | variants |",
+        "|---|---|---|---|",
     ]
     for fig_id, entry in record["figures"].items():
         runs = entry["committed"]["replicas"]
         size = f"{runs} run{'s' if runs != 1 else ''} × {entry['committed']['epochs']} epochs"
-        lines.append(f"| {fig_id} | {size} | {', '.join(v['name'] for v in entry['variants'])} |")
+        lines.append(f"| {fig_id} | {size} | {entry['paper_states']} | {', '.join(v['name'] for v in entry['variants'])} |")
     open_rows = [row for row in record["claims"] if row["committed"]["verdict"] != "reproduced"]
     closed = [row for row in record["claims"] if row["committed"]["verdict"] == "reproduced"]
     lines += ["", f"### The {len(open_rows)} open verdicts", "", *_finding_counts(open_rows), ""]

@@ -67,6 +67,12 @@ PLAN = {
 }
 
 
+# The sizes the papers state. The 2022 paper gives its ensemble and epochs for Fig. 1 alone, the 2024 paper
+# for none; every other committed size is the figure's assumption (its json's config.assumptions), and
+# no committed run is smaller than a stated size.
+STATED_SIZES = {"2022-fig1": "100 runs × 1,000 epochs"}
+
+
 def variant_out(out, fig_id, variant):
     return os.path.join(out, "robustness", fig_id, variant.folder())
 
@@ -190,6 +196,7 @@ def run_plan(planned, out, *, workers=1, mnist=None, command=None, report=None):
                 records.append((variant, json.load(fh)))
         figures_out[fig.id] = {
             "committed": {"replicas": committed["replicas"], "epochs": committed["epochs"], "json": committed_path},
+            "paper_states": STATED_SIZES.get(fig.id, "no size: the committed one is this replication's assumption"),
             "variants": [
                 {**dataclasses.asdict(v), "settings": dict(v.settings), "results": variant_out(out, fig.id, v), "seconds": (r or {}).get("seconds")}
                 for v, r in records
