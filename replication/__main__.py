@@ -199,11 +199,16 @@ def _sweep(args, planned, command):
     return 1 if failed else 0
 
 
-def _sweep_line(done, total, row, seconds):
-    settings = ", ".join(f"{k}={v}" for k, v in row["settings"].items())
+def _finished_line(command, runs, done, total, name, row, seconds):
+    """The line a command prints as one of its figure runs (a sweep's point, a robustness variant) ends."""
     eta = seconds / done * (total - done)
     state = "failed" if "error" in row else "skipped (up to date)" if row.get("skipped") else f"{row['seconds']} s"
-    return f"\nsweep: {done}/{total} points done ({settings}: {state}), ETA {eta:.0f} s"
+    return f"\n{command}: {done}/{total} {runs} done ({name}: {state}), ETA {eta:.0f} s"
+
+
+def _sweep_line(done, total, row, seconds):
+    settings = ", ".join(f"{k}={v}" for k, v in row["settings"].items())
+    return _finished_line("sweep", "points", done, total, settings, row, seconds)
 
 
 def _planned_robustness(args):
@@ -234,9 +239,7 @@ def _robustness(args, planned, command):
 
 
 def _robustness_line(done, total, row, seconds):
-    eta = seconds / done * (total - done)
-    state = "failed" if "error" in row else "skipped (up to date)" if row.get("skipped") else f"{row['seconds']} s"
-    return f"\nrobustness: {done}/{total} runs done ({row.get('results') or row['settings']}: {state}), ETA {eta:.0f} s"
+    return _finished_line("robustness", "runs", done, total, row.get("results") or row["settings"], row, seconds)
 
 
 def _run(args, chosen, command):

@@ -68,8 +68,7 @@ def layers_2022(
 ):
     """The 2022 network's input shape and layers, unbuilt: (n_bits, 1) input → `layers` × Conv1D(filters,
     activation) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
-    _check_positions(n_bits, layers, kernel_size, padding)
-    return (n_bits, 1), _conv_layers(keras.layers.Conv1D, activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
+    return (n_bits, 1), _conv_layers(keras.layers.Conv1D, (n_bits,), activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
 
 
 def build_2022(activation="elu", *, learning_rate=LEARNING_RATE, **spec):
@@ -91,8 +90,9 @@ def layers_2022_images(
 ):
     """The 2022 network for images (Figs. 8-9), unbuilt: (H, W, 1) input → `layers` × Conv2D(filters,
     activation, kernel_size × kernel_size) [+ Dropout] → Flatten → Dense(1, sigmoid)."""
-    _check_positions(min(image_shape), layers, kernel_size, padding)
-    return (*image_shape, 1), _conv_layers(keras.layers.Conv2D, activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
+    return (*image_shape, 1), _conv_layers(
+        keras.layers.Conv2D, tuple(image_shape), activation, layers, filters, dropout, kernel_size, padding, initializer, seed
+    )
 
 
 def build_2022_images(activation="elu", *, learning_rate=LEARNING_RATE, **spec):
@@ -105,23 +105,21 @@ def _compiled(shape_and_layers, name, learning_rate):
     return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=name), learning_rate)
 
 
-def _check_positions(size, layers, kernel_size, padding):
-    """'valid' convolutions shrink each spatial axis by kernel_size − 1 per layer; refuse a stack that
-    leaves no position."""
+def _conv_layers(conv, spatial, activation, layers, filters, dropout, kernel_size, padding, initializer, seed):
+    """The conv stack's layers for inputs of `spatial` size, after checking its settings."""
+    _check_activation(activation)
+    if layers < 1 or filters < 1:
+        raise ValueError(f"layers={layers} and filters={filters} must both be >= 1")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout={dropout} must be in [0, 1)")
+    # 'valid' convolutions shrink each spatial axis by kernel_size − 1 per layer.
+    size = min(spatial)
     left = size - layers * (kernel_size - 1)
     if padding == "valid" and left < 1:
         raise ValueError(
             f"{layers} 'valid' convolutions of kernel size {kernel_size} leave {left} of {size} positions; "
             "use fewer layers, a smaller kernel or padding='same'"
         )
-
-
-def _conv_layers(conv, activation, layers, filters, dropout, kernel_size, padding, initializer, seed):
-    _check_activation(activation)
-    if layers < 1 or filters < 1:
-        raise ValueError(f"layers={layers} and filters={filters} must both be >= 1")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout={dropout} must be in [0, 1)")
     s = _seeds(seed, 2 * layers + 1)
     stack = []
     for i in range(layers):

@@ -159,6 +159,7 @@ def run_plan(planned, out, *, workers=1, mnist=None, command=None, report=None):
     import time
 
     from .files import write_json
+    from .results_io import output_paths
     from .sweep import run_calls
 
     started = time.perf_counter()
@@ -192,7 +193,7 @@ def run_plan(planned, out, *, workers=1, mnist=None, command=None, report=None):
                 failed.append({"figure": fig_id, "variant": variant.name, "error": row["error"]})
                 records.append((variant, None))
                 continue
-            with open(os.path.join(row["results"], fig.paper, f"{fig.name}.json")) as fh:
+            with open(output_paths(fig, variant_out(out, fig.id, variant))["json"]) as fh:
                 records.append((variant, json.load(fh)))
         figures_out[fig.id] = {
             "committed": {"replicas": committed["replicas"], "epochs": committed["epochs"], "json": committed_path},

@@ -167,12 +167,16 @@ def test_without_run_all_or_bench_the_report_says_so_and_has_no_benchmark(result
     assert "## Benchmark" not in lines
 
 
-def test_benchmark_section_from_bench_json(results):
-    _write(results, {"bench.json": BENCH})
+def _benchmark_lines(results, bench):
+    """The report's benchmark section for `bench`, from its heading to the first figure's section."""
+    _write(results, {"bench.json": bench})
     report.write_report(str(results))
     lines = _lines(results)
-    start = lines.index("## Benchmark")
-    assert lines[start + 2:lines.index("## 2024-fig1: title of 2024-fig1") - 1] == [
+    return lines[lines.index("## Benchmark"):lines.index("## 2024-fig1: title of 2024-fig1") - 1]
+
+
+def test_benchmark_section_from_bench_json(results):
+    assert _benchmark_lines(results, BENCH)[2:] == [
         "`python -m replication bench`: model.fit 0.6282 ms/epoch, with the probe over 256 points every epoch 0.8738 ms/epoch: "
         "probe overhead **1.391×** (target ≤ 1.5×).",
         "",
@@ -187,11 +191,7 @@ def test_benchmark_section_with_the_convolutional_rows_and_flop_rates(results):
               "engine_ms_per_replica_epoch": 2.7378, "speedup": 3.4, "target": None, "flop_per_replica_epoch": 7967490,
               "gflops_effective": 2.91, "fraction_of_matmul_rate": 0.0061}
     bench = {**BENCH, "machine": {"cpus": 2, "matmul_gflops": 480.0}, "engine_conv2d": conv2d, "engine": {**BENCH["engine"], **rate}}
-    _write(results, {"bench.json": bench})
-    report.write_report(str(results))
-    lines = _lines(results)
-    start = lines.index("## Benchmark")
-    assert lines[start + 4:lines.index("## 2024-fig1: title of 2024-fig1") - 1] == [
+    assert _benchmark_lines(results, bench)[4:] == [
         "- Engine, the probe at every epoch: 100 replicas × 1000 epochs at 0.06683 ms per replica-epoch against 1.2573 ms "
         "through model.fit (3 replicas): speedup **18.8×** (target ≥ 300×). 2.43 MFLOP per replica-epoch (naive count): "
         "36.395 GFLOP/s, 7.58% of this machine's float32 matmul rate (480.0 GFLOP/s).",
