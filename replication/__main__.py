@@ -8,6 +8,8 @@ import re
 import shlex
 import sys
 
+from .interrupts import interrupts_outside_tensorflow
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -320,7 +322,11 @@ def _show_tensorflow_messages():
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else list(argv)
+    with interrupts_outside_tensorflow():
+        return _main(sys.argv[1:] if argv is None else list(argv))
+
+
+def _main(argv):
     args = _parser().parse_args(argv)
     if args.verbose:
         _show_tensorflow_messages()
