@@ -67,6 +67,12 @@ def _parser():
     )
     run.add_argument("--force", action="store_true", help="rerun figures whose results are already up to date")
     run.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="figures run at once in processes of this machine (default 1; a figure that reads another's results waits for them)",
+    )
+    run.add_argument(
         "--mnist",
         metavar="FILE.npz",
         help="MNIST .npz (x, y or x_train, y_train) for the figures that train on images (default: $REPLICATION_MNIST, "
@@ -258,7 +264,7 @@ def _run(args, chosen, command):
     from .files import write_json
     from .progress import Progress, work
     from .results_io import config_hash, is_up_to_date, reference_ids
-    from .runner import run_figure
+    from .figure_runs import WorkerFailed, run_in_order, run_in_processes
     from .training import get_trainer
 
     trainer = get_trainer(args.engine)  # the --engine choice, made once
@@ -271,31 +277,32 @@ def _run(args, chosen, command):
             planned.append(fig.id)
     progress = Progress(sum(work(f, args.replicas or f.replicas, args.epochs or f.epochs) for f in chosen if f.id in planned))
     finished, times = [], {}
+    for fig in chosen:
+        if fig.id not in planned:
+            print(f"{fig.id}: up to date, skipped (--force reruns it)")
+            times[fig.id] = "skipped"
+
+    def wrote(fig_id, paths, seconds):
+        times[fig_id] = round(seconds, 1)
+        finished.append(fig_id)
+        print(f"\n{fig_id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
+
+    settings = dict(replicas=args.replicas, epochs=args.epochs, seed=args.seed, out=args.out, command=command, trainer=trainer)
+    figs = [fig for fig in chosen if fig.id in planned]
     try:
-        for fig in chosen:
-            if fig.id not in planned:
-                print(f"{fig.id}: up to date, skipped (--force reruns it)")
-                times[fig.id] = "skipped"
-                continue
-            began = time.perf_counter()
-            paths = run_figure(
-                fig,
-                replicas=args.replicas,
-                epochs=args.epochs,
-                seed=args.seed,
-                out=args.out,
-                command=command,
-                trainer=trainer,
-                mnist=mnist,
-                progress=progress,
-            )
-            times[fig.id] = round(time.perf_counter() - began, 1)
-            finished.append(fig.id)
-            print(f"\n{fig.id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
+        if args.workers > 1 and len(figs) > 1:
+            run_in_processes(figs, settings, progress, wrote, args.workers, args.mnist, _earlier_seconds(args.out))
+        else:
+            run_in_order(figs, {**settings, "mnist": mnist}, progress, wrote)
     except KeyboardInterrupt:
-        left = [f.id for f in chosen if f.id in planned and f.id not in finished]
+        left = [fig.id for fig in figs if fig.id not in finished]
         print(f"\ninterrupted: finished {', '.join(finished) or 'nothing'}; not finished {', '.join(left)}", file=sys.stderr)
         return 130
+    except WorkerFailed as failure:
+        if failure.usage:
+            raise ValueError(failure.message) from None
+        print(f"python -m replication: {failure.message}", file=sys.stderr)
+        return 1
     if args.ids == ["all"] and finished:  # a rerun that skipped everything keeps the last measurement
         seconds = time.perf_counter() - start
         write_json(
@@ -310,6 +317,18 @@ def _run(args, chosen, command):
             },
         )
     return 0
+
+
+def _earlier_seconds(out):
+    """Each figure's seconds in the last `run all` into `out`, the workers' scheduling hint ({} if none)."""
+    import json
+
+    try:
+        with open(os.path.join(out, "run_all.json")) as file:
+            seconds = json.load(file)["figures"]
+        return {fig_id: s for fig_id, s in seconds.items() if isinstance(s, (int, float))}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _show_tensorflow_messages():

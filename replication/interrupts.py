@@ -56,7 +56,7 @@ def _untraced(frame, event, arg):
     return None  # new frames are not traced: only the callers waiting on the library are
 
 
-def _on_sigint(signum, frame):
+def _on_signal(signum, frame):
     if _HELD["pending"] or frame is None or not _library_code_running(frame):
         _release()
         raise KeyboardInterrupt
@@ -70,15 +70,15 @@ def _on_sigint(signum, frame):
 
 
 @contextlib.contextmanager
-def interrupts_outside_tensorflow():
-    """Within: Ctrl-C raises KeyboardInterrupt only at a line of this package's code (in the main thread;
-    elsewhere, as Python refuses a signal handler there, Ctrl-C is left as it was)."""
+def interrupts_outside_tensorflow(signum=signal.SIGINT):
+    """Within: Ctrl-C (or the signal `signum`) raises KeyboardInterrupt only at a line of this package's
+    code (in the main thread; elsewhere, as Python refuses a signal handler there, it is left as it was)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, _on_sigint)
+    previous = signal.signal(signum, _on_signal)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signum, previous)
         _release()

@@ -21,7 +21,11 @@ class Progress:
         """An update function for the next ensemble of `size` replica-epochs: update(done within it)."""
         base = self.used
         self.used += size
-        return lambda done: self.bar.update(min(base + done, self.total))
+        return lambda done: self.advance_to(base + done)
+
+    def advance_to(self, done):
+        """Shows `done` replica-epochs of the whole (what worker processes report: see figure_runs)."""
+        self.bar.update(min(done, self.total))
 
 
 class ProgressCallback(keras.callbacks.Callback):

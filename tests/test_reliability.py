@@ -4,11 +4,13 @@ import dataclasses
 import glob
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 
 import numpy as np
+import psutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,32 +102,39 @@ def _read_until(stream, text):
         seen = seen[-len(text) :] + chunk
 
 
-@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
-def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, stop):
+@pytest.mark.parametrize("stop, workers", [(signal.SIGKILL, "1"), (signal.SIGINT, "1"), (signal.SIGKILL, "2"), (signal.SIGINT, "2")])
+def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, stop, workers):
     args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path))
     assert subprocess.run(args, env=env, cwd=ROOT, capture_output=True, timeout=600).returncode == 0
     before = {p: open(p, "rb").read() for p in glob.glob(str(tmp_path / "*" / "*.json"))}
-    # Stopped once the first figure's progress bar shows (it trains; ~1 s of work remain before it could be
-    # written), and once the first figure is written (the second trains). Both wait for the program's output.
-    for wait_for in ("/6000000", "2024-fig1: wrote"):
-        args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "1000000", "--out", str(tmp_path), "--force")
+    # Stopped once the progress bar shows (the figures train, far from written), and once the first figure
+    # is written (the second trains, or with two workers may be written too). Both wait for the program's output.
+    # Killed workers are checked once: they end with their parent, whatever they were doing.
+    for wait_for in ("/6000000",) if (stop, workers) == (signal.SIGKILL, "2") else ("/6000000", "2024-fig1: wrote"):
+        args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "1000000", "--out", str(tmp_path), "--force", "--workers", workers)
         process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _read_until(process.stdout, wait_for)
+        children = psutil.Process(process.pid).children(recursive=True)
         process.send_signal(stop)
         _, err = process.communicate(timeout=120)
         err = err.decode()
         assert process.returncode == (130 if stop == signal.SIGINT else -signal.SIGKILL)
+        # Worker processes end with the command, however it ends (they are waited for, not timed).
+        _, alive = psutil.wait_procs(children, timeout=120)
+        assert not alive
+        finished = None  # what the command says it finished (a killed one cannot say)
         if stop == signal.SIGINT:
-            finished = "2024-fig1" if wait_for.endswith("wrote") else "nothing"
-            assert f"interrupted: finished {finished}" in err and "Traceback" not in err
+            line = re.search(r"interrupted: finished (.*); not finished (.*)", err)
+            assert line and "Traceback" not in err
+            finished = set(line[1].split(", ")) - {"nothing"}
+            assert ("2024-fig1" in finished) == wait_for.endswith("wrote")  # with two workers Fig. 2 may be in it too
         _check_consistent(tmp_path)
-        for path, content in before.items():  # each figure: the old record, the new one, or none
-            if os.path.exists(path):
-                record = json.load(open(path))
-                assert open(path, "rb").read() == content or record["replicas"] == 3
-        if wait_for.endswith("wrote"):  # the first figure was written whole, the second kept its old files
+        for path, content in before.items():  # each figure: the old record or the new one, as the command said
+            new = json.load(open(path))["replicas"] == 3
+            assert new or open(path, "rb").read() == content
+            assert finished is None or new == (f"2024-{os.path.basename(path)[:-5]}" in finished)
+        if wait_for.endswith("wrote"):
             assert json.load(open(tmp_path / "nakazato2024" / "fig1.json"))["replicas"] == 3
-            assert open(tmp_path / "nakazato2024" / "fig2.json", "rb").read() == before[str(tmp_path / "nakazato2024" / "fig2.json")]
 
 
 # Corrupt and foreign files -------------------------------------------------------------------------

@@ -1,0 +1,185 @@
+"""The figures of one `run` command: in this process one after the other, or in worker processes side by
+side (`--workers N`), with one progress bar either way.
+
+A figure that reads another's results (results_io.reference_ids) starts only once that one is written.
+Each figure is run by `runner.run_figure` with its own seeds, so the files are the same whichever way
+the figures are run. A worker is a spawned process (a forked TensorFlow runtime is not safe to use)
+that takes one figure at a time and reports its progress and its end through a queue.
+"""
+
+import os
+import queue
+import signal
+import time
+import traceback
+
+from .results_io import reference_ids
+
+
+def run_in_order(figs, settings, progress, finished):
+    """Runs `figs` here, one after the other: runner.run_figure(fig, **settings, progress=progress), then
+    finished(fig id, paths, seconds) for each."""
+    from .runner import run_figure
+
+    for fig in figs:
+        began = time.perf_counter()
+        paths = run_figure(fig, progress=progress, **settings)
+        finished(fig.id, paths, time.perf_counter() - began)
+
+
+def run_in_processes(figs, settings, progress, finished, workers, mnist_path=None, seconds=None):
+    """As run_in_order, with up to `workers` figures running at once in worker processes: each worker
+    loads MNIST itself from `mnist_path` (None: the default source) for a figure that needs it. A free
+    worker takes the ready figure with the longest chain of work ahead (see _chain), from `seconds`, the
+    figures' times in an earlier run (those missing count 1 s: then the figures' own order decides). A
+    figure that fails raises WorkerFailed here, and Ctrl-C KeyboardInterrupt, once every worker has
+    stopped at a safe point (a figure a worker finished meanwhile is reported to `finished` too)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    workers = min(workers, len(figs))
+    tasks = [context.Queue() for _ in range(workers)]
+    processes = [context.Process(target=_worker, args=(tasks[i], messages, settings, mnist_path), daemon=True) for i in range(workers)]
+    for process in processes:
+        process.start()
+    waiting, running, written, progressed = list(figs), {}, set(), {}
+    names = {fig.id for fig in figs}
+    chain = _chain(figs, seconds or {})
+
+    def handle(kind, fig_id, payload):
+        if kind == "progress":
+            progressed[fig_id] = payload
+            progress.advance_to(sum(progressed.values()))
+        elif kind == "finished":
+            del running[fig_id]
+            written.add(fig_id)
+            finished(fig_id, *payload)
+        else:
+            raise WorkerFailed(fig_id, kind, payload)
+
+    try:
+        while waiting or running:
+            for index in [i for i in range(workers) if i not in running.values()]:
+                ready = [f for f in waiting if all(r not in names or r in written for r in reference_ids(f))]
+                if not ready:
+                    break
+                ready = max(ready, key=lambda f: chain[f.id])  # the first of equals
+                waiting.remove(ready)
+                running[ready.id] = index
+                tasks[index].put(ready)
+            handle(*_next_message(messages, processes))
+    except BaseException:
+        for process in processes:  # each stops at a safe point (see _worker); one may finish its figure first
+            if process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
+        _wait_for(processes, messages, lambda *message: message[0] == "finished" and handle(*message))
+        raise
+    for task in tasks:
+        task.put(None)
+    _wait_for(processes, messages, handle)
+
+
+def _chain(figs, seconds):
+    """Per figure, the seconds of the longest chain of figures that starts with it: itself and then those
+    that wait for its results (2022 Fig. 1, then Fig. 2, is the longest of `run all`). Started first,
+    the longest chain does not end last alone."""
+    chain = {}
+    for fig in reversed(figs):  # a figure comes after those whose results it reads
+        after = [chain[f.id] for f in figs if fig.id in reference_ids(f) and f.id in chain]
+        chain[fig.id] = float(seconds.get(fig.id, 1.0)) + max(after, default=0.0)
+    return chain
+
+
+class WorkerFailed(Exception):
+    """A figure failed in a worker process: `message` is its ValueError's text (`usage` True) or the
+    worker's traceback."""
+
+    def __init__(self, fig_id, kind, payload):
+        self.usage = kind == "ValueError"
+        self.message = payload if self.usage else f"{fig_id or 'a worker'} failed: {payload}"
+        super().__init__(self.message)
+
+
+def _next_message(messages, processes):
+    """The next message of the workers; a worker that dies without a word is an error."""
+    while True:
+        try:
+            return messages.get(timeout=1.0)
+        except queue.Empty:
+            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            if dead:
+                return "crashed", None, f"the worker process ended with exit code {dead[0].exitcode}"
+
+
+def _wait_for(processes, messages, handle):
+    """Waits for every worker to end, passing on their last messages (a worker does not end before what
+    it sent has been read)."""
+    while any(p.is_alive() for p in processes) or not messages.empty():
+        try:
+            handle(*messages.get(timeout=0.1))
+        except queue.Empty:
+            pass
+
+
+def _next_task(tasks):
+    """The next figure for a worker (None: stop). It waits in short polls because the kernel may hand the
+    parent's SIGTERM to another of the worker's threads (TensorFlow's, the queue's): Python then runs the
+    handler only when the main thread runs Python again, never while it is blocked in one long read."""
+    while True:
+        try:
+            return tasks.get(timeout=0.2)
+        except queue.Empty:
+            pass
+
+
+class _Reporter:
+    """A worker's stand-in for progress.Progress: each ensemble's progress goes to the parent as the
+    replica-epochs its figure has done."""
+
+    def __init__(self, messages, fig_id):
+        self.messages, self.fig_id, self.used = messages, fig_id, 0
+
+    def ensemble(self, size):
+        base = self.used
+        self.used += size
+        return lambda done: self.messages.put(("progress", self.fig_id, base + done))
+
+
+def _worker(tasks, messages, settings, mnist_path):
+    """Runs the figures it is given until it is given None. Ctrl-C at the terminal reaches the parent,
+    which stops the workers with SIGTERM: a worker takes it where the parent's Ctrl-C would be taken (see
+    interrupts), and ends at once if the parent dies."""
+    import multiprocessing
+    import threading
+
+    from training_response.quiet import hide_internal_warnings
+
+    from .engine import use_one_thread_per_op
+    from .interrupts import interrupts_outside_tensorflow
+    from .runner import run_figure
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
+    hide_internal_warnings()
+    use_one_thread_per_op()
+    mnist = None
+    try:
+        with interrupts_outside_tensorflow(signal.SIGTERM):
+            for fig in iter(lambda: _next_task(tasks), None):
+                if fig.uses_images and mnist is None:
+                    from training_response.data.mnist import load
+
+                    mnist = load(mnist_path)
+                began = time.perf_counter()
+                try:
+                    paths = run_figure(fig, progress=_Reporter(messages, fig.id), mnist=mnist, **settings)
+                except ValueError as error:
+                    messages.put(("ValueError", fig.id, str(error)))
+                    return
+                except Exception:
+                    messages.put(("error", fig.id, traceback.format_exc()))
+                    return
+                messages.put(("finished", fig.id, (paths, time.perf_counter() - began)))
+    except KeyboardInterrupt:
+        return

@@ -1,0 +1,46 @@
+"""Figures run side by side in worker processes (`run --workers N`): the same files as one after the other,
+a figure waits for the figures whose results it reads, and a failing figure stops the run."""
+
+import glob
+import json
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+from training_response.replication import figures
+from training_response.replication.figure_runs import WorkerFailed, run_in_processes
+from training_response.replication.progress import Progress
+from training_response.replication.training import TRAINERS
+
+from test_reliability import ROOT, _arrays, _cli
+
+
+def test_workers_write_what_one_process_writes(tmp_path):
+    # 2024-fig4 reads 2024-fig1's results: with two workers it must wait for them, not start beside them.
+    for workers in ("1", "2"):
+        args, env = _cli("run", "2024-fig1", "2024-fig4", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path / workers), "--workers", workers)
+        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+    paths = sorted(glob.glob(str(tmp_path / "1" / "*" / "*.npz")))
+    assert len(paths) == 3
+    for path in paths:
+        other = path.replace(str(tmp_path / "1"), str(tmp_path / "2"))
+        one, two = _arrays(path), _arrays(other)
+        assert one.keys() == two.keys()
+        for key in one:
+            np.testing.assert_array_equal(one[key], two[key], err_msg=f"{path} {key}")
+        records = [json.load(open(p.replace(".npz", ".json"))) for p in (path, other)]
+        assert records[0]["claims"] == records[1]["claims"]
+    assert json.load(open(tmp_path / "2" / "nakazato2024" / "fig4.json"))["claims"]
+
+
+def test_a_figure_that_fails_in_a_worker_stops_the_run(tmp_path):
+    figs = [figures.get("2024-fig1"), figures.get("2024-fig2")]
+    settings = dict(replicas=0, epochs=5, seed=0, out=str(tmp_path), command=None, trainer=TRAINERS["ensemble"])
+    finished = []
+    with pytest.raises(WorkerFailed, match=r"replicas=0 and epochs=5 must both be >= 1") as failure:
+        run_in_processes(figs, settings, Progress(1), lambda *args: finished.append(args), workers=2)
+    assert failure.value.usage and not finished
+    assert not glob.glob(str(tmp_path / "*" / "*"))
