@@ -2,11 +2,13 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# The package first: it loads TensorFlow without the C++ banners, which pytest-xdist's worker processes
+# would otherwise print at the end of the run.
+from training_response.data import random_bits  # noqa: E402, I001
+
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
-from training_response.data import random_bits  # noqa: E402
 from training_response.replication.models import build_2022, build_2022_images, build_2024  # noqa: E402
 
 
