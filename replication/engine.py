@@ -34,23 +34,35 @@ KINDS = ("step", "ntk", "output")
 CACHE_BYTES = 2**19
 
 # The engine's runs (the command line's) keep every TensorFlow op on one thread and measure as many
-# replicas at once as there are cores: the papers' networks are too small for threads within one op. On
-# 2 cores this measured 0.49 instead of 1.22 ms per replica-epoch on 2022-fig8's network (Conv2D), 1.50
-# instead of 1.86 on 2022-fig1's (Conv1D, which gains only from replicas side by side), 0.0147 instead of
-# 0.0165 on 2024-fig1's. TF_NUM_INTRAOP_THREADS, when set, is kept.
-PARALLEL_REPLICAS = os.cpu_count() or 1
+# replicas at once as the process runs ops at once, all the cores unless it shares them: the papers'
+# networks are too small for threads within one op. On 2 cores this measured 0.49 instead of 1.22 ms per
+# replica-epoch on 2022-fig8's network (Conv2D), 1.50 instead of 1.86 on 2022-fig1's (Conv1D, which gains
+# only from replicas side by side), 0.0147 instead of 0.0165 on 2024-fig1's. Two processes side by side
+# (`run --workers 2`) each with one core's share ran 2022-fig1 in 81 s instead of 86 (3 pairs of runs,
+# each 5-8% faster). TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS, when set, are kept.
+def parallel_replicas():
+    """How many replicas a convolutional network's measurement runs side by side: the ops TensorFlow runs at
+    once in this process (see use_one_thread_per_op)."""
+    set_ = os.environ.get("TF_NUM_INTEROP_THREADS", "")
+    return (int(set_) if set_.isdigit() else 0) or tf.config.threading.get_inter_op_parallelism_threads() or os.cpu_count() or 1
 
 
-def use_one_thread_per_op():
-    """Sets TensorFlow's ops to one thread each (see PARALLEL_REPLICAS), unless TF_NUM_INTRAOP_THREADS says
+def use_one_thread_per_op(cores=None):
+    """Sets TensorFlow's ops to one thread each, and, with `cores` (this process's share of the machine when
+    several share it), that many ops at once, unless TF_NUM_INTRAOP_THREADS or TF_NUM_INTEROP_THREADS say
     otherwise. It takes effect only before TensorFlow runs its first op; later (a sweep point run in a
-    process that has run others) the threads stay as they are."""
-    if "TF_NUM_INTRAOP_THREADS" in os.environ or tf.config.threading.get_intra_op_parallelism_threads() == 1:
-        return
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-    except RuntimeError:  # TensorFlow has run ops already
-        pass
+    process that has run others) the threads stay as they are, as does a share set before."""
+    threading = tf.config.threading
+    settings = [("TF_NUM_INTRAOP_THREADS", threading.get_intra_op_parallelism_threads, threading.set_intra_op_parallelism_threads, 1)]
+    if cores is not None:
+        settings.append(("TF_NUM_INTEROP_THREADS", threading.get_inter_op_parallelism_threads, threading.set_inter_op_parallelism_threads, cores))
+    for variable, get, set_, count in settings:
+        if variable in os.environ or get() != 0:
+            continue
+        try:
+            set_(count)
+        except RuntimeError:  # TensorFlow has run ops already
+            pass
 
 
 # Training is XLA-compiled unless the model draws random numbers (see Program) or has one of these layers:
@@ -182,7 +194,7 @@ class Program:
                 shapes = {"f_o": (), **{k: (points,) for k in point_kinds}, **{k: () for k in scalars}}
                 batch = self._replicas_at_once(replicas, points)
                 # XLA runs a loop's iterations one after the other whatever it is asked.
-                parallel = 1 if self._measure_jit else PARALLEL_REPLICAS
+                parallel = 1 if self._measure_jit else parallel_replicas()
                 chunks = (params, state, x_o, y_o, probe_x)
                 return in_chunks(lambda chunk: tf.vectorized_map(one, chunk), chunks, batch, shapes, tf.float32, parallel)
 

@@ -148,9 +148,12 @@ def _in_processes(calls, workers, finished):
     import concurrent.futures
     import multiprocessing
 
-    # Spawned, not forked: a forked TensorFlow runtime is not safe to use.
+    from .engine import use_one_thread_per_op
+
+    # Spawned, not forked: a forked TensorFlow runtime is not safe to use. Each takes its share of the cores.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    share = (max(1, (os.cpu_count() or 1) // workers),)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=use_one_thread_per_op, initargs=share) as pool:
         futures = {pool.submit(_guarded, call): index for index, call in enumerate(calls)}
         for future in concurrent.futures.as_completed(futures):
             finished(futures[future], future.result())

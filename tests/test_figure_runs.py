@@ -5,6 +5,7 @@ import glob
 import json
 import os
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -19,12 +20,13 @@ from test_reliability import ROOT, _arrays, _cli
 
 def test_workers_write_what_one_process_writes(tmp_path):
     # 2024-fig4 reads 2024-fig1's results: with two workers it must wait for them, not start beside them.
+    # 2022-fig4's convolutions measure replicas side by side: two at once alone, one in a worker.
     for workers in ("1", "2"):
-        args, env = _cli("run", "2024-fig1", "2024-fig4", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path / workers), "--workers", workers)
+        args, env = _cli("run", "2024-fig1", "2024-fig4", "2024-fig2", "2022-fig4", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path / workers), "--workers", workers)
         done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
     paths = sorted(glob.glob(str(tmp_path / "1" / "*" / "*.npz")))
-    assert len(paths) == 3
+    assert len(paths) == 4
     for path in paths:
         other = path.replace(str(tmp_path / "1"), str(tmp_path / "2"))
         one, two = _arrays(path), _arrays(other)
@@ -44,3 +46,16 @@ def test_a_figure_that_fails_in_a_worker_stops_the_run(tmp_path):
         run_in_processes(figs, settings, Progress(1), lambda *args: finished.append(args), workers=2)
     assert failure.value.usage and not finished
     assert not glob.glob(str(tmp_path / "*" / "*"))
+
+
+@pytest.mark.parametrize("environment, expected", [({}, "1 1 1"), ({"TF_NUM_INTEROP_THREADS": "3"}, "3 0 1")])
+def test_a_worker_takes_its_share_of_the_cores(environment, expected):
+    # In a fresh process, as a worker starts: one thread per op, and its share of ops at once (which is how
+    # many replicas a convolutional measurement runs side by side), unless the user's variable says otherwise.
+    code = (
+        "from training_response.replication import engine; import tensorflow as tf; engine.use_one_thread_per_op(1); "
+        "t = tf.config.threading; print(engine.parallel_replicas(), t.get_inter_op_parallelism_threads(), t.get_intra_op_parallelism_threads())"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_NUM_")} | environment
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == expected.split(), done.stderr
