@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,19 @@ def test_power_law_verdicts():
 def test_spearman_by_hand():
     assert stats.spearman([0, 1, 2, 3], [5, 4, 2, 1]) == -1.0
     assert abs(stats.spearman([0, 1, 2, 3], [1, 3, 2, 4]) - 0.8) < 1e-12
+    assert np.isnan(stats.spearman([0, 1, 2, 3], [5, np.nan, 2, 1]))
+
+
+def test_the_kernel_is_undefined_where_the_response_at_x_o_is_zero():
+    # A response that decayed to exactly 0 in float32 (a very long run): NaN at that epoch, no numpy warning.
+    distance = np.array([0, 1, 1, 2])
+    response = np.array([[[2.0, 1.0, 0.5, 0.4], [0.0, 1e-9, 0.0, 0.0]]])  # (R=1, T=2, P=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        levels, k = stats.kernel(response, distance)
+    assert list(levels) == [0, 1, 2]
+    np.testing.assert_allclose(k[0, 0], [1.0, 0.375, 0.2])
+    assert np.all(np.isnan(k[0, 1]))
 
 
 def test_kernel_checks_on_made_up_kernels():
