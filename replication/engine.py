@@ -38,8 +38,8 @@ CACHE_BYTES = 2**19
 # networks are too small for threads within one op. On 2 cores this measured 0.49 instead of 1.22 ms per
 # replica-epoch on 2022-fig8's network (Conv2D), 1.50 instead of 1.86 on 2022-fig1's (Conv1D, which gains
 # only from replicas side by side), 0.0147 instead of 0.0165 on 2024-fig1's. Two processes side by side
-# (`run --workers 2`) each with one core's share ran 2022-fig1 in 81 s instead of 86 (3 pairs of runs,
-# each 5-8% faster). TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS, when set, are kept.
+# (`run --workers 2`) each with one core's share ran 2022-fig1 5-8% faster than each with all cores (3
+# interleaved pairs of runs by hand). TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS, when set, are kept.
 def parallel_replicas():
     """How many replicas a convolutional network's measurement runs side by side: the ops TensorFlow runs at
     once in this process (see use_one_thread_per_op)."""
@@ -47,15 +47,17 @@ def parallel_replicas():
     return (int(set_) if set_.isdigit() else 0) or tf.config.threading.get_inter_op_parallelism_threads() or os.cpu_count() or 1
 
 
-def use_one_thread_per_op(cores=None):
-    """Sets TensorFlow's ops to one thread each, and, with `cores` (this process's share of the machine when
-    several share it), that many ops at once, unless TF_NUM_INTRAOP_THREADS or TF_NUM_INTEROP_THREADS say
-    otherwise. It takes effect only before TensorFlow runs its first op; later (a sweep point run in a
-    process that has run others) the threads stay as they are, as does a share set before."""
+def use_one_thread_per_op(processes=None):
+    """Sets TensorFlow's ops to one thread each, and, when `processes` processes share the machine (run,
+    sweep and robustness --workers), this one's share of the cores as the ops it runs at once, unless
+    TF_NUM_INTRAOP_THREADS or TF_NUM_INTEROP_THREADS say otherwise. It takes effect only before TensorFlow
+    runs its first op; later (a sweep point run in a process that has run others) the threads stay as they
+    are, as does a share set before."""
     threading = tf.config.threading
     settings = [("TF_NUM_INTRAOP_THREADS", threading.get_intra_op_parallelism_threads, threading.set_intra_op_parallelism_threads, 1)]
-    if cores is not None:
-        settings.append(("TF_NUM_INTEROP_THREADS", threading.get_inter_op_parallelism_threads, threading.set_inter_op_parallelism_threads, cores))
+    if processes is not None:
+        share = max(1, (os.cpu_count() or 1) // processes)
+        settings.append(("TF_NUM_INTEROP_THREADS", threading.get_inter_op_parallelism_threads, threading.set_inter_op_parallelism_threads, share))
     for variable, get, set_, count in settings:
         if variable in os.environ or get() != 0:
             continue

@@ -40,8 +40,7 @@ def run_in_processes(figs, settings, progress, finished, workers, mnist_path=Non
     messages = context.Queue()
     workers = min(workers, len(figs))
     tasks = [context.Queue() for _ in range(workers)]
-    cores = max(1, (os.cpu_count() or 1) // workers)  # each worker's share (see engine.use_one_thread_per_op)
-    processes = [context.Process(target=_worker, args=(tasks[i], messages, settings, mnist_path, cores), daemon=True) for i in range(workers)]
+    processes = [context.Process(target=_worker, args=(tasks[i], messages, settings, mnist_path, workers), daemon=True) for i in range(workers)]
     for process in processes:
         process.start()
     waiting, running, written, progressed = list(figs), {}, set(), {}
@@ -147,10 +146,10 @@ class _Reporter:
         return lambda done: self.messages.put(("progress", self.fig_id, base + done))
 
 
-def _worker(tasks, messages, settings, mnist_path, cores):
+def _worker(tasks, messages, settings, mnist_path, workers):
     """Runs the figures it is given until it is given None. Ctrl-C at the terminal reaches the parent,
     which stops the workers with SIGTERM: a worker takes it where the parent's Ctrl-C would be taken (see
-    interrupts), and ends at once if the parent dies."""
+    interrupts), and ends at once if the parent dies. It uses its share of the cores, one of `workers`."""
     import multiprocessing
     import threading
 
@@ -163,7 +162,7 @@ def _worker(tasks, messages, settings, mnist_path, cores):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
     hide_internal_warnings()
-    use_one_thread_per_op(cores)
+    use_one_thread_per_op(workers)
     mnist = None
     try:
         with interrupts_outside_tensorflow(signal.SIGTERM):

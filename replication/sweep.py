@@ -152,8 +152,7 @@ def _in_processes(calls, workers, finished):
 
     # Spawned, not forked: a forked TensorFlow runtime is not safe to use. Each takes its share of the cores.
     context = multiprocessing.get_context("spawn")
-    share = (max(1, (os.cpu_count() or 1) // workers),)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=use_one_thread_per_op, initargs=share) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=use_one_thread_per_op, initargs=(workers,)) as pool:
         futures = {pool.submit(_guarded, call): index for index, call in enumerate(calls)}
         for future in concurrent.futures.as_completed(futures):
             finished(futures[future], future.result())

@@ -50,10 +50,11 @@ def test_a_figure_that_fails_in_a_worker_stops_the_run(tmp_path):
 
 @pytest.mark.parametrize("environment, expected", [({}, "1 1 1"), ({"TF_NUM_INTEROP_THREADS": "3"}, "3 0 1")])
 def test_a_worker_takes_its_share_of_the_cores(environment, expected):
-    # In a fresh process, as a worker starts: one thread per op, and its share of ops at once (which is how
-    # many replicas a convolutional measurement runs side by side), unless the user's variable says otherwise.
+    # In a fresh process, as one of as many workers as there are cores starts: one thread per op, and its
+    # share (one) of ops at once, which is how many replicas a convolutional measurement runs side by side,
+    # unless the user's variable says otherwise.
     code = (
-        "from training_response.replication import engine; import tensorflow as tf; engine.use_one_thread_per_op(1); "
+        "import os; from training_response.replication import engine; import tensorflow as tf; engine.use_one_thread_per_op(processes=os.cpu_count()); "
         "t = tf.config.threading; print(engine.parallel_replicas(), t.get_inter_op_parallelism_threads(), t.get_intra_op_parallelism_threads())"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_NUM_")} | environment

@@ -133,8 +133,10 @@ def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, stop, wo
             new = json.load(open(path))["replicas"] == 3
             assert new or open(path, "rb").read() == content
             assert finished is None or new == (f"2024-{os.path.basename(path)[:-5]}" in finished)
-        if wait_for.endswith("wrote"):
+        if wait_for.endswith("wrote"):  # the first figure was written whole; in one process the second kept its old files
             assert json.load(open(tmp_path / "nakazato2024" / "fig1.json"))["replicas"] == 3
+            if workers == "1":
+                assert open(tmp_path / "nakazato2024" / "fig2.json", "rb").read() == before[str(tmp_path / "nakazato2024" / "fig2.json")]
 
 
 # Corrupt and foreign files -------------------------------------------------------------------------
