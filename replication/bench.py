@@ -18,12 +18,14 @@ from training_response.data import random_bits
 from training_response.response import keras_layers
 from . import figures
 from .files import write_json
+from .ensemble_trainer import point_replicas
 from .models import build_2024
 from .problem import build_model, measured_epochs, replica_probe, replica_setup
 from .training import TRAINERS, run_ensemble
 
-PROBE_TARGET = 1.5  # model.fit with the probe every epoch may take at most this multiple of plain fit
+PROBE_TARGET = 1.3  # model.fit with the probe every epoch may take at most this multiple of plain fit (issue 16)
 SPEEDUP_TARGET = 300  # the engine on 100 replicas against one model.fit per replica, per replica-epoch
+JAX_TARGET = 1.6  # the engine at least this much faster than the JAX reference on the every-epoch workload (issue 16)
 
 
 def _timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
@@ -236,6 +238,61 @@ def engine_speedup(fig, sizes, description, target, machine_gflops):
     return _engine_speedup_row(workload, target, sizes, seconds["fit"], seconds["ensemble"], flop, machine_gflops)
 
 
+def measurement_in_forwards(fig, replicas, images=None, repeats=30):
+    """What the engine's measurement of the figure's kinds costs in forward passes of the network over the
+    same probe points: the best of `repeats` timed calls of the compiled measurement over `replicas`
+    replicas (at their initial weights) over the best of the same measurement of "output" alone, which is
+    one forward pass. A call takes milliseconds, so the best of 3 varied from 3.2 to 3.8 on the 2024
+    network and the best of 30 by about 5%. Exact "step" and "ntk" with an algorithm for any layer need a
+    forward pass at the stepped weights and the forward pass with its derivative along ∇f(x_o), whose
+    tangent takes two products per weighted layer (dW·h and W·dh): about 3 forward passes."""
+    setups = [replica_setup(fig, 0, r, 1, images) for r in range(replicas)]
+    ensemble, x_o, y_o, probe_x, _ = point_replicas(fig, setups)
+    args = [ensemble.params, ensemble.state] + [tf.constant(a, tf.float32) for a in (x_o, y_o, probe_x, ensemble.learning_rate)]
+
+    def best_seconds(kinds):
+        measurement = ensemble.program.measurement(kinds)
+        times = []
+        for _ in range(repeats + 1):  # the first call traces and compiles
+            start = time.perf_counter()
+            tf.nest.map_structure(lambda t: t.numpy(), measurement(*args))
+            times.append(time.perf_counter() - start)
+        return min(times[1:])
+
+    return round(best_seconds(tuple(fig.probe["kinds"])) / best_seconds(("output",)), 2)
+
+
+def jax_comparison(fig, sizes, engine_row, check_sizes=EngineSizes(0, 10, 200)):
+    """bench.json's row of the JAX reference (jax_reference.py) on the engine row's workload and sizes: its
+    ms per replica-epoch (the compiled run alone), how many times faster the engine row is, and, on
+    check_sizes, the largest scale-relative difference max|a − b| / max|b| of each array from the
+    engine's, so that both are seen to compute the same numbers. Without JAX installed, says so."""
+    try:
+        import jax
+
+        from .jax_reference import reference_run
+    except ImportError:
+        return {"status": "not measured: JAX is not installed (pip install '.[jax]')"}
+    reference, _ = reference_run(fig, check_sizes.engine_replicas, check_sizes.epochs)
+    engine = run_ensemble(fig, check_sizes.engine_replicas, check_sizes.epochs, seed=0, progress=False)
+    difference = {k: float(np.max(np.abs(engine[k] - reference[k])) / np.max(np.abs(reference[k]))) for k in reference}
+    _, seconds = reference_run(fig, sizes.engine_replicas, sizes.epochs)
+    jax_ms = _ms_per_replica_epoch(seconds, sizes.engine_replicas, sizes.epochs)
+    return {
+        "workload": f"{engine_row['workload']}: jax.jvp for Θ, replicas vmapped, epochs in one lax.scan, one jit; the compiled run "
+        "alone is timed (the engine row's time includes building the replicas)",
+        "jax": jax.__version__,
+        "replicas": sizes.engine_replicas,
+        "epochs": sizes.epochs,
+        "jax_ms_per_replica_epoch": round(jax_ms, 5),
+        "engine_ms_per_replica_epoch": engine_row["engine_ms_per_replica_epoch"],
+        "engine_faster_by": round(jax_ms / engine_row["engine_ms_per_replica_epoch"], 2),
+        "target": JAX_TARGET,
+        "check": f"{check_sizes.engine_replicas} replicas x {check_sizes.epochs} epochs, seed 0",
+        "scale_relative_difference": {k: float(f"{v:.2g}") for k, v in difference.items()},
+    }
+
+
 def _ms_per_replica_epoch(seconds, replicas, epochs):
     return 1e3 * seconds / (replicas * epochs)
 
@@ -398,7 +455,10 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
     result["dropout_step"] = dropout_step_difference()
     for name, (figure_id, schedule, description, target) in ENGINE_WORKLOADS.items():
         sizes = conv_sizes.get(name, EngineSizes(fit_replicas, replicas, engine_epochs))
-        result[name] = engine_speedup(_bench_figure(figure_id, schedule), sizes, description, target, machine_gflops)
+        fig = _bench_figure(figure_id, schedule)
+        result[name] = engine_speedup(fig, sizes, description, target, machine_gflops)
+        result[name]["measurement_in_forward_passes"] = measurement_in_forwards(fig, sizes.engine_replicas, _bench_images(fig))
+    result["jax_reference"] = jax_comparison(_bench_figure("2024-fig1", "every"), EngineSizes(fit_replicas, replicas, engine_epochs), result["engine"])
     path = os.path.join(out, "bench.json")
     write_json(path, result)
     print("\n".join(_summary_lines(result, path)))
@@ -435,7 +495,7 @@ def _summary_lines(result, path):
         lines += [
             f"{label}, probe at every epoch: fit {c['fit_ms_per_replica_epoch']:.4f} ({c['fit_replicas']} replicas), engine "
             f"{c['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch ({c['engine_replicas']} replicas x {c['epochs']} epochs), "
-            f"speedup {c['speedup']:.1f}x",
+            f"speedup {c['speedup']:.1f}x; the measurement costs {c['measurement_in_forward_passes']} forward passes",
             _rate_line(c, machine_gflops),
         ]
     for row in result["large_model"]["rows"]:
@@ -450,6 +510,15 @@ def _summary_lines(result, path):
         f"fit path ({e['fit_replicas']} replicas x {e['epochs']} epochs): {e['fit_ms_per_replica_epoch']:.4f} ms per replica-epoch",
         f"engine ({e['engine_replicas']} replicas x {e['epochs']} epochs): {e['engine_ms_per_replica_epoch']:.4f} ms per replica-epoch",
         _rate_line(e, machine_gflops),
-        f"speedup: {e['speedup']:.0f}x",
+        f"speedup: {e['speedup']:.0f}x; the measurement costs {e['measurement_in_forward_passes']} forward passes",
+        _jax_line(result["jax_reference"]),
     ]
     return lines
+
+
+def _jax_line(row):
+    if "status" in row:
+        return f"JAX reference: {row['status']}"
+    return (f"JAX reference (jax {row['jax']}): {row['jax_ms_per_replica_epoch']:.4f} ms per replica-epoch; the engine is "
+            f"{row['engine_faster_by']:.2f}x faster (target >= {row['target']}x); largest scale-relative difference "
+            f"{max(row['scale_relative_difference'].values()):.1e}")

@@ -78,6 +78,18 @@ def _ensemble(fig, setups):
     return Ensemble(template, [initial_weights(template, builder, spec, s["model_seed"]) for s in setups])
 
 
+def point_replicas(fig, setups):
+    """(ensemble, x_o (R, ...), y_o (R,), probe_x (R, P, ...), distance) of the replicas of a figure that
+    trains each on one point."""
+    ensemble = _ensemble(fig, setups)
+    shape = tuple(ensemble.template.inputs[0].shape[1:])
+    x_o = np.stack([s["x_o"].reshape(shape) for s in setups])
+    y_o = np.asarray([s["y_o"] for s in setups], np.float32)
+    points = [replica_probe(fig, s, x) for x, s in zip(x_o, setups)]
+    probe_x = np.stack([p for p, _ in points])
+    return ensemble, x_o, y_o, probe_x, replicas_distance(fig, [d for _, d in points])
+
+
 def _replica_axis_first(records):
     """Measurements recorded (T, R, ...) as float32 (R, T, ...), the fit path's layout."""
     return {key: np.swapaxes(np.asarray(values, np.float32), 0, 1) for key, values in records.items()}
@@ -89,13 +101,7 @@ class EnsembleTrainer:
     name = "ensemble"
 
     def train_points(self, fig, setups, epochs, schedule, keep, bar, checkpoint=None):
-        ensemble = _ensemble(fig, setups)
-        shape = tuple(ensemble.template.inputs[0].shape[1:])
-        x_o = np.stack([s["x_o"].reshape(shape) for s in setups])
-        y_o = np.asarray([s["y_o"] for s in setups], np.float32)
-        points = [replica_probe(fig, s, x) for x, s in zip(x_o, setups)]
-        probe_x = np.stack([p for p, _ in points])
-        distance = replicas_distance(fig, [d for _, d in points])
+        ensemble, x_o, y_o, probe_x, distance = point_replicas(fig, setups)
         targets = np.stack([s["targets"] for s in setups])[:, :, None]
         inputs = tf.constant(np.stack([step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None], tf.float32)
         targets = tf.constant(targets, tf.float32)

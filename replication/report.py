@@ -143,7 +143,18 @@ def _benchmark_section(b):
                 f"- Engine, {label}: {e['engine_replicas']} replicas × {e['epochs']} epochs at "
                 f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
                 f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×**{target}.{_engine_rate(e, b.get('machine'))}"
+                + (f" The measurement costs {e['measurement_in_forward_passes']} forward passes over the probe points." if "measurement_in_forward_passes" in e else "")
             )
+    j = b.get("jax_reference")
+    if j is not None and "status" not in j:
+        d = ", ".join(f"{k} {v:.1e}" for k, v in j["scale_relative_difference"].items())
+        lines.append(
+            f"- JAX reference (jax {j['jax']}, {j['replicas']} replicas × {j['epochs']} epochs, the probe at every epoch): "
+            f"{j['jax_ms_per_replica_epoch']} ms per replica-epoch; the engine is **{j['engine_faster_by']}×** faster (target ≥ "
+            f"{j['target']}×). Same numbers: largest scale-relative difference from the engine ({j['check']}) {d}."
+        )
+    elif j is not None:
+        lines.append(f"- JAX reference: {j['status']}.")
     for name, w in b.get("probe_workloads", {}).items():
         lines.append(f"- Probe overhead, {name} ({w['workload']}): {w['fit_ms_per_epoch']} → {w['fit_with_probe_ms_per_epoch']} ms/epoch, {w['probe_overhead']}×.")
     for row in b.get("large_model", {}).get("rows", []):

@@ -237,12 +237,16 @@ def test_summary_lines_of_a_fake_result():
     probe = {"fit_ms_per_epoch": 0.6282, "fit_with_probe_ms_per_epoch": 0.8738, "probe_overhead": 1.391}
     engine = {"fit_replicas": 3, "engine_replicas": 100, "epochs": 1000, "fit_ms_per_replica_epoch": 1.2573,
               "engine_ms_per_replica_epoch": 0.06683, "speedup": 18.8, "flop_per_replica_epoch": 2432256, "gflops_effective": 36.395,
-              "fraction_of_matmul_rate": 0.0758}
+              "fraction_of_matmul_rate": 0.0758, "measurement_in_forward_passes": 3.52}
     log = {**engine, "speedup": 52.4, "flop_per_replica_epoch": 128179, "gflops_effective": 6.7, "fraction_of_matmul_rate": 0.014}
     conv1d = {"fit_replicas": 3, "engine_replicas": 20, "epochs": 300, "fit_ms_per_replica_epoch": 9.8217, "engine_ms_per_replica_epoch": 4.9494,
-              "speedup": 1.98, "flop_per_replica_epoch": 38535084, "gflops_effective": 7.786, "fraction_of_matmul_rate": 0.0162}
+              "speedup": 1.98, "flop_per_replica_epoch": 38535084, "gflops_effective": 7.786, "fraction_of_matmul_rate": 0.0162,
+              "measurement_in_forward_passes": 4.81}
     conv2d = {"fit_replicas": 3, "engine_replicas": 50, "epochs": 200, "fit_ms_per_replica_epoch": 9.3062, "engine_ms_per_replica_epoch": 2.7378,
-              "speedup": 3.4, "flop_per_replica_epoch": 7967490, "gflops_effective": 2.91, "fraction_of_matmul_rate": 0.0061}
+              "speedup": 3.4, "flop_per_replica_epoch": 7967490, "gflops_effective": 2.91, "fraction_of_matmul_rate": 0.0061,
+              "measurement_in_forward_passes": 5.0}
+    jax = {"jax": "0.10.2", "jax_ms_per_replica_epoch": 0.079, "engine_faster_by": 1.18, "target": 1.6,
+           "scale_relative_difference": {"f_o": 1.2e-07, "step": 4.3e-05, "ntk": 2.8e-07}}
     dropout = {"one_masked_step_median": 0.184, "mean_of_masked_steps": 0.066}
     result = {
         "machine": {"cpus": 2, "matmul_gflops": 480.0},
@@ -254,6 +258,7 @@ def test_summary_lines_of_a_fake_result():
         "engine_conv1d": conv1d,
         "engine_conv2d": conv2d,
         "engine": engine,
+        "jax_reference": jax,
     }
     assert bench._summary_lines(result, "out/bench.json") == [
         "fit: 0.628 ms/epoch",
@@ -264,10 +269,10 @@ def test_summary_lines_of_a_fake_result():
         "log-spaced probe (the figures' schedule): fit 1.2573, engine 0.0668 ms per replica-epoch, speedup 52x",
         "  0.128 MFLOP per replica-epoch: engine at 6.7 GFLOP/s, 1.40% of this machine's float32 matmul rate (480 GFLOP/s)",
         "Conv1D (2022-fig1), probe at every epoch: fit 9.8217 (3 replicas), engine 4.9494 ms per replica-epoch (20 replicas x 300 epochs), "
-        "speedup 2.0x",
+        "speedup 2.0x; the measurement costs 4.81 forward passes",
         "  38.5 MFLOP per replica-epoch: engine at 7.79 GFLOP/s, 1.62% of this machine's float32 matmul rate (480 GFLOP/s)",
         "Conv2D (2022-fig8), probe at every epoch: fit 9.3062 (3 replicas), engine 2.7378 ms per replica-epoch (50 replicas x 200 epochs), "
-        "speedup 3.4x",
+        "speedup 3.4x; the measurement costs 5.0 forward passes",
         "  7.97 MFLOP per replica-epoch: engine at 2.91 GFLOP/s, 0.61% of this machine's float32 matmul rate (480 GFLOP/s)",
         "ResNet-50, 250 probe points in chunks of 8: 2.5 s per measurement, peak 1512 MiB (+658 MiB)",
         "dropout 0.2, epoch_0: one masked step is 0.18 (median relative L2) from the probe's inference-mode step, the mean of the masked steps 0.07",
@@ -276,5 +281,9 @@ def test_summary_lines_of_a_fake_result():
         "fit path (3 replicas x 1000 epochs): 1.2573 ms per replica-epoch",
         "engine (100 replicas x 1000 epochs): 0.0668 ms per replica-epoch",
         "  2.43 MFLOP per replica-epoch: engine at 36.4 GFLOP/s, 7.58% of this machine's float32 matmul rate (480 GFLOP/s)",
-        "speedup: 19x",
+        "speedup: 19x; the measurement costs 3.52 forward passes",
+        "JAX reference (jax 0.10.2): 0.0790 ms per replica-epoch; the engine is 1.18x faster (target >= 1.6x); largest "
+        "scale-relative difference 4.3e-05",
     ]
+    result["jax_reference"] = {"status": "not measured: JAX is not installed (pip install '.[jax]')"}
+    assert bench._summary_lines(result, "out/bench.json")[-1] == "JAX reference: not measured: JAX is not installed (pip install '.[jax]')"
