@@ -5,6 +5,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -102,11 +103,20 @@ def _read_until(stream, text):
         seen = seen[-len(text) :] + chunk
 
 
-@pytest.mark.parametrize("stop, workers", [(signal.SIGKILL, "1"), (signal.SIGINT, "1"), (signal.SIGKILL, "2"), (signal.SIGINT, "2")])
-def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, stop, workers):
-    args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path))
+@pytest.fixture(scope="module")
+def previous_results(tmp_path_factory):
+    """A finished small run of 2024-fig1 and 2024-fig2, made once per test process and copied by each test."""
+    out = tmp_path_factory.mktemp("previous")
+    args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "2", "--epochs", "30", "--out", str(out))
     assert subprocess.run(args, env=env, cwd=ROOT, capture_output=True, timeout=600).returncode == 0
+    return out
+
+
+@pytest.mark.parametrize("stop, workers", [(signal.SIGKILL, "1"), (signal.SIGINT, "1"), (signal.SIGKILL, "2"), (signal.SIGINT, "2")])
+def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, previous_results, stop, workers):
+    shutil.copytree(previous_results, tmp_path, dirs_exist_ok=True)
     before = {p: open(p, "rb").read() for p in glob.glob(str(tmp_path / "*" / "*.json"))}
+    assert len(before) == 2
     # Stopped once the progress bar shows (the figures train, far from written), and once the first figure
     # is written (the second trains, or with two workers may be written too). Both wait for the program's output.
     # Killed workers are checked once: they end with their parent, whatever they were doing.
