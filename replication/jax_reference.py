@@ -16,9 +16,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .ensemble_trainer import _template
-from .models import initial_weights
-from .problem import replica_probe, replica_setup
+from .ensemble_trainer import point_replicas
+from .problem import replica_setup
 
 _ACTIVATIONS = {"relu": jax.nn.relu, "elu": jax.nn.elu}
 
@@ -60,28 +59,22 @@ def _replica_run(f, learning_rate):
 
 
 def _inputs(fig, replicas, epochs, seed):
-    """The engine's replicas of `fig` (problem.replica_setup, models.initial_weights): stacked weights,
-    x_o, y_o, target streams and probe points."""
+    """The engine's replicas of `fig` (ensemble_trainer.point_replicas): stacked weights, η, x_o, y_o,
+    target streams and probe points."""
     if fig.model["builder"] != "nakazato2024" or fig.training.get("inputs", "fixed") != "fixed":
         raise ValueError(f"the JAX reference implements the 2024 network trained on x_o alone, not {fig.id}")
-    template = _template(fig)
-    spec = {k: v for k, v in fig.model.items() if k != "builder"}
     setups = [replica_setup(fig, seed, r, epochs) for r in range(replicas)]
-    weights = [initial_weights(template, "nakazato2024", spec, s["model_seed"])[0] for s in setups]
-    params = [jnp.asarray(np.stack(column)) for column in zip(*weights)]
-    x_o = np.stack([s["x_o"] for s in setups]).astype(np.float32)
-    probe_x = np.stack([replica_probe(fig, s, x)[0] for s, x in zip(setups, x_o)]).astype(np.float32)
+    ensemble, x_o, y_o, probe_x, _ = point_replicas(fig, setups)
+    params = [jnp.asarray(p.numpy()) for p in ensemble.params]
     targets = np.stack([s["targets"] for s in setups]).astype(np.float32)
-    y_o = np.asarray([s["y_o"] for s in setups], np.float32)
-    return params, x_o, y_o, targets, probe_x
+    return params, ensemble.learning_rate, x_o.astype(np.float32), y_o, targets, probe_x.astype(np.float32)
 
 
 def reference_run(fig, replicas, epochs, seed=0):
     """(arrays, seconds): f_o (R, T), step and ntk (R, T, P) for the T = epochs + 1 measured epochs
     0..epochs of the engine's replicas of `fig`, and the seconds of the compiled run alone (after a
-    warm-up call that compiles it; building the inputs is not timed). η is the compiled model's."""
-    params, x_o, y_o, targets, probe_x = _inputs(fig, replicas, epochs, seed)
-    learning_rate = float(_template(fig).optimizer.learning_rate)
+    warm-up call that compiles it; building the inputs is not timed). η is the compiled model's, as the engine's."""
+    params, learning_rate, x_o, y_o, targets, probe_x = _inputs(fig, replicas, epochs, seed)
     run = jax.jit(jax.vmap(_replica_run(_network(fig.model["activation"]), learning_rate)))
     jax.block_until_ready(run(params, x_o, y_o, targets, probe_x))
     start = time.perf_counter()

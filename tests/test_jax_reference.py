@@ -33,10 +33,10 @@ def test_engine_equals_the_jax_reference(figure_id):
         scale = np.max(np.abs(reference[key]))
         assert np.max(np.abs(engine[key] - reference[key])) <= tolerance * scale, key
     # The replicas differ, so equal numbers are not a coincidence of one shared value.
-    assert np.ptp(reference["ntk"][:, -1, 0]) > 1e-3 * scale
+    assert np.ptp(reference["ntk"][:, -1, 0]) > 1e-3 * np.max(np.abs(reference["ntk"]))
 
 
-def test_the_reference_trains_the_network_it_measures():
+def test_with_zero_learning_rate_the_reference_moves_nothing():
     # With η = 0 nothing moves: f_o constant, and the step normalised by the error stays that of epoch 0.
     fig = every_epoch("2024-fig1")
     fig = dataclasses.replace(fig, model={**fig.model, "learning_rate": 0.0})
