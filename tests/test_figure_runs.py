@@ -1,5 +1,6 @@
-"""Figures run side by side in worker processes (`run --workers N`): the same files as one after the other,
-a figure waits for the figures whose results it reads, and a failing figure stops the run."""
+"""Every figure runs from the command line; figures run side by side in worker processes (`run --workers N`)
+give the same files as one after the other, a figure waits for the figures whose results it reads, and a
+failing figure stops the run."""
 
 import glob
 import json
@@ -18,22 +19,43 @@ from training_response.replication.training import TRAINERS
 from test_reliability import ROOT, _arrays, _cli
 
 
-def test_workers_write_what_one_process_writes(tmp_path):
-    # 2024-fig4 reads 2024-fig1's results: with two workers it must wait for them, not start beside them.
-    # 2022-fig4's convolutions measure replicas side by side: two at once alone, one in a worker.
-    for workers in ("1", "2"):
-        args, env = _cli("run", "2024-fig1", "2024-fig4", "2024-fig2", "2022-fig4", "--replicas", "2", "--epochs", "30", "--out", str(tmp_path / workers), "--workers", workers)
-        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr
-    paths = sorted(glob.glob(str(tmp_path / "1" / "*" / "*.npz")))
-    assert len(paths) == 4
+def test_every_figure_runs_at_a_small_size_and_workers_write_what_one_process_writes(tmp_path):
+    # Fig. 9 probes 1,000 images besides x_o: four copies of the fixture's digits, each copy marked in a
+    # corner pixel (0 in every MNIST digit) so that no two images are equal.
+    with np.load(os.path.join(ROOT, "tests", "fixtures", "mnist_300.npz")) as z:
+        x = np.concatenate([z["x"]] * 4)
+        y = np.concatenate([z["y"]] * 4)
+    x[:, 0, 0] = np.repeat(np.arange(4), 300)
+    np.savez(tmp_path / "mnist.npz", x=x, y=y)
+    size = ["--replicas", "2", "--epochs", "30", "--mnist", str(tmp_path / "mnist.npz")]
+    args, env = _cli("run", *figures.FIGURES, *size, "--out", str(tmp_path / "1"))
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for fig in figures.FIGURES.values():
+        stem = tmp_path / "1" / fig.paper / fig.name
+        record = json.loads(open(f"{stem}.json").read())
+        assert len(record["claims"]) == len(fig.claims)
+        with np.load(f"{stem}.npz", allow_pickle=False) as z:
+            for label, _ in fig.variant_configs():
+                assert (f"{label}.epoch" if label else "epoch") in z.files
+    # A second command, in worker processes, gives the same arrays bit for bit: a run is determined by its
+    # settings and seed, whichever process makes it (dropout's masks in 2022-fig3 included).
+    # 2024-fig4 reads 2024-fig1's results and 2022-fig3 reads 2022-fig1's: with two workers each must wait
+    # for them, not start beside them. The 2022 convolutions measure replicas side by side: two at once
+    # alone, one in a worker.
+    ids = ["2024-fig1", "2024-fig4", "2022-fig1", "2022-fig3"]
+    args, env = _cli("run", *ids, *size, "--out", str(tmp_path / "2"), "--workers", "2")
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    paths = sorted(glob.glob(str(tmp_path / "2" / "*" / "*.npz")))
+    assert len(paths) == len(ids)
     for path in paths:
-        other = path.replace(str(tmp_path / "1"), str(tmp_path / "2"))
-        one, two = _arrays(path), _arrays(other)
+        other = path.replace(str(tmp_path / "2"), str(tmp_path / "1"))
+        one, two = _arrays(other), _arrays(path)
         assert one.keys() == two.keys()
         for key in one:
             np.testing.assert_array_equal(one[key], two[key], err_msg=f"{path} {key}")
-        records = [json.load(open(p.replace(".npz", ".json"))) for p in (path, other)]
+        records = [json.load(open(p.replace(".npz", ".json"))) for p in (other, path)]
         assert records[0]["claims"] == records[1]["claims"]
     assert json.load(open(tmp_path / "2" / "nakazato2024" / "fig4.json"))["claims"]
 

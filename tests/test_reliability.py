@@ -1,4 +1,4 @@
-"""Reliability: divergence, determinism, interrupted runs, corrupt files and random bad input."""
+"""Reliability: divergence, interrupted runs, corrupt files and random bad input."""
 
 import dataclasses
 import glob
@@ -65,22 +65,6 @@ def test_a_diverged_replica_is_flagged_and_left_out_of_averages(tmp_path, monkey
     assert all(c["replicas"] == 2 for c in record["claims"])
 
 
-# Determinism ---------------------------------------------------------------------------------------
-
-
-def test_the_same_command_gives_bit_identical_arrays(tmp_path):
-    outputs = []
-    for run in ("a", "b"):
-        args, env = _cli("run", "2024-fig1", "2022-fig3", "--replicas", "2", "--epochs", "20", "--seed", "5", "--out", str(tmp_path / run))
-        assert subprocess.run(args, env=env, cwd=ROOT, capture_output=True, timeout=600).returncode == 0
-        outputs.append([_arrays(p) for p in sorted(glob.glob(str(tmp_path / run / "*" / "*.npz")))])
-    assert len(outputs[0]) == 2
-    for first, second in zip(*outputs):
-        assert first.keys() == second.keys()
-        for key in first:
-            np.testing.assert_array_equal(first[key], second[key], err_msg=key)
-
-
 # Interruptions -------------------------------------------------------------------------------------
 
 
@@ -119,8 +103,10 @@ def test_an_interrupted_run_leaves_the_previous_files_or_none(tmp_path, previous
     assert len(before) == 2
     # Stopped once the progress bar shows (the figures train, far from written), and once the first figure
     # is written (the second trains, or with two workers may be written too). Both wait for the program's output.
-    # Killed workers are checked once: they end with their parent, whatever they were doing.
-    for wait_for in ("/6000000",) if (stop, workers) == (signal.SIGKILL, "2") else ("/6000000", "2024-fig1: wrote"):
+    # Each way of stopping worker processes is checked once: killed, they end with their parent whatever they
+    # were doing; interrupted once the first figure is written, the other still trains in its worker.
+    rounds = {"1": ("/6000000", "2024-fig1: wrote"), "2": ("/6000000",) if stop == signal.SIGKILL else ("2024-fig1: wrote",)}
+    for wait_for in rounds[workers]:
         args, env = _cli("run", "2024-fig1", "2024-fig2", "--replicas", "3", "--epochs", "1000000", "--out", str(tmp_path), "--force", "--workers", workers)
         process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _read_until(process.stdout, wait_for)

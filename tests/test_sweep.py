@@ -92,12 +92,19 @@ def test_a_bad_grid_exits_2_before_any_work(tmp_path, capsys):
     assert "did you mean 'model.features'" in capsys.readouterr().err and not os.listdir(tmp_path)
 
 
-def test_worker_processes_and_a_dask_cluster_give_the_same_results_bit_for_bit(swept, tmp_path):
+@pytest.fixture(scope="module")
+def cluster():
+    """A local Dask cluster of two worker processes, shared by the tests that leave its workers running
+    (each worker loads TensorFlow once, with its first point)."""
     distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+        yield local
+
+
+def test_worker_processes_and_a_dask_cluster_give_the_same_results_bit_for_bit(swept, cluster, tmp_path):
     expected = _arrays(swept / "sweeps")
     assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(tmp_path / "workers"), "--workers", "2"]) == 0
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(tmp_path / "dask"), "--cluster", cluster.scheduler_address]) == 0
+    assert main(["sweep", "2024-fig1", *GRID, *SIZE, "--out", str(tmp_path / "dask"), "--cluster", cluster.scheduler_address]) == 0
     for way in ("workers", "dask"):
         got = _arrays(tmp_path / way / "sweeps")
         assert got.keys() == expected.keys() and len(got) == 4
@@ -108,6 +115,15 @@ def test_worker_processes_and_a_dask_cluster_give_the_same_results_bit_for_bit(s
     assert record["runner"].startswith("Dask cluster at tcp://")
 
 
+def test_a_point_that_fails_on_the_cluster_is_reported_after_its_retry(cluster, tmp_path):
+    grid = ["--grid", "model.activation=relu,nonsense"]
+    code = main(["sweep", "2024-fig1", *grid, *SIZE, "--out", str(tmp_path), "--cluster", cluster.scheduler_address])
+    assert code == 1
+    record = json.loads((tmp_path / "sweeps" / "2024-fig1" / "model.activation" / "sweep.json").read_text())
+    assert "verdicts" in record["points"][0]
+    assert record["failed"] == [record["points"][1]] and "unknown activation 'nonsense'" in record["points"][1]["error"]
+
+
 def test_a_cluster_worker_killed_mid_point_is_retried_and_the_sweep_completes(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     import signal
@@ -116,7 +132,8 @@ def test_a_cluster_worker_killed_mid_point_is_retried_and_the_sweep_completes(tm
 
     command = ["sweep", "2024-fig1", "--grid", "model.features=8,16", "--replicas", "2", "--epochs", "2000"]
     assert main([*command, "--out", str(tmp_path / "whole")]) == 0
-    # Checkpoints at every measured epoch, so that the killed points have one to resume from.
+    # Checkpoints at every measured epoch, so that the killed points have one to resume from (a cluster of
+    # its own: its workers start with this environment).
     monkeypatch.setenv("REPLICATION_CHECKPOINT_SECONDS", "0")
     out = tmp_path / "killed"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -139,14 +156,3 @@ def test_a_cluster_worker_killed_mid_point_is_retried_and_the_sweep_completes(tm
     for name, arrays in expected.items():
         for key, value in arrays.items():
             np.testing.assert_array_equal(got[name][key], value, err_msg=f"{name} {key}")
-
-
-def test_a_point_that_fails_on_the_cluster_is_reported_after_its_retry(tmp_path):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        grid = ["--grid", "model.activation=relu,nonsense"]
-        code = main(["sweep", "2024-fig1", *grid, *SIZE, "--out", str(tmp_path), "--cluster", cluster.scheduler_address])
-    assert code == 1
-    record = json.loads((tmp_path / "sweeps" / "2024-fig1" / "model.activation" / "sweep.json").read_text())
-    assert "verdicts" in record["points"][0]
-    assert record["failed"] == [record["points"][1]] and "unknown activation 'nonsense'" in record["points"][1]["error"]
