@@ -127,14 +127,14 @@ def _engine_rate(row, machine):
 def _benchmark_section(b):
     """The Benchmark section from bench.json's record; the optional parts are left out when absent."""
     p = b["probe"]
-    lines = [
-        "",
-        "## Benchmark",
-        "",
-        f"`{b['command']}`: model.fit {p['fit_ms_per_epoch']} ms/epoch, with the probe over 256 points every "
-        f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: probe overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).",
-        "",
-    ]
+    probe = (f"`{b['command']}`: model.fit {p['fit_ms_per_epoch']} ms/epoch, with the probe over 256 points every "
+             f"epoch {p['fit_with_probe_ms_per_epoch']} ms/epoch: probe overhead **{p['probe_overhead']}×** (target ≤ {p['target']}×).")
+    if "probe_epoch_end_ms" in p:
+        hook, floor = p["probe_epoch_end_ms"], p["tf_call_floor_ms"]
+        probe += (f" The probe's work at one epoch end, timed outside a fit: {hook['best']} ms best, {hook['median']} ms median; one "
+                  f"compiled forward pass over the same points, the least one TensorFlow call costs here: {floor['best']} ms best, "
+                  f"{floor['median']} ms median.")
+    lines = ["", "## Benchmark", "", probe, ""]
     for key, label in ENGINE_ROWS:
         if key in b:
             e = b[key]

@@ -51,6 +51,7 @@ def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(
 
     monkeypatch.setattr(bench, "_timed_fits", fake_timed_fits)
     monkeypatch.setattr(bench, "ResponseProbe", lambda *args, **kwargs: "probe")
+    monkeypatch.setattr(bench, "per_epoch_costs", lambda model, probe: {"probe_epoch_end_ms": (model, probe)})
     monkeypatch.setattr(bench, "PROBE_WORKLOADS", {"sgd": (lambda: "model", 1.0, ("step",), "w"), "other": (lambda: "model", 1.0, ("step",), "w")})
     row = bench.probe_overhead(100, 2)
     assert [c[0] for c in calls] == ["plain", "probed", "plain", "probed"]
@@ -59,7 +60,24 @@ def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(
     assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"], row["probe_overhead"]) == (1.0, 3.0, 3.0)
     assert row["probe_overhead_of_medians"] == 2.333
     assert row["target"] == bench.PROBE_TARGET
+    assert row["probe_epoch_end_ms"] == ("model", "probe")  # timed on the probed model and its probe
     assert bench.probe_overhead(100, 1, "other")["target"] is None
+
+
+def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
+    from training_response import ResponseProbe
+    from training_response.data import random_bits
+
+    x_o = random_bits(8, rng=0)
+    model = build_2024("relu", seed=0)
+    probe = ResponseProbe(x_o, 1.0, shells=True, epochs=None)
+    model.fit(x_o[None], np.ones((1, 1)), epochs=5, verbose=0, callbacks=[probe])
+    costs = bench.per_epoch_costs(model, probe, calls=5)
+    # Each call of the hook is a measurement the probe records: 6 of the fit (epochs 0..5) and 5 more.
+    assert len(probe.history["epoch"]) == 11 and list(probe.history["epoch"][6:]) == [1, 2, 3, 4, 5]
+    np.testing.assert_array_equal(probe.history["step"][6], probe.history["step"][5])  # the weights of the fit's end
+    for key in ("probe_epoch_end_ms", "tf_call_floor_ms"):
+        assert set(costs[key]) == {"best", "median"} and 0 < costs[key]["best"] <= costs[key]["median"]
 
 
 def test_ms_per_replica_epoch():
@@ -234,7 +252,8 @@ def test_memory_row_measures_the_peak_above_the_memory_before():
 
 
 def test_summary_lines_of_a_fake_result():
-    probe = {"fit_ms_per_epoch": 0.6282, "fit_with_probe_ms_per_epoch": 0.8738, "probe_overhead": 1.391}
+    probe = {"fit_ms_per_epoch": 0.6282, "fit_with_probe_ms_per_epoch": 0.8738, "probe_overhead": 1.391,
+             "probe_epoch_end_ms": {"best": 0.2561, "median": 0.4012}, "tf_call_floor_ms": {"best": 0.1403, "median": 0.3}}
     engine = {"fit_replicas": 3, "engine_replicas": 100, "epochs": 1000, "fit_ms_per_replica_epoch": 1.2573,
               "engine_ms_per_replica_epoch": 0.06683, "speedup": 18.8, "flop_per_replica_epoch": 2432256, "gflops_effective": 36.395,
               "fraction_of_matmul_rate": 0.0758, "measurement_in_forward_passes": 3.52}
@@ -265,6 +284,8 @@ def test_summary_lines_of_a_fake_result():
         "fit with probe (256 points, every epoch): 0.874 ms/epoch",
         "wrote out/bench.json",
         f"probe overhead: 1.39x (target <= {bench.PROBE_TARGET}x)",
+        "  the probe's epoch end alone: 0.256 ms best, 0.401 median; one compiled forward pass over the same points (TensorFlow's "
+        "least per call): 0.140 best, 0.300 median",
         "probe overhead, softmax_10: 0.637 -> 1.304 ms/epoch, 2.05x",
         "log-spaced probe (the figures' schedule): fit 1.2573, engine 0.0668 ms per replica-epoch, speedup 52x",
         "  0.128 MFLOP per replica-epoch: engine at 6.7 GFLOP/s, 1.40% of this machine's float32 matmul rate (480 GFLOP/s)",
