@@ -76,7 +76,7 @@ def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
     # Each call of the hook is a measurement the probe records: 6 of the fit (epochs 0..5) and 5 more.
     assert len(probe.history["epoch"]) == 11 and list(probe.history["epoch"][6:]) == [1, 2, 3, 4, 5]
     np.testing.assert_array_equal(probe.history["step"][6], probe.history["step"][5])  # the weights of the fit's end
-    for key in ("probe_epoch_end_ms", "tf_call_floor_ms"):
+    for key in ("probe_epoch_end_ms", "forward_pass_ms"):
         assert set(costs[key]) == {"best", "median"} and 0 < costs[key]["best"] <= costs[key]["median"]
 
 
@@ -253,7 +253,7 @@ def test_memory_row_measures_the_peak_above_the_memory_before():
 
 def test_summary_lines_of_a_fake_result():
     probe = {"fit_ms_per_epoch": 0.6282, "fit_with_probe_ms_per_epoch": 0.8738, "probe_overhead": 1.391,
-             "probe_epoch_end_ms": {"best": 0.2561, "median": 0.4012}, "tf_call_floor_ms": {"best": 0.1403, "median": 0.3}}
+             "probe_epoch_end_ms": {"best": 0.2561, "median": 0.4012}, "forward_pass_ms": {"best": 0.1403, "median": 0.3}}
     engine = {"fit_replicas": 3, "engine_replicas": 100, "epochs": 1000, "fit_ms_per_replica_epoch": 1.2573,
               "engine_ms_per_replica_epoch": 0.06683, "speedup": 18.8, "flop_per_replica_epoch": 2432256, "gflops_effective": 36.395,
               "fraction_of_matmul_rate": 0.0758, "measurement_in_forward_passes": 3.52}
@@ -284,8 +284,8 @@ def test_summary_lines_of_a_fake_result():
         "fit with probe (256 points, every epoch): 0.874 ms/epoch",
         "wrote out/bench.json",
         f"probe overhead: 1.39x (target <= {bench.PROBE_TARGET}x)",
-        "  the probe's epoch end alone: 0.256 ms best, 0.401 median; one compiled forward pass over the same points (TensorFlow's "
-        "least per call): 0.140 best, 0.300 median",
+        "  the probe's epoch end alone: 0.256 ms best, 0.401 median; one forward pass over the same points, compiled alike: "
+        "0.140 best, 0.300 median",
         "probe overhead, softmax_10: 0.637 -> 1.304 ms/epoch, 2.05x",
         "log-spaced probe (the figures' schedule): fit 1.2573, engine 0.0668 ms per replica-epoch, speedup 52x",
         "  0.128 MFLOP per replica-epoch: engine at 6.7 GFLOP/s, 1.40% of this machine's float32 matmul rate (480 GFLOP/s)",
