@@ -122,14 +122,20 @@ def per_epoch_costs(model, probe, calls=2000):
     forward = tf.function(lambda: model(points, training=False), jit_compile=measure_under_xla(model)).get_concrete_function()
 
     def ms(call):
-        times = []
-        for epoch in range(calls):
-            start = time.perf_counter()
-            call(epoch)
-            times.append(time.perf_counter() - start)
+        times = _seconds_of_calls(call, calls)
         return {"best": round(1e3 * float(np.min(times)), 4), "median": round(1e3 * float(np.median(times)), 4)}
 
     return {"probe_epoch_end_ms": ms(lambda epoch: probe.on_epoch_end(epoch, {})), "forward_pass_ms": ms(lambda epoch: forward().numpy())}
+
+
+def _seconds_of_calls(call, count):
+    """The wall seconds of each of `count` calls call(0), call(1), …, one after another."""
+    times = []
+    for index in range(count):
+        start = time.perf_counter()
+        call(index)
+        times.append(time.perf_counter() - start)
+    return times
 
 
 # Engine workloads: (figure id, probe schedule, description, speedup target), in bench.json's order; the
@@ -276,12 +282,8 @@ def measurement_in_forwards(fig, replicas, images=None, repeats=30):
 
     def best_seconds(kinds):
         measurement = ensemble.program.measurement(kinds)
-        times = []
-        for _ in range(repeats + 1):  # the first call traces and compiles
-            start = time.perf_counter()
-            tf.nest.map_structure(lambda t: t.numpy(), measurement(*args))
-            times.append(time.perf_counter() - start)
-        return min(times[1:])
+        times = _seconds_of_calls(lambda _: tf.nest.map_structure(lambda t: t.numpy(), measurement(*args)), repeats + 1)
+        return min(times[1:])  # the first call traces and compiles
 
     return round(best_seconds(tuple(fig.probe["kinds"])) / best_seconds(("output",)), 2)
 

@@ -80,6 +80,12 @@ def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
         assert set(costs[key]) == {"best", "median"} and 0 < costs[key]["best"] <= costs[key]["median"]
 
 
+def test_seconds_of_calls_makes_each_call_once_in_order():
+    seen = []
+    times = bench._seconds_of_calls(seen.append, 4)
+    assert seen == [0, 1, 2, 3] and len(times) == 4 and all(t >= 0 for t in times)
+
+
 def test_ms_per_replica_epoch():
     # 3 s over 3 replicas × 1000 epochs = 1 ms; 5 s over 100 × 1000 = 0.05 ms.
     assert bench._ms_per_replica_epoch(3.0, 3, 1000) == pytest.approx(1.0)
