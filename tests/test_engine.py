@@ -83,6 +83,24 @@ def test_with_dropout_replicas_draw_their_own_masks():
         np.testing.assert_array_equal(a, b)
 
 
+def test_the_loop_is_traced_once_for_any_number_of_epochs_and_again_for_a_longer_stream():
+    ensemble = Ensemble.of_models([build_2024(features=16, seed=s) for s in (3, 4)])
+    rng = np.random.default_rng(0)
+    x_o, probe_x = (np.sign(rng.standard_normal(shape)).astype(np.float32) for shape in ((2, 8), (2, 5, 8)))
+
+    def run_segments(steps):
+        inputs, targets = np.broadcast_to(x_o[:, None, None], (2, steps, 1, 8)), np.ones((2, steps, 1), np.float32)
+        for done, epochs in ((0, [1, 2, 3]), (3, [4]), (4, [5, 6])):
+            out = ensemble.run(inputs, targets, done, epochs, x_o, np.ones(2), probe_x, ("step",))
+            assert out["step"].shape == (len(epochs), 2, 5)
+
+    run_segments(30)
+    traces = ensemble.program.loop(("step",), False).compiled.experimental_get_tracing_count
+    assert traces() == 1
+    run_segments(40)
+    assert traces() == 2
+
+
 def test_ensemble_refuses_mixed_architectures():
     with pytest.raises(ValueError, match="architecture"):
         Ensemble.of_models([build_2024(seed=0), build_2024(features=16, seed=0)])
