@@ -124,6 +124,11 @@ def _engine_rate(row, machine):
             f"{row['fraction_of_matmul_rate']:.2%} of this machine's float32 matmul rate ({machine['matmul_gflops']} GFLOP/s).")
 
 
+def _best_of(runs):
+    """How a time was taken, for bench files that record over how many runs."""
+    return f" (best of {runs} runs)" if runs > 1 else ""
+
+
 def _benchmark_section(b):
     """The Benchmark section from bench.json's record; the optional parts are left out when absent."""
     p = b["probe"]
@@ -141,7 +146,7 @@ def _benchmark_section(b):
             target = f" (target ≥ {e['target']}×)" if e["target"] is not None else ""
             lines.append(
                 f"- Engine, {label}: {e['engine_replicas']} replicas × {e['epochs']} epochs at "
-                f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch against {e['fit_ms_per_replica_epoch']} ms "
+                f"{e['engine_ms_per_replica_epoch']} ms per replica-epoch{_best_of(e.get('engine_runs', 1))} against {e['fit_ms_per_replica_epoch']} ms "
                 f"through model.fit ({e['fit_replicas']} replicas): speedup **{e['speedup']}×**{target}.{_engine_rate(e, b.get('machine'))}"
                 + (f" The measurement costs {e['measurement_in_forward_passes']} forward passes over the probe points." if "measurement_in_forward_passes" in e else "")
             )
@@ -150,7 +155,7 @@ def _benchmark_section(b):
         d = ", ".join(f"{k} {v:.1e}" for k, v in j["scale_relative_difference"].items())
         lines.append(
             f"- JAX reference (jax {j['jax']}, {j['replicas']} replicas × {j['epochs']} epochs, the probe at every epoch): "
-            f"{j['jax_ms_per_replica_epoch']} ms per replica-epoch; the engine is **{j['engine_faster_by']}×** faster (target ≥ "
+            f"{j['jax_ms_per_replica_epoch']} ms per replica-epoch{_best_of(j.get('runs', 1))}; the engine is **{j['engine_faster_by']}×** faster (target ≥ "
             f"{j['target']}×). Same numbers: largest scale-relative difference from the engine ({j['check']}) {d}."
         )
     elif j is not None:

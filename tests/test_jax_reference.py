@@ -3,6 +3,7 @@ every-epoch workload written independently of Keras and of the measurement code:
 from the closed-form MSE gradient."""
 
 import dataclasses
+import types
 
 import numpy as np
 import pytest
@@ -45,6 +46,13 @@ def test_with_zero_learning_rate_the_reference_moves_nothing():
     np.testing.assert_array_equal(reference["step"], 0.0 * reference["step"])
 
 
+def test_the_reference_times_the_best_of_its_runs(monkeypatch):
+    clock = iter([0.0, 5.0, 10.0, 12.0, 20.0, 27.0])  # runs of 5, 2 and 7 s
+    monkeypatch.setattr(jax_reference, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
+    _, seconds = jax_reference.reference_run(every_epoch("2024-fig1"), 2, 5, runs=3)
+    assert seconds == 2.0
+
+
 def test_the_reference_takes_only_the_2024_network():
     with pytest.raises(ValueError, match="2024 network"):
         jax_reference.reference_run(figures.get("2022-fig1"), 1, 2)
@@ -58,5 +66,6 @@ def test_jax_comparison_row():
     assert row["engine_ms_per_replica_epoch"] == 0.5
     assert row["engine_faster_by"] == pytest.approx(row["jax_ms_per_replica_epoch"] / 0.5, abs=0.006)  # rounded to 2 decimals
     assert row["target"] == 1.6
+    assert row["runs"] == sizes.engine_runs == 3
     assert set(row["scale_relative_difference"]) == {"f_o", "step", "ntk"}
     assert max(row["scale_relative_difference"].values()) < 1e-4
