@@ -17,9 +17,11 @@ def test_best_ms_per_epoch_takes_the_fastest_fit():
 
 
 def test_probe_overhead_row_from_fake_fits():
-    # Best: 0.25 s and 0.375 s over 250 epochs = 1.0 and 1.5 ms/epoch, overhead 1.5;
-    # medians: 0.625 / 0.5 = 1.25.
-    row = bench._probe_overhead_row("a workload", 250, 3, plain=[0.5, 0.25, 0.75], probed=[0.625, 0.375, 1.0], target=1.5)
+    # Best: 0.25 s, 0.375 s and 0.3 s over 250 epochs = 1.0, 1.5 and 1.2 ms/epoch, overheads 1.5 and 1.2;
+    # medians: 0.625 / 0.5 = 1.25 and 0.55 / 0.5 = 1.1.
+    row = bench._probe_overhead_row(
+        "a workload", 250, 3, plain=[0.5, 0.25, 0.75], probed=[0.625, 0.375, 1.0], target=1.5, forwarded=[0.55, 0.3, 0.6]
+    )
     assert row == {
         "workload": "a workload; one step per epoch, probe over all 256 inputs at every epoch",
         "epochs_per_fit": 250,
@@ -29,39 +31,76 @@ def test_probe_overhead_row_from_fake_fits():
         "probe_overhead": 1.5,
         "probe_overhead_of_medians": 1.25,
         "target": 1.5,
+        "fit_with_forward_pass_ms_per_epoch": 1.2,
+        "forward_pass_overhead": 1.2,
+        "forward_pass_overhead_of_medians": 1.1,
     }
 
 
 def test_probe_overhead_row_rounds_times_to_4_and_ratios_to_3_decimals():
     # 300/7 = 42.857142.. and 400/7 = 57.142857.. ms/epoch; 4/3 and 3/2.
-    row = bench._probe_overhead_row("w", 7, 2, plain=[0.3, 0.4], probed=[0.4, 0.8], target=None)
+    row = bench._probe_overhead_row("w", 7, 2, plain=[0.3, 0.4], probed=[0.4, 0.8], target=None, forwarded=[0.4, 0.8])
     assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"]) == (42.8571, 57.1429)
     assert (row["probe_overhead"], row["probe_overhead_of_medians"]) == (1.333, 1.714)
+    assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (57.1429, 1.333, 1.714)
     assert row["target"] is None
 
 
 def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(monkeypatch):
     calls = []
-    # plain, probed, plain, probed; then one of each for the second workload
-    fake_seconds = iter([0.2, 0.3, 0.1, 0.4, 1.0, 1.0])
+    # plain, probed, forward pass; twice; then one of each for the second workload
+    fake_seconds = iter([0.2, 0.3, 0.25, 0.1, 0.4, 0.15, 1.0, 1.0, 1.0])
+    probe = types.SimpleNamespace(probe_x=np.zeros((3, 8), np.float32))
+    models = iter(range(6))
 
     def fake_timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
-        calls.append(("probed" if callbacks else "plain", model, epochs, repeats))
+        kind = "plain" if not callbacks else "probed" if callbacks == [probe] else type(callbacks[0]).__name__
+        calls.append((kind, model, epochs, repeats))
         return [next(fake_seconds)]
 
     monkeypatch.setattr(bench, "_timed_fits", fake_timed_fits)
-    monkeypatch.setattr(bench, "ResponseProbe", lambda *args, **kwargs: "probe")
+    monkeypatch.setattr(bench, "ResponseProbe", lambda *args, **kwargs: probe)
     monkeypatch.setattr(bench, "per_epoch_costs", lambda model, probe: {"probe_epoch_end_ms": (model, probe)})
-    monkeypatch.setattr(bench, "PROBE_WORKLOADS", {"sgd": (lambda: "model", 1.0, ("step",), "w"), "other": (lambda: "model", 1.0, ("step",), "w")})
+    workload = (lambda: next(models), 1.0, ("step",), "w")
+    monkeypatch.setattr(bench, "PROBE_WORKLOADS", {"sgd": workload, "other": workload})
     row = bench.probe_overhead(100, 2)
-    assert [c[0] for c in calls] == ["plain", "probed", "plain", "probed"]
+    assert [c[0] for c in calls] == ["plain", "probed", "_ForwardPassEachEpoch"] * 2
+    assert [c[1] for c in calls] == [0, 1, 2] * 2  # a model of its own for each variant, the same one each round
     assert all(c[2:] == (100, 1) for c in calls)
-    # Best 0.1 s and 0.3 s over 100 epochs: 1 and 3 ms/epoch; medians 0.15 and 0.35.
+    # Best 0.1, 0.3 and 0.15 s over 100 epochs: 1, 3 and 1.5 ms/epoch; medians 0.15, 0.35 and 0.2.
     assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"], row["probe_overhead"]) == (1.0, 3.0, 3.0)
     assert row["probe_overhead_of_medians"] == 2.333
+    assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (1.5, 1.5, 1.333)
     assert row["target"] == bench.PROBE_TARGET
-    assert row["probe_epoch_end_ms"] == ("model", "probe")  # timed on the probed model and its probe
+    assert row["probe_epoch_end_ms"] == (1, probe)  # timed on the probed model and its probe
     assert bench.probe_overhead(100, 1, "other")["target"] is None
+
+
+def test_the_forward_pass_callback_runs_one_forward_pass_over_the_points_at_every_epoch_end(monkeypatch):
+    from training_response.data import random_bits
+
+    x_o = random_bits(8, rng=0)
+    points = random_bits(8, rng=1)[None].repeat(5, axis=0) * np.arange(1, 6, dtype=np.float32)[:, None]
+    model = build_2024("relu", seed=0)
+    passes = []
+    compiled_forward = bench._compiled_forward
+
+    def counted(model, points):
+        forward = compiled_forward(model, points)
+
+        def call():
+            passes.append(1)
+            return forward()
+
+        return call
+
+    monkeypatch.setattr(bench, "_compiled_forward", counted)
+    callback = bench._ForwardPassEachEpoch(points)
+    model.fit(x_o[None], np.ones((1, 1)), epochs=4, verbose=0, callbacks=[callback])
+    model.fit(x_o[None], np.ones((1, 1)), initial_epoch=4, epochs=7, verbose=0, callbacks=[callback])
+    assert len(passes) == 7  # compiled once, called at each of the 7 epoch ends
+    # It reads the model's weights as they are: after the fits, the model's own output at the points.
+    np.testing.assert_allclose(callback._forward().numpy(), model(points, training=False).numpy(), rtol=1e-6)
 
 
 def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
@@ -261,6 +300,7 @@ def test_memory_row_measures_the_peak_above_the_memory_before():
 
 def test_summary_lines_of_a_fake_result():
     probe = {"fit_ms_per_epoch": 0.6282, "fit_with_probe_ms_per_epoch": 0.8738, "probe_overhead": 1.391,
+             "fit_with_forward_pass_ms_per_epoch": 0.81, "forward_pass_overhead": 1.289,
              "probe_epoch_end_ms": {"best": 0.2561, "median": 0.4012}, "forward_pass_ms": {"best": 0.1403, "median": 0.3}}
     engine = {"fit_replicas": 3, "engine_replicas": 100, "engine_runs": 3, "epochs": 1000, "fit_ms_per_replica_epoch": 1.2573,
               "engine_ms_per_replica_epoch": 0.06683, "speedup": 18.8, "flop_per_replica_epoch": 2432256, "gflops_effective": 36.395,
@@ -278,7 +318,8 @@ def test_summary_lines_of_a_fake_result():
     result = {
         "machine": {"cpus": 2, "matmul_gflops": 480.0},
         "probe": probe,
-        "probe_workloads": {"softmax_10": {"fit_ms_per_epoch": 0.6367, "fit_with_probe_ms_per_epoch": 1.3036, "probe_overhead": 2.047}},
+        "probe_workloads": {"softmax_10": {"fit_ms_per_epoch": 0.6367, "fit_with_probe_ms_per_epoch": 1.3036, "probe_overhead": 2.047,
+                                           "forward_pass_overhead": 1.31}},
         "large_model": {"rows": [{"points": 250, "chunk": 8, "seconds_per_measurement": 2.5, "peak_rss_mib": 1512, "measurement_peak_mib": 658}]},
         "dropout_step": {"epoch_0": dropout, "epoch_300": dropout},
         "engine_log_schedule": log,
@@ -292,9 +333,10 @@ def test_summary_lines_of_a_fake_result():
         "fit with probe (256 points, every epoch): 0.874 ms/epoch",
         "wrote out/bench.json",
         f"probe overhead: 1.39x (target <= {bench.PROBE_TARGET}x)",
+        "  a callback running only one compiled forward pass over the same points each epoch: 0.810 ms/epoch, 1.29x",
         "  the probe's epoch end alone: 0.256 ms best, 0.401 median; one forward pass over the same points, compiled alike: "
         "0.140 best, 0.300 median",
-        "probe overhead, softmax_10: 0.637 -> 1.304 ms/epoch, 2.05x",
+        "probe overhead, softmax_10: 0.637 -> 1.304 ms/epoch, 2.05x (one forward pass: 1.31x)",
         "log-spaced probe (the figures' schedule): fit 1.2573, engine 0.0668 ms per replica-epoch, speedup 52x",
         "  0.128 MFLOP per replica-epoch: engine at 6.7 GFLOP/s, 1.40% of this machine's float32 matmul rate (480 GFLOP/s)",
         "Conv1D (2022-fig1), probe at every epoch: fit 9.8217 (3 replicas), engine 4.9494 ms per replica-epoch (20 replicas x 300 epochs), "

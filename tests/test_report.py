@@ -195,6 +195,17 @@ def test_benchmark_section_with_the_probes_epoch_end_and_a_forward_pass(results)
     )
 
 
+def test_benchmark_section_with_the_forward_pass_callbacks_overhead(results):
+    probe = {**BENCH["probe"], "fit_with_forward_pass_ms_per_epoch": 0.81, "forward_pass_overhead": 1.289}
+    softmax = {"workload": "w", "fit_ms_per_epoch": 0.6367, "fit_with_probe_ms_per_epoch": 1.3036, "probe_overhead": 2.047, "forward_pass_overhead": 1.31}
+    lines = _benchmark_lines(results, {**BENCH, "probe": probe, "probe_workloads": {"softmax_10": softmax}})
+    assert lines[2].endswith(
+        "probe overhead **1.391×** (target ≤ 1.5×). A callback that runs only one compiled forward pass over the same points at "
+        "every epoch end, the least a measurement of them at every epoch does: 0.81 ms/epoch, **1.289×**."
+    )
+    assert "- Probe overhead, softmax_10 (w): 0.6367 → 1.3036 ms/epoch, 2.047× (one forward pass per epoch: 1.31×)." in lines
+
+
 def test_benchmark_section_with_the_convolutional_rows_and_flop_rates(results):
     rate = {"flop_per_replica_epoch": 2432256, "gflops_effective": 36.395, "fraction_of_matmul_rate": 0.0758}
     conv2d = {"epochs": 200, "fit_replicas": 3, "engine_replicas": 50, "fit_ms_per_replica_epoch": 9.3062,
