@@ -93,8 +93,9 @@ def _probe_overhead_row(description, epochs, repeats, plain, probed, target, for
 
 
 def _compiled_forward(model, points):
-    """One forward pass of `model` over `points` (inference mode), compiled as the probe compiles its
-    measurement (XLA unless its layers say no), as a concrete function of no arguments."""
+    """One forward pass of `model` over `points` (inference mode, taken as float32), compiled as the probe
+    compiles its measurement (XLA unless its layers say no), as a concrete function of no arguments."""
+    points = tf.constant(points, tf.float32)
     return tf.function(lambda: model(points, training=False), jit_compile=measure_under_xla(model)).get_concrete_function()
 
 
@@ -104,7 +105,7 @@ class _ForwardPassEachEpoch(keras.callbacks.Callback):
 
     def __init__(self, points):
         super().__init__()
-        self.points = tf.constant(points, tf.float32)
+        self.points = points
         self._forward = None
 
     def on_train_begin(self, logs=None):
@@ -144,7 +145,7 @@ def per_epoch_costs(model, probe, calls=2000):
     `model` over the probe points, compiled as the probe compiles its measurement, with its copy to the
     host. Best and median of each. The probe must have been through a fit of `model` whose schedule
     covers epochs 1..calls."""
-    forward = _compiled_forward(model, tf.constant(probe.probe_x, tf.float32))
+    forward = _compiled_forward(model, probe.probe_x)
 
     def ms(call):
         times = _seconds_of_calls(call, calls)
