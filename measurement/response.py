@@ -212,6 +212,63 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
     return out
 
 
+def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None, batch_size=None, parallel=1):
+    """`measure` for R independent one-output networks at once, each at its own x_o and probe points.
+
+    Args:
+        g: g(params, x (B, R, ...), tangents=None) -> (f (B, R), its derivative along `tangents` or None),
+            output r a function of every parameter's slice r and of x[:, r] alone
+            (training_response.stacked.stacked_output_fn).
+        params: the replicas' weights stacked along a leading axis, (R, *w.shape) each.
+        x_o (R, ...), y_o (R,): each replica's training point and its target; probe_x (R, P, ...).
+        kinds, updates: as for `measure` ("step" and "output" are one number per point here).
+        batch_size: probe points per chunk, as for `measure`; `parallel` chunks go through at once.
+
+    Returns:
+        dict with "f_o" (R,) and, per requested kind, (R, P): what `measure` gives replica by replica.
+        The replicas being independent, the gradient of a sum over them holds each one's own gradient:
+        the gradient of Σ_r f_r(x_o) is every replica's ∇_w f(x_o), and the derivative of f(x) along it
+        is every replica's Θ(x_o, x), in one forward pass.
+    """
+    params = [tf.convert_to_tensor(p) for p in params]
+    dtype = params[0].dtype
+    updates = updates or {}
+    stepped_kinds = [k for k in kinds if k in updates]
+    y_true = tf.cast(y_o, dtype)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(params)
+        f_o = g(params, tf.cast(x_o, dtype)[None])[0][0]
+        if stepped_kinds:
+            # Each replica's own loss on its batch of one, as `measure` takes it.
+            losses = tf.vectorized_map(lambda yf: loss_fn(tf.reshape(yf[0], [1, -1]), tf.reshape(yf[1], [1, 1])), (y_true, f_o))
+            loss = tf.reduce_sum(losses)
+    tangents = [dense(t) for t in tape.gradient(f_o, params, unconnected_gradients="zero")] if "ntk" in kinds else None
+    stepped = {}
+    if stepped_kinds:
+        grads = [dense(g_) for g_ in tape.gradient(loss, params, unconnected_gradients="zero")]
+        stepped = {kind: updates[kind](params, grads) for kind in stepped_kinds}
+    del tape
+
+    def at_points(x):
+        at, theta = g(params, x, tangents)
+        res = {} if theta is None else {"ntk": theta}
+        for kind, new_params in stepped.items():
+            res[kind] = g(new_params, x)[0] - at
+        if "output" in kinds:
+            res["output"] = at
+        return res
+
+    replicas = f_o.shape[0]
+    produced = (["ntk"] if tangents is not None else []) + list(stepped) + (["output"] if "output" in kinds else [])
+    probe_x = tf.cast(probe_x, dtype)
+    points_first = tf.transpose(probe_x, [1, 0, *range(2, probe_x.shape.rank)])
+    chunked = in_chunks(at_points, points_first, batch_size, {k: (replicas,) for k in produced}, dtype, parallel)
+    out = {"f_o": f_o, **{k: tf.transpose(v) for k, v in chunked.items()}}
+    if "step" in out:
+        out["step"] = out["step"] / (y_true - f_o)[:, None]
+    return out
+
+
 def in_chunks(fn, x, batch_size, shapes, dtype, parallel=1):
     """fn(x) for x (N, ...), or a nest of such tensors, computed `batch_size` items at a time, `parallel`
     chunks at once (by default one after the other, so that only one chunk's activations are alive at

@@ -4,7 +4,9 @@ The replicas' weights are stacked along a leading axis and Keras' `stateless_cal
 with `tf.vectorized_map`, so R independent SGD runs cost about as much as one batched run. Per
 replica it is model.fit's computation: the same forward pass (training=True, so dropout draws from the
 replica's own seed state), the same compiled loss, and the same update w ← w − g·η. The probe
-quantities are measured with `training_response.response.measure`, the function the ResponseProbe uses.
+quantities are measured with `training_response.response.measure`, the function the ResponseProbe uses,
+or, for convolutional networks that training_response.stacked can stack, with `measure_replicas` on all
+replicas at once.
 
 The compiled functions depend only on the architecture and the learning rate, so they are kept in a
 `Program` per template model and learning rate, and traced and XLA-compiled once per process for every
@@ -20,7 +22,8 @@ import tensorflow as tf
 
 from training_response.callbacks.response_probe import SCALARS
 from training_response.features import feature_statistics, keras_feature_fn
-from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_under_xla, sgd_update
+from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, measure_under_xla, sgd_update
+from training_response.stacked import stacked_output_fn
 
 # The ensemble trains with plain SGD, so its optimizer's step is "step".
 KINDS = ("step", "ntk", "output")
@@ -32,6 +35,12 @@ KINDS = ("step", "ntk", "output")
 # at a time: vectorizing their gradients falls back to a loop anyway, and batches of 17 took 2.2 ms per
 # replica-epoch on 2022-fig8's network against 1.5 ms one at a time.
 CACHE_BYTES = 2**19
+
+# Stacked (see training_response.stacked), the replicas are measured a chunk of probe points at a time,
+# each chunk's widest activation over all replicas about this many bytes. On 2022-fig1's network (100
+# replicas, 1,334 points, one thread) a measurement took 0.206 s in chunks of 84 points (this size),
+# 0.214 s in chunks of 24, 0.237 s in chunks of 300; replica by replica it took 0.355 s.
+STACKED_CHUNK_BYTES = 2**22
 
 # The engine's runs (the command line's) keep every TensorFlow op on one thread and measure as many
 # replicas at once as the process runs ops at once, all the cores unless it shares them: the papers'
@@ -121,6 +130,9 @@ class Program:
         self.train = tf.function(self._train_steps, jit_compile=_trains_under_xla(template))
         # The probe's rule: TensorFlow's kernels for convolutions and max-pooling, XLA otherwise.
         self._measure_jit = measure_under_xla(template)
+        # Without XLA (convolutions) the replicas are measured all at once as one stacked network where
+        # the model allows it (see training_response.stacked), else one at a time.
+        self._stacked = None if self._measure_jit else stacked_output_fn(template)
         self._widest = max(math.prod(layer.output.shape[1:]) for layer in keras_layers(template))
         self._measurements = {}
         self._loops = {}
@@ -190,6 +202,13 @@ class Program:
             features = keras_feature_fn(self.template) if "features" in kinds else None
             scalars = SCALARS["features"] if features is not None else ()
 
+            def stacked(params, state, x_o, y_o, probe_x, lr):
+                replicas, points = probe_x.shape[:2]
+                chunk = max(1, min(points, STACKED_CHUNK_BYTES // (4 * replicas * self._widest)))
+                return measure_replicas(
+                    self._stacked, self._loss_fn, params, x_o, y_o, probe_x, point_kinds, {"step": sgd_update(lr)}, chunk, parallel_replicas()
+                )
+
             def measured(params, state, x_o, y_o, probe_x, lr):
                 one = self._measure_replica(point_kinds, features, lr)
                 replicas, points = probe_x.shape[:2]
@@ -200,7 +219,8 @@ class Program:
                 chunks = (params, state, x_o, y_o, probe_x)
                 return in_chunks(lambda chunk: tf.vectorized_map(one, chunk), chunks, batch, shapes, tf.float32, parallel)
 
-            self._measurements[key] = tf.function(measured, jit_compile=self._measure_jit)
+            use_stacked = self._stacked is not None and features is None
+            self._measurements[key] = tf.function(stacked) if use_stacked else tf.function(measured, jit_compile=self._measure_jit)
         return self._measurements[key]
 
     def pairs_measurement(self, kinds):
