@@ -183,12 +183,7 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
         if stepped_kinds and penalty is not None:
             loss += penalty(params)
     tangents = output_gradients(tape, f_o, params) if "ntk" in kinds else None
-    stepped = {}
-    if stepped_kinds:
-        # Every update is taken once, before any probe point is looked at (the model's own optimizer
-        # step is taken and undone here).
-        grads = [dense(g) for g in tape.gradient(loss, params, unconnected_gradients="zero")]
-        stepped = {kind: updates[kind](params, grads) for kind in stepped_kinds}
+    stepped = _updated(tape, loss, params, updates, stepped_kinds)
     del tape
 
     def at_points(x):
@@ -197,15 +192,10 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
             res["ntk"], at = ntk_block(f, params, x, tangents)
         if at is None:
             at = f(params, x)
-        for kind, new_params in stepped.items():
-            res[kind] = f(new_params, x) - at
-        if "output" in kinds:
-            res["output"] = at
-        return res
+        return _changes_and_output(res, at, lambda new_params: f(new_params, x), stepped, kinds)
 
     outputs = f_o.shape[0]
-    produced = (["ntk"] if tangents is not None else []) + list(stepped) + (["output"] if "output" in kinds else [])
-    shapes = {k: (outputs, outputs) if k == "ntk" else (outputs,) for k in produced}
+    shapes = {k: (outputs, outputs) if k == "ntk" else (outputs,) for k in _produced(kinds, tangents, stepped)}
     out = {"f_o": f_o, **in_chunks(at_points, probe_x, batch_size, shapes, dtype)}
     if "step" in out and outputs == 1:
         out["step"] = out["step"] / (y_true[0] - f_o)
@@ -238,35 +228,53 @@ def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None,
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(params)
         f_o = g(params, tf.cast(x_o, dtype)[None])[0][0]
+        loss = None
         if stepped_kinds:
             # Each replica's own loss on its batch of one, as `measure` takes it.
             losses = tf.vectorized_map(lambda yf: loss_fn(tf.reshape(yf[0], [1, -1]), tf.reshape(yf[1], [1, 1])), (y_true, f_o))
             loss = tf.reduce_sum(losses)
     tangents = [dense(t) for t in tape.gradient(f_o, params, unconnected_gradients="zero")] if "ntk" in kinds else None
-    stepped = {}
-    if stepped_kinds:
-        grads = [dense(g_) for g_ in tape.gradient(loss, params, unconnected_gradients="zero")]
-        stepped = {kind: updates[kind](params, grads) for kind in stepped_kinds}
+    stepped = _updated(tape, loss, params, updates, stepped_kinds)
     del tape
 
     def at_points(x):
         at, theta = g(params, x, tangents)
         res = {} if theta is None else {"ntk": theta}
-        for kind, new_params in stepped.items():
-            res[kind] = g(new_params, x)[0] - at
-        if "output" in kinds:
-            res["output"] = at
-        return res
+        return _changes_and_output(res, at, lambda new_params: g(new_params, x)[0], stepped, kinds)
 
     replicas = f_o.shape[0]
-    produced = (["ntk"] if tangents is not None else []) + list(stepped) + (["output"] if "output" in kinds else [])
     probe_x = tf.cast(probe_x, dtype)
     points_first = tf.transpose(probe_x, [1, 0, *range(2, probe_x.shape.rank)])
-    chunked = in_chunks(at_points, points_first, batch_size, {k: (replicas,) for k in produced}, dtype, parallel)
+    shapes = {k: (replicas,) for k in _produced(kinds, tangents, stepped)}
+    chunked = in_chunks(at_points, points_first, batch_size, shapes, dtype, parallel)
     out = {"f_o": f_o, **{k: tf.transpose(v) for k, v in chunked.items()}}
     if "step" in out:
         out["step"] = out["step"] / (y_true - f_o)[:, None]
     return out
+
+
+def _updated(tape, loss, params, updates, kinds):
+    """{kind: params'} of every update in `kinds`, from the gradient of `loss` on `tape`: each is taken
+    once, before any probe point is looked at (the model's own optimizer step is taken and undone here)."""
+    if not kinds:
+        return {}
+    grads = [dense(g) for g in tape.gradient(loss, params, unconnected_gradients="zero")]
+    return {kind: updates[kind](params, grads) for kind in kinds}
+
+
+def _changes_and_output(res, at, forward, stepped, kinds):
+    """res with, per stepped kind, the change forward(params') − at of the output `at` at the same points,
+    and "output" (at itself) when asked."""
+    for kind, new_params in stepped.items():
+        res[kind] = forward(new_params) - at
+    if "output" in kinds:
+        res["output"] = at
+    return res
+
+
+def _produced(kinds, tangents, stepped):
+    """The point kinds a measurement produces, in its order."""
+    return (["ntk"] if tangents is not None else []) + list(stepped) + (["output"] if "output" in kinds else [])
 
 
 def in_chunks(fn, x, batch_size, shapes, dtype, parallel=1):
