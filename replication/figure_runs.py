@@ -73,6 +73,10 @@ def run_in_processes(figs, settings, progress, finished, workers, mnist_path=Non
         for process in processes:  # each stops at a safe point (see _worker); one may finish its figure first
             if process.is_alive():
                 os.kill(process.pid, signal.SIGTERM)
+        # Python ignores an exception raised in a weakref callback, so a SIGTERM that lands in one (matplotlib
+        # runs them while a worker plots) is lost: that worker finishes its figure and stops here instead.
+        for task in tasks:
+            task.put(None)
         _wait_for(processes, messages, lambda *message: message[0] == "finished" and handle(*message))
         raise
     for task in tasks:
