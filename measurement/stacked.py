@@ -13,6 +13,7 @@ convolutions → Flatten → dense layers); for any other model `stacked_output_
 caller measures replica by replica.
 """
 
+import functools
 import math
 
 import keras
@@ -34,10 +35,11 @@ _ELEMENTWISE = tuple(
 )
 
 
-def _grouped_convolution_gradients_work():
-    """Whether TensorFlow here runs a grouped convolution's gradient: its oneDNN kernels (float32, on by
-    default on x86 Linux) do; its own CPU kernels refuse ("Gradients for grouped convolutions are not
-    supported on CPU")."""
+@functools.cache
+def grouped_convolutions_work():
+    """Whether TensorFlow here runs a grouped convolution's gradient, found once per process: its oneDNN
+    kernels (float32, on by default on x86 Linux) do; its own CPU kernels refuse ("Gradients for grouped
+    convolutions are not supported on CPU")."""
 
     @tf.function(autograph=False)
     def gradients(x, kernel):
@@ -53,21 +55,18 @@ def _grouped_convolution_gradients_work():
         return False
 
 
-_GROUPED_WORKS = []
-
-
-def grouped_convolutions_work():
-    """_grouped_convolution_gradients_work(), found once per process."""
-    if not _GROUPED_WORKS:
-        _GROUPED_WORKS.append(_grouped_convolution_gradients_work())
-    return _GROUPED_WORKS[0]
-
-
-def _layer_weights(model, layer):
-    """Positions of the layer's kernel and bias (None without one) in model.trainable_variables."""
+def _layer_steps(model):
+    """Per layer: (layer, its linear map and bias addition, positions of its kernel and bias in
+    model.trainable_variables) for a layer with weights, (layer, None, None) for the others."""
     position = {id(v): i for i, v in enumerate(model.trainable_variables)}
-    bias = layer.bias if layer.use_bias else None
-    return position[id(layer.kernel)], None if bias is None else position[id(bias)]
+    steps = []
+    for layer in model.layers:
+        if not isinstance(layer, _WEIGHTED):
+            steps.append((layer, None, None))
+            continue
+        maps = (_convolution(layer), _grouped_bias_add) if isinstance(layer, _CONVOLUTIONS) else (_dense, tf.add)
+        steps.append((layer, maps, (position[id(layer.kernel)], position[id(layer.bias)] if layer.use_bias else None)))
+    return steps
 
 
 def _supported(layer, flat):
@@ -116,7 +115,7 @@ def stacked_output_fn(model):
     """
     if not _stackable(model):
         return None
-    steps = [(layer, _layer_weights(model, layer) if isinstance(layer, _WEIGHTED) else None) for layer in model.layers]
+    steps = _layer_steps(model)
 
     def g(params, x, tangents=None):
         batch, replicas = x.shape[0], x.shape[1]
@@ -125,9 +124,9 @@ def stacked_output_fn(model):
         # h: (B, H, W, R·C) while convolving (a Conv1D's sequence as H = 1), the replicas' channels side
         # by side; (B, R, C) after Flatten. dh: its derivative along the tangents (None: zero).
         h, dh = _grouped(x) if x.shape.rank > 3 else x, None
-        for layer, weights in steps:
-            if isinstance(layer, _WEIGHTED):
-                linear, add_bias = (_convolution(layer), _grouped_bias_add) if isinstance(layer, _CONVOLUTIONS) else (_dense, tf.add)
+        for layer, maps, weights in steps:
+            if maps is not None:
+                linear, add_bias = maps
                 z = _affine(linear, add_bias, params, weights, h)
                 # d(hW + b) = h·dW + db + dh·W
                 dz = None

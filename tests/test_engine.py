@@ -10,6 +10,7 @@ from training_response import stacked
 from training_response.replication import figures
 from training_response.replication.engine import Ensemble
 from training_response.replication.models import BUILDERS, build_2022, build_2024, initial_weights
+from training_response.replication.problem import build_model
 from training_response.replication.training import TRAINERS, run_ensemble
 
 REPLICAS, EPOCHS = 3, 50
@@ -56,12 +57,12 @@ def test_conv_model_with_dropout_matches_the_fit_path():
 def test_conv_model_measured_replica_by_replica_matches_the_fit_path(monkeypatch):
     """Where TensorFlow cannot differentiate grouped convolutions (without oneDNN), the engine measures a
     convolutional network one replica at a time, as it does every model it cannot stack."""
-    monkeypatch.setattr(stacked, "_GROUPED_WORKS", [False])
+    monkeypatch.setattr(stacked, "grouped_convolutions_work", lambda: False)
     fig = figure(
         model={"builder": "nakazato2022", "activation": "relu", "n_bits": 9, "layers": 2, "filters": 2, "dropout": 0.0},
         probe={**figure().probe, "samples_per_shell": 8},
     )
-    assert stacked.stacked_output_fn(BUILDERS["nakazato2022"](**{k: v for k, v in fig.model.items() if k != "builder"})) is None
+    assert stacked.stacked_output_fn(build_model(fig, 0)) is None
     assert_same_histories(*both_engines(fig))
 
 
