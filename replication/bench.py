@@ -70,13 +70,22 @@ def _best_ms_per_epoch(fit_seconds, epochs):
     return 1e3 * float(np.min(fit_seconds)) / epochs
 
 
-def _probe_overhead_row(description, epochs, repeats, plain, probed, target, forwarded):
+def _probe_overhead_row(description, epochs, repeats, plain, probed, target, forwarded, minimal=()):
     """bench.json's row of a probe workload, from the seconds of its timed fits without (`plain`) and
-    with (`probed`) the probe, and with a callback that runs one compiled forward pass over the probe
-    points at every epoch end (`forwarded`)."""
+    with (`probed`) the probe, with a callback that runs one compiled forward pass over the probe
+    points at every epoch end (`forwarded`) and, when timed, with one that runs the measurement written out
+    by hand for the network (`minimal`)."""
     plain_ms = _best_ms_per_epoch(plain, epochs)
     probed_ms = _best_ms_per_epoch(probed, epochs)
     forwarded_ms = _best_ms_per_epoch(forwarded, epochs)
+    by_hand = {}
+    if len(minimal):
+        minimal_ms = _best_ms_per_epoch(minimal, epochs)
+        by_hand = {
+            "fit_with_minimal_measurement_ms_per_epoch": round(minimal_ms, 4),
+            "minimal_measurement_overhead": round(minimal_ms / plain_ms, 3),
+            "minimal_measurement_overhead_of_medians": round(float(np.median(minimal) / np.median(plain)), 3),
+        }
     return {
         "workload": f"{description}; one step per epoch, probe over all 256 inputs at every epoch",
         "epochs_per_fit": epochs,
@@ -89,6 +98,7 @@ def _probe_overhead_row(description, epochs, repeats, plain, probed, target, for
         "fit_with_forward_pass_ms_per_epoch": round(forwarded_ms, 4),
         "forward_pass_overhead": round(forwarded_ms / plain_ms, 3),
         "forward_pass_overhead_of_medians": round(float(np.median(forwarded) / np.median(plain)), 3),
+        **by_hand,
     }
 
 
@@ -97,6 +107,41 @@ def _compiled_forward(model, points):
     compiles its measurement (XLA unless its layers say no), as a concrete function of no arguments."""
     points = tf.constant(points, tf.float32)
     return tf.function(lambda: model(points, training=False), jit_compile=measure_under_xla(model)).get_concrete_function()
+
+
+def _minimal_measurement(model, points, x_o, y_o):
+    """What the probe measures on the 2024-fig1 network (Dense(128, ReLU), Dense(1, sigmoid), MSE, plain SGD
+    at the optimizer's rate) written out by hand for that network alone, as the least arithmetic its kinds
+    "step" and "ntk" need: Θ(x_o, x) = (x·x_o + 1) Σ_j δ_j(x_o) δ_j(x) + (h(x)·h(x_o) + 1) s(x_o) s(x), with
+    h the hidden layer, s = σ'(z_out) and δ = s W_out ⊙ 1[z_hidden > 0], and the normalized step from one
+    forward pass at the stepped weights. Compiled as the probe compiles its measurement (XLA), a concrete
+    function of no arguments returning [f(x_o), Θ at `points`, step at `points`] as one vector."""
+    points = tf.constant(points, tf.float32)
+    x_o = tf.constant(x_o[None], tf.float32)
+    variables = list(model.trainable_variables)
+    optimizer = model.optimizer
+
+    def forward(w1, b1, w2, b2, x):
+        z = x @ w1 + b1
+        f = tf.sigmoid(tf.nn.relu(z) @ w2 + b2)
+        return z, f, f * (1 - f)
+
+    @tf.function(jit_compile=True)
+    def run():
+        rate = tf.cast(optimizer.learning_rate, tf.float32)
+        w1, b1, w2, b2 = [v.value for v in variables]
+        z_o, f_o, s_o = forward(w1, b1, w2, b2, x_o)
+        z, f, s = forward(w1, b1, w2, b2, points)
+        delta_o = s_o * tf.transpose(w2) * tf.cast(z_o > 0, tf.float32)  # (1, H)
+        theta = (points @ tf.transpose(x_o) + 1) * s * (tf.cast(z > 0, tf.float32) @ (w2 * tf.transpose(delta_o)))
+        theta += (tf.nn.relu(z) @ tf.transpose(tf.nn.relu(z_o)) + 1) * s_o * s
+        # One SGD step on (x_o, y_o) with the MSE loss, whose derivative in f(x_o) is -2 (y_o - f(x_o)).
+        error = y_o - f_o
+        g_out, g_hidden = -2 * error * s_o, -2 * error * delta_o
+        stepped = forward(w1 - rate * tf.transpose(x_o) @ g_hidden, b1 - rate * g_hidden[0], w2 - rate * tf.transpose(tf.nn.relu(z_o)) * g_out, b2 - rate * g_out[0], points)[1]
+        return tf.concat([f_o[0], theta[:, 0], (stepped - f)[:, 0] / error[0]], axis=0)
+
+    return run.get_concrete_function()
 
 
 class _ForwardPassEachEpoch(keras.callbacks.Callback):
@@ -108,12 +153,28 @@ class _ForwardPassEachEpoch(keras.callbacks.Callback):
         self.points = points
         self._forward = None
 
+    def _compiled(self):
+        return _compiled_forward(self.model, self.points)
+
     def on_train_begin(self, logs=None):
         if self._forward is None:
-            self._forward = _compiled_forward(self.model, self.points)
+            self._forward = self._compiled()
 
     def on_epoch_end(self, epoch, logs=None):
         self._forward().numpy()
+
+
+class _MinimalMeasurementEachEpoch(_ForwardPassEachEpoch):
+    """At every epoch end, the 2024-fig1 network's step and Θ at `points` written out by hand
+    (_minimal_measurement) and its copy to the host: what the probe's generic measurement would cost
+    inside a fit if it did no more arithmetic than these kinds need."""
+
+    def __init__(self, points, x_o, y_o):
+        super().__init__(points)
+        self.x_o, self.y_o = x_o, y_o
+
+    def _compiled(self):
+        return _minimal_measurement(self.model, self.points, self.x_o, self.y_o)
 
 
 def probe_overhead(epochs, repeats, workload="sgd"):
@@ -128,13 +189,18 @@ def probe_overhead(epochs, repeats, workload="sgd"):
     plain_model, probed_model, forwarded_model = build(), build(), build()
     probe = ResponseProbe(x_o, y_o, shells=True, epochs=None, kinds=kinds)
     forward = _ForwardPassEachEpoch(probe.probe_x)
-    plain, probed, forwarded = [], [], []
+    # The target's workload (SGD) is also timed with its measurement written out by hand for its network.
+    by_hand = _MinimalMeasurementEachEpoch(np.concatenate([probe.probe_x, x_o[None]]), x_o, y_o) if workload == "sgd" else None
+    by_hand_model = build() if by_hand else None
+    plain, probed, forwarded, minimal = [], [], [], []
     for _ in range(repeats):
         plain += _timed_fits(plain_model, x_o, y_o, epochs, 1, [])
         probed += _timed_fits(probed_model, x_o, y_o, epochs, 1, [probe])
         forwarded += _timed_fits(forwarded_model, x_o, y_o, epochs, 1, [forward])
+        if by_hand:
+            minimal += _timed_fits(by_hand_model, x_o, y_o, epochs, 1, [by_hand])
     # The target is the issue's workload's (SGD); the other workloads are measured for comparison.
-    row = _probe_overhead_row(description, epochs, repeats, plain, probed, PROBE_TARGET if workload == "sgd" else None, forwarded)
+    row = _probe_overhead_row(description, epochs, repeats, plain, probed, PROBE_TARGET if workload == "sgd" else None, forwarded, minimal)
     return {**row, **per_epoch_costs(probed_model, probe)}
 
 
@@ -544,6 +610,9 @@ def _summary_lines(result, path):
     if "forward_pass_overhead" in p:
         lines.append(f"  a callback running only one compiled forward pass over the same points each epoch: "
                      f"{p['fit_with_forward_pass_ms_per_epoch']:.3f} ms/epoch, {p['forward_pass_overhead']:.2f}x")
+    if "minimal_measurement_overhead" in p:
+        lines.append(f"  a callback running step and ntk written out by hand for this network: "
+                     f"{p['fit_with_minimal_measurement_ms_per_epoch']:.3f} ms/epoch, {p['minimal_measurement_overhead']:.2f}x")
     if "probe_epoch_end_ms" in p:
         hook, forward = p["probe_epoch_end_ms"], p["forward_pass_ms"]
         lines.append(f"  the probe's epoch end alone: {hook['best']:.3f} ms best, {hook['median']:.3f} median; one forward pass "

@@ -138,6 +138,10 @@ def _benchmark_section(b):
         probe += (f" A callback that runs only one compiled forward pass over the same points at every epoch end, the least a "
                   f"measurement of them at every epoch does: {p['fit_with_forward_pass_ms_per_epoch']} ms/epoch, "
                   f"**{p['forward_pass_overhead']}×**.")
+    if "minimal_measurement_overhead" in p:
+        probe += (f" A callback that runs step and Θ written out by hand for this network alone (Θ from its two layers' "
+                  f"structure, the step from one forward pass at the stepped weights), the least arithmetic these kinds need: "
+                  f"{p['fit_with_minimal_measurement_ms_per_epoch']} ms/epoch, **{p['minimal_measurement_overhead']}×**.")
     if "probe_epoch_end_ms" in p:
         hook, forward = p["probe_epoch_end_ms"], p["forward_pass_ms"]
         probe += (f" The probe's work at one epoch end, timed outside a fit: {hook['best']} ms best, {hook['median']} ms median; one "

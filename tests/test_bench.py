@@ -48,10 +48,10 @@ def test_probe_overhead_row_rounds_times_to_4_and_ratios_to_3_decimals():
 
 def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(monkeypatch):
     calls = []
-    # plain, probed, forward pass; twice; then one of each for the second workload
-    fake_seconds = iter([0.2, 0.3, 0.25, 0.1, 0.4, 0.15, 1.0, 1.0, 1.0])
+    # plain, probed, forward pass, measurement by hand (SGD only); twice; then one of each for the second workload
+    fake_seconds = iter([0.2, 0.3, 0.25, 0.3, 0.1, 0.4, 0.15, 0.2, 1.0, 1.0, 1.0])
     probe = types.SimpleNamespace(probe_x=np.zeros((3, 8), np.float32))
-    models = iter(range(6))
+    models = iter(range(7))
 
     def fake_timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
         kind = "plain" if not callbacks else "probed" if callbacks == [probe] else type(callbacks[0]).__name__
@@ -64,16 +64,40 @@ def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(
     workload = (lambda: next(models), 1.0, ("step",), "w")
     monkeypatch.setattr(bench, "PROBE_WORKLOADS", {"sgd": workload, "other": workload})
     row = bench.probe_overhead(100, 2)
-    assert [c[0] for c in calls] == ["plain", "probed", "_ForwardPassEachEpoch"] * 2
-    assert [c[1] for c in calls] == [0, 1, 2] * 2  # a model of its own for each variant, the same one each round
+    assert [c[0] for c in calls] == ["plain", "probed", "_ForwardPassEachEpoch", "_MinimalMeasurementEachEpoch"] * 2
+    assert [c[1] for c in calls] == [0, 1, 2, 3] * 2  # a model of its own for each variant, the same one each round
     assert all(c[2:] == (100, 1) for c in calls)
     # Best 0.1, 0.3 and 0.15 s over 100 epochs: 1, 3 and 1.5 ms/epoch; medians 0.15, 0.35 and 0.2.
     assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"], row["probe_overhead"]) == (1.0, 3.0, 3.0)
     assert row["probe_overhead_of_medians"] == 2.333
     assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (1.5, 1.5, 1.333)
+    # Best 0.2 s: 2 ms/epoch; medians 0.25 / 0.15.
+    assert (row["fit_with_minimal_measurement_ms_per_epoch"], row["minimal_measurement_overhead"], row["minimal_measurement_overhead_of_medians"]) == (2.0, 2.0, 1.667)
     assert row["target"] == bench.PROBE_TARGET
     assert row["probe_epoch_end_ms"] == (1, probe)  # timed on the probed model and its probe
-    assert bench.probe_overhead(100, 1, "other")["target"] is None
+    other = bench.probe_overhead(100, 1, "other")
+    assert [c[0] for c in calls[8:]] == ["plain", "probed", "_ForwardPassEachEpoch"]
+    assert other["target"] is None and "minimal_measurement_overhead" not in other
+
+
+def test_the_measurement_by_hand_equals_the_generic_one_on_the_2024_network():
+    """_minimal_measurement (Θ from the two layers' structure, the step from the stepped weights) against
+    `measure`'s Jacobian-free double-backward Θ and its step, after a few training steps."""
+    from training_response.data import random_bits
+    from training_response.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
+
+    x_o = random_bits(8, rng=0)
+    points = np.concatenate([np.sign(np.random.default_rng(1).standard_normal((40, 8))).astype(np.float32), x_o[None]])
+    model = build_2024("relu", seed=3)
+    model.fit(x_o[None], np.ones((1, 1)), epochs=5, verbose=0)
+    values = bench._minimal_measurement(model, points, x_o, 1.0)().numpy()
+    params = [v.value for v in model.trainable_variables]
+    f = keras_output_fn(model)
+    np.testing.assert_allclose(values[0], model(x_o[None], training=False).numpy()[0, 0], rtol=1e-6)
+    theta = ntk_row(f, params, x_o, points).numpy()
+    np.testing.assert_allclose(values[1 : 1 + len(points)], theta, rtol=1e-5, atol=1e-6 * np.abs(theta).max())
+    step = step_response(f, keras_loss_fn(model), params, x_o, 1.0, points, 0.1).numpy()
+    np.testing.assert_allclose(values[1 + len(points) :], step, rtol=1e-3, atol=1e-4 * np.abs(step).max())
 
 
 def test_the_forward_pass_callback_runs_one_forward_pass_over_the_points_at_every_epoch_end(monkeypatch):
