@@ -87,7 +87,7 @@ def test_the_measurement_by_hand_equals_the_generic_one_on_the_2024_network():
     from training_response.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
 
     x_o = random_bits(8, rng=0)
-    points = np.concatenate([np.sign(np.random.default_rng(1).standard_normal((40, 8))).astype(np.float32), x_o[None]])
+    points = np.concatenate([random_bits(8, 40, rng=1), x_o[None]])
     model = build_2024("relu", seed=3)
     model.fit(x_o[None], np.ones((1, 1)), epochs=5, verbose=0)
     values = bench._minimal_measurement(model, points, x_o, 1.0)().numpy()
