@@ -1,7 +1,7 @@
 """ResponseProbe: a Keras callback that records the training response Δ(x_o, x) and Θ(x_o, x)."""
 
 import os
-import warnings
+import sys
 import weakref
 
 import keras
@@ -9,21 +9,16 @@ import numpy as np
 import tensorflow as tf
 
 from ..features import feature_statistics, keras_feature_fn
-from ..memory import auto_chunk
+from ..memory import CHUNK_BUDGET_BYTES, plan_chunks
+from ..model_graph import measure_under_xla
 from ..optimizer_step import is_plain_sgd, optimizer_update
 from ..points import probe_points
+from ..quiet import first_call
 from ..record import ProbeHistory, load_history, save_npz
-from ..response import (
-    KINDS,
-    inference_call,
-    keras_loss_fn,
-    keras_output_fn,
-    keras_weight_penalty,
-    measure,
-    measure_under_xla,
-    sgd_update,
-)
+from ..response import KINDS, NTK_MODES, NtkSpec, inference_call, inference_mode, keras_output_fn, measure, sgd_update
 from ..schedule import check_epochs, scheduled
+from ..training_loss import class_of, keras_extra_loss, own_training_step, weighted_loss_fn
+from ..user_warning import warn
 
 DEFAULT_KINDS = ("step", "ntk")
 # Per probe point: KINDS; per measurement: "features" (⟨F_i⟩ and the dead fraction over the probe points).
@@ -44,12 +39,16 @@ class ResponseProbe(keras.callbacks.Callback):
       definition) on the model's compiled loss, η the optimizer's current learning rate (or
       `learning_rate=`). For a one-output model it is normalized by the error, Δ(x_o, x) / (y_o − f(x_o));
       for O > 1 outputs the error is a vector and a ratio is undefined, so the change is kept raw. The
-      loss includes the weight regularizers' penalties, as Keras' training step does.
+      loss is the one Keras' training step computes: the compiled loss (or `loss_fn`) weighted by x_o's
+      sample weight (`sample_weight`, else the fit's `class_weight` for y_o's class), plus the model's
+      own losses (`add_loss`, activity and weight regularizers).
     - "optimizer_step": the raw change f(x; w') − f(x; w) where w' is one step of the model's *own*
       optimizer with its current state (moments, iteration count, learning-rate schedule, momentum,
-      weight decay) on the compiled loss at (x_o, y_o); the step is taken and undone exactly.
+      weight decay, loss scaling, sparse embedding updates, EMA) on the training loss at (x_o, y_o); the
+      step is taken and undone exactly. With gradient accumulation over k micro-batches it is the update
+      one full accumulated step on (x_o, y_o) would make (see `optimizer_step.py`).
     - "ntk": Θ_ab(x_o, x) = ∇_w f_a(x_o; w) · ∇_w f_b(x; w) over the trainable weights (a number for one
-      output, the O×O block for O outputs).
+      output; for O outputs the O×O block, or the part `ntk_mode` names).
     - "output": f(x; w) itself.
     - "features": ⟨F_i⟩, the mean over features and probe points of the input of `feature_layer` (by
       default the model's last layer), and the fraction of those features that are 0 at every probe
@@ -97,6 +96,16 @@ class ResponseProbe(keras.callbacks.Callback):
         seed: seed of the shell sampling.
         snapshot_dir: if given, the weights are also saved there at every measured epoch
             (`epoch_000000.weights.h5`, ...).
+        ntk_mode: for O > 1 outputs, what "ntk" holds per probe point: "full" the O×O block; "diagonal"
+            Θ_aa (O,); "class" Θ_cb (O,), the row of y_o's class c (how a step on x_o's own logit moves
+            every output); "trace" Σ_a Θ_aa. The tangents of many outputs go through the measurement in
+            chunks within the memory of `probe_batch_size`; "full" blocks larger than 1 GiB a
+            measurement are refused.
+        loss_fn: the loss the model trains on, loss(y_true, y_pred) -> scalar with y_true y_o and y_pred
+            the (1, O) output, when it is not the compiled one (a custom `train_step`); a Keras loss or
+            its name also does.
+        sample_weight: x_o's weight in the loss, when the fit weights its samples; None takes the fit's
+            `class_weight` of y_o's class (1 without one).
 
     Example:
 
@@ -124,9 +133,17 @@ class ResponseProbe(keras.callbacks.Callback):
         probe_batch_size="auto",
         seed=0,
         snapshot_dir=None,
+        ntk_mode="full",
+        loss_fn=None,
+        sample_weight=None,
     ):
         super().__init__()
-        self.x_o = np.asarray(x_o, dtype=np.float32)
+        if keras.backend.backend() != "tensorflow":
+            raise ValueError(
+                f"ResponseProbe needs Keras' TensorFlow backend, and this process runs Keras on {keras.backend.backend()!r}: "
+                "set KERAS_BACKEND=tensorflow before keras is imported"
+            )
+        self.x_o = _check_x_o(x_o, probe_x)
         self.y_o = _check_target(y_o)
         self.kinds = _check_kinds(kinds)
         self.point_kinds = tuple(k for k in self.kinds if k in KINDS)
@@ -140,6 +157,18 @@ class ResponseProbe(keras.callbacks.Callback):
             raise ValueError(f"probe_batch_size={probe_batch_size!r} must be a whole number >= 1 or 'auto'")
         self.probe_batch_size = probe_batch_size
         self.snapshot_dir = snapshot_dir
+        if ntk_mode not in NTK_MODES:
+            raise ValueError(f"ntk_mode={ntk_mode!r} is not one of {list(NTK_MODES)}")
+        self.ntk_mode = ntk_mode
+        if isinstance(loss_fn, str):
+            loss_fn = keras.losses.get(loss_fn)
+        if loss_fn is not None and not callable(loss_fn):
+            raise ValueError(f"loss_fn={loss_fn!r} must be a loss: a function of (y_true, y_pred), a Keras loss or its name")
+        self.loss_fn = loss_fn
+        if sample_weight is not None and not (np.ndim(sample_weight) == 0 and np.isfinite(sample_weight) and sample_weight >= 0):
+            raise ValueError(f"sample_weight={sample_weight!r} must be one number >= 0: x_o's weight in the loss")
+        self.sample_weight = sample_weight
+        self._loss_weight = tf.Variable(1.0, trainable=False, dtype=tf.float32)
         self.probe_x, self.distance = probe_points(self.x_o, probe_x, shells, samples_per_shell, seed)
         self._epochs = None  # the measured epochs of the record, None before the first fit
         self._rows = []  # one measurement vector per measured epoch, split into the history on demand
@@ -154,13 +183,17 @@ class ResponseProbe(keras.callbacks.Callback):
     # Keras hooks ---------------------------------------------------------------------------------
 
     def on_train_begin(self, logs=None):
+        self._weigh_x_o(_fit_arguments(self.model))
         key = (id(self.model), id(getattr(self.model, "optimizer", None)))
         if key != self._measure_key:
-            self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds)
-            self._measure = self._compile_measurement()
+            _build(self.model, self.x_o)
+            self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds, self.loss_fn)
+            self._check_ntk()
+            self._measure = first_call(self._compile_measurement())
             self._at_x_o = self._x_o_slices()
             self._measure_key = key
             self._warn_if_not_sgd()
+            self._warn_if_own_loss()
         self._schedule = scheduled(self.epochs, int((self.params or {}).get("epochs") or 0))
         self._started = False
 
@@ -197,26 +230,68 @@ class ResponseProbe(keras.callbacks.Callback):
             if self._epochs:
                 previous = self._epochs
                 why = "another model" if not same_model else f"epoch {epoch}, not at epoch {self._completed} where the record ends"
-                warnings.warn(
+                warn(
                     f"ResponseProbe: this fit starts at {why}; starting a new record (the previous one, epochs "
-                    f"{previous[0]}..{previous[-1]}, is dropped: save it first, or continue with initial_epoch={self._completed})",
-                    stacklevel=3,
+                    f"{previous[0]}..{previous[-1]}, is dropped: save it first, or continue with initial_epoch={self._completed})"
                 )
             self._epochs, self._rows = [], []
             self._owner = weakref.ref(self.model)
         self._completed = epoch
         self._record(epoch)
 
+    def _weigh_x_o(self, fit):
+        """x_o's weight in the loss of this fit: `sample_weight`, else the fit's class weight of y_o's class."""
+        class_weight = fit.get("class_weight") or {}
+        weight = self.sample_weight if self.sample_weight is not None else class_weight.get(class_of(self.y_o), 1.0)
+        self._loss_weight.assign(float(weight))
+        if fit.get("sample_weight") is not None and self.sample_weight is None and self._steps():
+            self._warn_once(
+                "sample_weight",
+                f"ResponseProbe: this fit weights its samples (sample_weight=), which a callback cannot read for x_o; "
+                f"the steps weight x_o's loss by {weight:g}: pass sample_weight= to ResponseProbe",
+            )
+
+    def _steps(self):
+        return any(k in self.kinds for k in STEPPED_KINDS)
+
+    def _warn_once(self, key, message):
+        if key not in self._warned:
+            self._warned.add(key)
+            warn(message)
+
+    def _warn_if_own_loss(self):
+        name = own_training_step(self.model)
+        if name and self.loss_fn is None and self._steps():
+            self._warn_once(
+                "loss",
+                f"ResponseProbe: the model overrides {name}, so the loss it trains on is not visible to a callback; "
+                "\"step\" and \"optimizer_step\" use the compiled loss plus model.losses instead: pass loss_fn= "
+                f"(the loss your {name} minimizes, as loss(y_true, y_pred)) to measure that one",
+            )
+
+    def _check_ntk(self):
+        """Refuses, before anything is allocated, a full Θ block too large to hold, and a class y_o cannot name."""
+        if "ntk" not in self.kinds or self._outputs == 1:
+            return
+        points, o = len(self.probe_x) + 1, self._outputs
+        if self.ntk_mode == "full" and points * o * o * 4 > CHUNK_BUDGET_BYTES:
+            raise ValueError(
+                f'ntk_mode="full" for {o} outputs at {points} points (the probe points and x_o) takes '
+                f"{points * o * o * 4 / 2**30:.1f} GiB per measurement; choose ntk_mode=\"diagonal\", \"class\" or "
+                '"trace" (O values or one per point), or fewer probe points'
+            )
+        if self.ntk_mode == "class" and not 0 <= class_of(self.y_o) < o:
+            raise ValueError(f'ntk_mode="class" needs y_o to name one of the {o} outputs (a class id or a one-hot vector); y_o={self.y_o.tolist()!r}')
+
     def _warn_if_not_sgd(self):
         optimizer = getattr(self.model, "optimizer", None)
-        if "step" in self.kinds and optimizer is not None and not is_plain_sgd(optimizer) and "sgd" not in self._warned:
-            self._warned.add("sgd")
+        if "step" in self.kinds and optimizer is not None and not is_plain_sgd(optimizer):
             name = type(optimizer).__name__
-            name += " with momentum, weight decay, clipping or averaging" if isinstance(optimizer, keras.optimizers.SGD) else ""
-            warnings.warn(
+            name += " with momentum, weight decay, clipping, averaging or loss scaling" if isinstance(optimizer, keras.optimizers.SGD) else ""
+            self._warn_once(
+                "sgd",
                 f"ResponseProbe: the model trains with {name}, but \"step\" is the papers' plain SGD step "
                 "w − η∇L; add \"optimizer_step\" to kinds to measure the step this optimizer takes",
-                stacklevel=3,
             )
 
     def _layout(self):
@@ -242,9 +317,11 @@ class ResponseProbe(keras.callbacks.Callback):
         cheap enough to run every epoch."""
         model = self.model
         f = keras_output_fn(model)
-        needs_loss = any(k in self.kinds for k in STEPPED_KINDS)
-        loss_fn = keras_loss_fn(model) if needs_loss else None
-        penalty = keras_weight_penalty(model)
+        steps = self._steps()
+        loss_fn = weighted_loss_fn(model, self.loss_fn, self._loss_weight) if steps else None
+        extra_loss = keras_extra_loss(model, self.x_o) if steps else None
+        if steps and loss_fn is None:  # the model's own losses are all it trains on (_check_model)
+            loss_fn = _no_loss
         features = keras_feature_fn(model, self.feature_layer) if "features" in self.kinds else None
         kinds = self.point_kinds
         variables = list(model.trainable_variables)
@@ -255,16 +332,20 @@ class ResponseProbe(keras.callbacks.Callback):
         points = tf.constant(np.concatenate([self.probe_x, self.x_o[None]]), dtype=tf.float32)
         x_o = tf.constant(self.x_o)
         y_o = tf.constant(self.y_o)
-        chunk = auto_chunk(model, len(self.probe_x) + 1) if self.probe_batch_size == "auto" else self.probe_batch_size
+        ntk = NtkSpec(self.ntk_mode, row=class_of(self.y_o) if self._outputs > 1 else 0)
+        rows = len(ntk.rows(self._outputs)) if "ntk" in kinds else 1
+        chunk, rows_per_chunk = plan_chunks(model, self.x_o, len(points), rows, self.probe_batch_size)
+        ntk = ntk._replace(rows_per_chunk=rows_per_chunk)
+        scales_loss = steps and _scales_loss(optimizer)
+        own_update = {"optimizer_step": optimizer_update(model)} if "optimizer_step" in kinds else {}
 
-        @tf.function(jit_compile=measure_under_xla(model))
+        @tf.function(jit_compile=measure_under_xla(model, self.x_o))
         def run():
             rate = tf.cast(tf.convert_to_tensor(optimizer.learning_rate if fixed_rate is None else fixed_rate), tf.float32)
             params = [v.value for v in variables]
-            updates = {"step": sgd_update(rate)}
-            if "optimizer_step" in kinds:
-                updates["optimizer_step"] = optimizer_update(model)
-            out = measure(f, loss_fn, params, x_o, y_o, points, kinds, updates, penalty, chunk)
+            scale = optimizer.scale_loss(tf.ones(())) if scales_loss else None
+            updates = {"step": sgd_update(rate, scale), **own_update}
+            out = measure(f, loss_fn, params, x_o, y_o, points, kinds, updates, extra_loss, chunk, ntk=ntk, loss_scale=scale)
             finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(p)) for p in params]) & tf.reduce_all(tf.math.is_finite(out["f_o"]))
             scalars = [tf.cast(finite, tf.float32)[None], out["f_o"], rate[None]]
             if features is not None:
@@ -276,9 +357,10 @@ class ResponseProbe(keras.callbacks.Callback):
         return run.get_concrete_function()
 
     def _shape(self, kind):
-        """The shape of one point's value of `kind`: () for one output, (O,) or (O, O) for O outputs."""
+        """The shape of one point's value of `kind`: () for one output; for O outputs (O,), or for "ntk"
+        what `ntk_mode` holds ((O, O), (O,) or ())."""
         o = self._outputs
-        return () if o == 1 else (o, o) if kind == "ntk" else (o,)
+        return () if o == 1 else NtkSpec(self.ntk_mode).shape(o) if kind == "ntk" else (o,)
 
     def _record(self, epoch):
         """Measures, stores the vector as it is (splitting it waits for `history`), and returns the values
@@ -287,9 +369,7 @@ class ResponseProbe(keras.callbacks.Callback):
         o = self._outputs
         if not (row[0] and np.all(np.isfinite(row[1 : 1 + o]))):
             row = np.full_like(row, np.nan)
-            if "nan" not in self._warned:
-                self._warned.add("nan")
-                warnings.warn(f"ResponseProbe: the weights or outputs are NaN or infinite at epoch {epoch}; recording NaN", stacklevel=3)
+            self._warn_once("nan", f"ResponseProbe: the weights or outputs are NaN or infinite at epoch {epoch}; recording NaN")
         self._epochs.append(epoch)
         self._rows.append(row)
         if self.snapshot_dir:
@@ -298,7 +378,16 @@ class ResponseProbe(keras.callbacks.Callback):
         if o == 1:
             return {kind: float(row[start]) for kind, (start, _) in self._at_x_o.items()}
         at_x_o = {kind: row[start:stop].reshape(self._shape(kind)) for kind, (start, stop) in self._at_x_o.items()}
-        return {kind: float(np.trace(v) if kind == "ntk" else np.linalg.norm(v)) for kind, v in at_x_o.items()}
+        return {kind: self._logged(kind, v) for kind, v in at_x_o.items()}
+
+    def _logged(self, kind, value):
+        """The number the epoch logs hold of a value at x_o for O > 1 outputs: the norm of a change; of Θ,
+        its trace (Θ_cc, y_o's own class, for ntk_mode "class")."""
+        if kind != "ntk":
+            return float(np.linalg.norm(value))
+        if self.ntk_mode == "class":
+            return float(value[class_of(self.y_o)])
+        return float(np.trace(value) if value.ndim == 2 else np.sum(value))
 
     def _x_o_slices(self):
         """{logged kind: (start, stop)} of its value at x_o (the last point) in a measurement vector."""
@@ -357,7 +446,65 @@ def _check_kinds(kinds):
     return tuple(k for k in PROBE_KINDS if k in kinds)
 
 
-def _check_model(model, x_o, y_o, kinds):
+def _check_x_o(x_o, probe_x):
+    """x_o as float32, after checking that it is one numeric input (probe points with it name its shape)."""
+    raw = np.asarray(x_o)
+    if raw.dtype.kind in "USO":
+        raise ValueError(
+            f"x_o is text or objects (dtype {raw.dtype}); the probe differentiates the model at numeric inputs: "
+            "turn text into numbers outside the model (e.g. TextVectorization in the data pipeline) and pass x_o as token ids"
+        )
+    if probe_x is not None:
+        shape = np.shape(probe_x)
+        if raw.ndim >= 1 and len(shape) == raw.ndim and shape[1:] == raw.shape[1:]:
+            raise ValueError(
+                f"x_o has shape {raw.shape}, with a batch axis like probe_x {shape}; x_o is one input: pass x_o[0] "
+                f"(shape {raw.shape[1:]})"
+            )
+    try:
+        return raw.astype(np.float32)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"x_o must be one numeric input: {error}") from None
+
+
+def _fit_arguments(model):
+    """The arguments of the `model.fit` call that runs the callbacks ({} from a loop of the user's own):
+    its class_weight and sample_weight are part of the loss, but Keras hands callbacks neither."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
+            return frame.f_locals
+        frame = frame.f_back
+    return {}
+
+
+def _build(model, x_o):
+    """Builds a model Keras has not built yet (a subclassed model before its first batch: fit builds it
+    inside its first training step) by calling it on x_o in inference mode, as that step would. The
+    values of the variables it already had (seed generators' states) are put back, so that training
+    draws the same numbers as without the probe."""
+    if model.built:
+        return
+    existing = list(model.variables)
+    values = [v.numpy() for v in existing]
+    try:
+        model(tf.constant(x_o[None]), **inference_mode(model))
+    except Exception as error:  # a model that cannot take x_o at all is the caller's input problem
+        raise ValueError(f"the model cannot be applied to x_o of shape {x_o.shape} (one input, without the batch axis): {error}") from error
+    for variable, value in zip(existing, values):
+        variable.assign(value)
+
+
+def _no_loss(y_true, y_pred):
+    return tf.zeros((), y_pred.dtype)
+
+
+def _scales_loss(optimizer):
+    """Whether a training step multiplies its loss by a scale before taking gradients (mixed precision)."""
+    return isinstance(optimizer, keras.optimizers.LossScaleOptimizer) or getattr(optimizer, "loss_scale_factor", None) is not None
+
+
+def _check_model(model, x_o, y_o, kinds, loss_fn=None):
     """The model's number of outputs O, after checking that it takes x_o and its loss takes y_o."""
     inputs = getattr(model, "inputs", None)
     if inputs:
@@ -381,7 +528,14 @@ def _check_model(model, x_o, y_o, kinds):
     if any(k in kinds for k in STEPPED_KINDS):
         if outputs == 1 and y_o.size != 1:
             raise ValueError(f"y_o has {y_o.size} values but the model has one output; pass one number")
-        loss_fn = keras_loss_fn(model)
+        loss_fn = weighted_loss_fn(model, loss_fn)
+        if loss_fn is None:
+            if keras_extra_loss(model, x_o) is None:
+                raise ValueError(
+                    "the model has no compiled loss (does its train_step compute its own?); pass loss_fn= (the loss it "
+                    "trains on, as loss(y_true, y_pred)) to measure \"step\" and \"optimizer_step\", or measure \"ntk\" and \"output\" only"
+                )
+            return outputs
         try:
             float(loss_fn(tf.reshape(tf.constant(y_o), [1, -1]), tf.reshape(out, [1, -1])))
         except Exception as error:  # the loss's own complaint, about the caller's y_o

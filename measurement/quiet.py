@@ -9,6 +9,13 @@ C++, so replacing `sys.stderr` cannot either: only file descriptor 2 itself can.
 it at a temporary file while TensorFlow loads and lists its devices, then puts the original back, and
 sets TF_CPP_MIN_LOG_LEVEL=1 (unless set) for the INFO lines that come later.
 
+When TensorFlow is already loaded (a script that imports keras first), the banners are out, and the
+variable, which TensorFlow's C++ log (Abseil's) reads once as its library loads, can no longer hide the INFO
+lines of the first XLA compilation ("XLA service ... initialized for platform Host", "StreamExecutor
+[0]: Host", "Compiled cluster using XLA!"). `first_call` then wraps the probe's compiled measurement so
+that its first call, the one that compiles, writes to stderr every line but C++ INFO lines; the user's
+own process-wide log level is left as it is.
+
 Nothing that matters is hidden: if the import fails, the captured text is written to stderr before the
 error propagates; TRAINING_RESPONSE_VERBOSE=1 (what the command line's --verbose sets) turns the
 redirection off; and `captured()` returns what was held back, for a caller that learns of a wish for
@@ -18,12 +25,17 @@ the package, and so TensorFlow, is loaded). Python-level output during the impor
 """
 
 import os
+import re
 import sys
 import tempfile
 
 VERBOSE = "TRAINING_RESPONSE_VERBOSE"
 
 _held = []  # the text captured by load_tensorflow, for captured()
+_info_may_show = False  # True: TensorFlow was loaded before the package, so the variable came too late
+# A C++ INFO line: Abseil's "I0000 00:00:1796658662.586438    2706 service.cc:153] ..." (I, month, day) or
+# the older TensorFlow's "2024-03-05 12:00:00.123456: I tensorflow/...".
+INFO_LINE = re.compile(rb"(I\d{4} |\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: I )")
 
 
 def verbose():
@@ -34,10 +46,15 @@ def verbose():
 def load_tensorflow():
     """Import TensorFlow and list its devices with fd 2 pointing at a temporary file.
 
-    Does nothing if TensorFlow is already imported (its banners are out, or the user loaded it) or if
-    verbosity is asked for. A failed import writes the captured text to stderr and re-raises.
+    Does nothing if verbosity is asked for. If TensorFlow is already imported (its banners are out: the
+    user loaded it), only notes that its later C++ INFO lines may show (`first_call`). A failed import
+    writes the captured text to stderr and re-raises.
     """
-    if "tensorflow" in sys.modules or verbose():
+    if verbose():
+        return
+    if "tensorflow" in sys.modules:
+        global _info_may_show
+        _info_may_show = True
         return
     # INFO lines logged later (e.g. "XLA service ... initialized" at the first compiled measurement) obey
     # the variable; warnings and errors stay visible. A value the user set is kept.
@@ -64,6 +81,44 @@ def hide_internal_warnings():
 def captured():
     """What load_tensorflow held back from stderr ("" if it did not run or captured nothing)."""
     return "".join(_held)
+
+
+def first_call(fn):
+    """`fn` itself, unless TensorFlow was loaded before the package (`load_tensorflow`): then `fn` whose
+    first call (the one that XLA-compiles) runs with fd 2 held back in a temporary file; every
+    line it held that is not a C++ INFO line ("I0000 ...") is then written to stderr (warnings, errors,
+    Python output), in order, also if the call fails. Later calls run `fn` directly."""
+    if not _info_may_show or verbose():
+        return fn
+    called = []
+
+    def call(*args, **kwargs):
+        if called:
+            return fn(*args, **kwargs)
+        called.append(True)
+        return without_info_lines(fn, *args, **kwargs)
+
+    return call
+
+
+def without_info_lines(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` with fd 2 held back, then written to stderr without its C++ INFO lines."""
+    result = []
+    with tempfile.TemporaryFile() as sink:
+        try:
+            _with_stderr_into(sink, lambda: result.append(fn(*args, **kwargs)))
+        finally:
+            sink.seek(0)
+            kept = b"".join(line for line in sink.read().splitlines(keepends=True) if not INFO_LINE.match(line))
+            if kept:
+                sys.stderr.flush()
+                _write_all(2, kept)
+    return result[0]
+
+
+def _write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def _import_and_find_devices():

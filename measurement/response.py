@@ -4,7 +4,8 @@
 with O ≥ 1. The callback (`ResponseProbe`) and any training loop that holds its weights as tensors
 share these functions, so there is one implementation of every measured quantity:
 
-- "ntk": Θ_ab(x_o, x) = ∇_w f_a(x_o; w) · ∇_w f_b(x; w) for every probe point x, (P, O, O);
+- "ntk": Θ_ab(x_o, x) = ∇_w f_a(x_o; w) · ∇_w f_b(x; w) for every probe point x, (P, O, O), or the part
+  of it an `NtkSpec` asks for (its diagonal, its trace, or the row of one class);
 - "step": f(x; w') − f(x; w) with w' = w − η ∇_w L(y_o, f(x_o; w)), one plain SGD step; for one output
   (O = 1) it is normalized by the error, [f(x; w') − f(x; w)] / (y_o − f(x_o; w)), the papers'
   definition; for O > 1 the error is a vector and the change is kept raw, (P, O);
@@ -14,21 +15,49 @@ share these functions, so there is one implementation of every measured quantity
 """
 
 import inspect
+from typing import NamedTuple, Optional
 
 import keras
 import tensorflow as tf
 
 KINDS = ("step", "optimizer_step", "ntk", "output")
+NTK_MODES = ("full", "diagonal", "class", "trace")
 
 
-def inference_call(model, params, state, x):
+class NtkSpec(NamedTuple):
+    """Which part of Θ(x_o, x) to compute, per probe point x, for a network with O outputs:
+    "full" the O×O block Θ_ab; "diagonal" Θ_aa (O,); "class" Θ_cb (O,), the row of output c = `row` (y_o's
+    class: how a step on x_o's own logit moves every output); "trace" Σ_a Θ_aa. `rows_per_chunk` output rows
+    at x_o (tangents ∇f_a(x_o)) go through the measurement at a time, so memory follows the chunk and not O;
+    None takes them all at once."""
+
+    mode: str = "full"
+    row: int = 0
+    rows_per_chunk: Optional[int] = None
+
+    def rows(self, outputs):
+        """The outputs a whose tangents ∇f_a(x_o) the mode needs."""
+        return [self.row] if self.mode == "class" else list(range(outputs))
+
+    def shape(self, outputs):
+        """The shape of one point's value."""
+        return {"full": (outputs, outputs), "trace": ()}.get(self.mode, (outputs,))
+
+
+def inference_call(model, params, state, x, return_losses=False):
     """The model's output at x in inference mode, with trainable `params` and non-trainable `state`
-    given as tensors. `stateless_call` hands `training` to `call` as it is, so it is passed only to a
-    `call` that takes it (a subclassed model's `call(self, x)` does not)."""
+    given as tensors; with `return_losses`, (output, the losses the call added: `model.losses`).
+    `stateless_call` hands `training` to `call` as it is, so it is passed only to a `call` that takes it
+    (a subclassed model's `call(self, x)` does not)."""
+    result = model.stateless_call(params, state, x, return_losses=return_losses, **inference_mode(model))
+    return (result[0], result[2]) if return_losses else result[0]
+
+
+def inference_mode(model):
+    """The keyword arguments that call `model` in inference mode: training=False where its `call` takes it."""
     parameters = inspect.signature(model.call).parameters
     takes_training = "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-    y, _ = model.stateless_call(params, state, x, **({"training": False} if takes_training else {}))
-    return y
+    return {"training": False} if takes_training else {}
 
 
 def keras_output_fn(model):
@@ -42,37 +71,11 @@ def keras_output_fn(model):
     return f
 
 
-# Layers measured with TensorFlow's own kernels rather than XLA's. Max-pooling: XLA's gradient breaks ties
-# between equal entries of a window (common on images, whose pixels repeat) differently from TensorFlow's,
-# which moves Θ by ~4e-4 relative on Keras' MNIST convnet, in reverse and forward mode alike, while
-# TensorFlow's kernels agree with a float64 ground truth to 1e-7 and with the training step Keras takes.
-# Convolutions are exact under XLA, but its CPU kernels take about twice as long on small shapes.
-_NOT_UNDER_XLA = (
-    keras.layers.Conv1D,
-    keras.layers.Conv2D,
-    keras.layers.Conv3D,
-    keras.layers.DepthwiseConv2D,
-    keras.layers.SeparableConv1D,
-    keras.layers.SeparableConv2D,
-    keras.layers.MaxPooling1D,
-    keras.layers.MaxPooling2D,
-    keras.layers.MaxPooling3D,
-    keras.layers.GlobalMaxPooling1D,
-    keras.layers.GlobalMaxPooling2D,
-    keras.layers.GlobalMaxPooling3D,
-)
-
-
 def keras_layers(model):
     """Every layer of a model, nested models' layers included, outermost first."""
     for layer in getattr(model, "layers", ()):
         yield layer
         yield from keras_layers(layer)
-
-
-def measure_under_xla(model):
-    """Whether the measurement of `model` is XLA-compiled: yes, unless it has a layer of _NOT_UNDER_XLA."""
-    return not any(isinstance(layer, _NOT_UNDER_XLA) for layer in keras_layers(model))
 
 
 def keras_loss_fn(model):
@@ -91,25 +94,15 @@ def keras_loss_fn(model):
     return loss_fn
 
 
-def keras_weight_penalty(model):
-    """penalty(params) -> scalar: the weight regularizers' losses (kernel_regularizer=...) at `params`, which
-    Keras adds to the compiled loss when it trains; None when the model has none. (Activity regularizers
-    depend on the batch and are not included.)"""
-    regularized = [(i, v.regularizer) for i, v in enumerate(model.trainable_variables) if getattr(v, "regularizer", None)]
-    if not regularized:
-        return None
-
-    def penalty(params):
-        return tf.add_n([tf.cast(regularizer(params[i]), params[i].dtype) for i, regularizer in regularized])
-
-    return penalty
-
-
-def sgd_update(learning_rate):
-    """The plain SGD update w − g·η, with the arithmetic of keras.optimizers.SGD without momentum."""
+def sgd_update(learning_rate, loss_scale=None):
+    """The plain SGD update w − g·η, with the arithmetic of keras.optimizers.SGD without momentum; `grads`
+    are those of the loss multiplied by `loss_scale` (see `measure`), taken back out first as Keras'
+    optimizers do."""
 
     def update(params, grads):
-        return [w - g * tf.cast(learning_rate, w.dtype) for w, g in zip(params, grads)]
+        if loss_scale is not None:
+            grads = [dense(g) / tf.cast(loss_scale, g.dtype) for g in grads]
+        return [w - dense(g) * tf.cast(learning_rate, w.dtype) for w, g in zip(params, grads)]
 
     return update
 
@@ -137,9 +130,12 @@ def ntk_block(f, params, x, tangents):
         u = tf.zeros(tf.shape(out), out.dtype)
         outer.watch(u)
         vjp = [dense(v) for v in inner.gradient(out, params, output_gradients=u, unconnected_gradients="zero")]
-        contracted = tf.add_n(
-            [tf.reduce_sum(tf.reshape(t, [tf.shape(t)[0], -1]) * tf.reshape(v, [1, -1]), axis=1) for v, t in zip(vjp, tangents)]
-        )
+        if tangents[0].shape[0] == 1:
+            contracted = tf.add_n([tf.reduce_sum(tf.reshape(t, [1, -1]) * tf.reshape(v, [1, -1]), axis=1) for v, t in zip(vjp, tangents)])
+        else:
+            # A product, not a broadcast sum: the Jacobian below then carries one weight-sized cotangent per
+            # tangent, where a broadcast carries all of them in each (memory O² × weights).
+            contracted = tf.add_n([tf.linalg.matvec(tf.reshape(t, [tf.shape(t)[0], -1]), tf.reshape(v, [-1])) for v, t in zip(vjp, tangents)])
     if tangents[0].shape[0] == 1:
         theta = outer.gradient(contracted, u)[:, None, :]  # the sum of one entry is that entry
     else:
@@ -148,7 +144,8 @@ def ntk_block(f, params, x, tangents):
     return theta, out
 
 
-def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, penalty=None, batch_size=None):
+def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, extra_loss=None, batch_size=None,
+            *, ntk=NtkSpec(), loss_scale=None):
     """f(x_o), and the requested kinds of response at every probe point.
 
     Args:
@@ -161,13 +158,18 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
         probe_x: (P, ...) probe inputs.
         kinds: subset of KINDS (and of the names in `updates`).
         updates: {kind: update(params, grads) -> params'} for the step-like kinds; "step" must be there
-            when it is requested (see `sgd_update`).
-        penalty: penalty(params) -> scalar added to the loss (see `keras_weight_penalty`), or None.
+            when it is requested (see `sgd_update`). `grads` are the gradients of the loss times
+            `loss_scale`, as a training step hands them to its optimizer: an embedding's as IndexedSlices.
+        extra_loss: extra_loss(params, x) -> scalar added to the loss at x_o (the model's own losses, see
+            `training_loss.keras_extra_loss`), or None.
         batch_size: the probe points go through the network this many at a time, one chunk after the
             other, so memory follows the chunk and not P; None takes all at once.
+        ntk: which part of Θ, and how many output rows at a time (`NtkSpec`).
+        loss_scale: the factor a mixed-precision training step multiplies its loss by before taking
+            gradients (None: 1).
 
     Returns:
-        dict with "f_o" (O,) and, per requested kind, (P, O, O) for "ntk" and (P, O) for the others.
+        dict with "f_o" (O,) and, per requested kind, (P, *ntk.shape(O)) for "ntk" and (P, O) for the others.
     """
     params = [tf.convert_to_tensor(p) for p in params]
     dtype = params[0].dtype
@@ -179,27 +181,74 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, pe
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(params)
         f_o = f(params, x_o)[0]
+        outputs = f_o.shape[0]
+        rows = ntk.rows(outputs)
+        whole = "ntk" in kinds and (ntk.rows_per_chunk is None or ntk.rows_per_chunk >= len(rows))
+        selected = f_o if rows == list(range(outputs)) else tf.gather(f_o, rows)
         loss = loss_fn(y_true, f_o[None]) if stepped_kinds else None
-        if stepped_kinds and penalty is not None:
-            loss += penalty(params)
-    tangents = output_gradients(tape, f_o, params) if "ntk" in kinds else None
+        if stepped_kinds and extra_loss is not None:
+            loss += tf.cast(extra_loss(params, x_o), loss.dtype)
+        if stepped_kinds and loss_scale is not None:
+            loss *= tf.cast(loss_scale, loss.dtype)
+    tangents = output_gradients(tape, selected, params) if whole else None
     stepped = _updated(tape, loss, params, updates, stepped_kinds)
     del tape
 
     def at_points(x):
         res, at = {}, None
         if tangents is not None:
-            res["ntk"], at = ntk_block(f, params, x, tangents)
+            block, at = ntk_block(f, params, x, tangents)
+            res["ntk"] = _ntk_part(block, rows, ntk.mode)
         if at is None:
             at = f(params, x)
         return _changes_and_output(res, at, lambda new_params: f(new_params, x), stepped, kinds)
 
-    outputs = f_o.shape[0]
-    shapes = {k: (outputs, outputs) if k == "ntk" else (outputs,) for k in _produced(kinds, tangents, stepped)}
-    out = {"f_o": f_o, **in_chunks(at_points, probe_x, batch_size, shapes, dtype)}
+    shapes = {k: ntk.shape(outputs) if k == "ntk" else (outputs,) for k in _produced(kinds, tangents, stepped)}
+    out = {"f_o": f_o, **(in_chunks(at_points, probe_x, batch_size, shapes, dtype) if shapes else {})}
+    if "ntk" in kinds and not whole:
+        out["ntk"] = _ntk_in_row_chunks(f, params, x_o, probe_x, rows, ntk, batch_size)
     if "step" in out and outputs == 1:
         out["step"] = out["step"] / (y_true[0] - f_o)
     return out
+
+
+def _ntk_part(block, rows, mode):
+    """The part `mode` asks for of Θ (B, R, O), whose row i belongs to the tangent ∇f_{rows[i]}(x_o)."""
+    if mode == "full":
+        return block
+    if mode == "class":
+        return block[:, 0, :]
+    diagonal = tf.reduce_sum(block * tf.one_hot(rows, block.shape[2], dtype=block.dtype)[None], axis=2)
+    return diagonal if mode == "diagonal" else tf.reduce_sum(diagonal, axis=1)
+
+
+def _ntk_in_row_chunks(f, params, x_o, probe_x, rows, ntk, batch_size):
+    """Θ at every probe point with the tangents ∇f_a(x_o) taken `ntk.rows_per_chunk` rows a at a time, each
+    chunk of rows going over the probe points in chunks of `batch_size`: (P, *ntk.shape(O)) as one pass
+    would give it, with memory following the chunks rather than the number of outputs."""
+    dtype = params[0].dtype
+    size = ntk.rows_per_chunk
+    count = -(-len(rows) // size)
+    ids = tf.constant([rows[min(i, len(rows) - 1)] for i in range(count * size)], tf.int32)  # padded with the last row
+    outputs, points = len(rows), probe_x.shape[0]  # every output's row: only "class" takes one, never chunked
+    part = "full" if ntk.mode == "full" else "diagonal"
+    shape = (size, outputs) if part == "full" else (size,)
+
+    def rows_chunk(chunk_ids):
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            selected = tf.gather(f(params, x_o)[0], chunk_ids)
+        tangents = output_gradients(tape, selected, params)
+
+        def at_points(x):
+            return {"ntk": _ntk_part(ntk_block(f, params, x, tangents)[0], chunk_ids, part)}
+
+        return in_chunks(at_points, probe_x, batch_size, {"ntk": shape}, dtype)["ntk"]
+
+    per_chunk = tf.map_fn(rows_chunk, tf.reshape(ids, [count, size]), fn_output_signature=tf.TensorSpec((points,) + shape, dtype))
+    moved = tf.transpose(per_chunk, [1, 0] + list(range(2, len(shape) + 2)))  # (P, chunks, size, ...)
+    theta = tf.reshape(moved, (points, count * size) + shape[1:])[:, : len(rows)]
+    return tf.reduce_sum(theta, axis=1) if ntk.mode == "trace" else theta
 
 
 def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None, batch_size=None, parallel=1):
@@ -255,10 +304,12 @@ def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None,
 
 def _updated(tape, loss, params, updates, kinds):
     """{kind: params'} of every update in `kinds`, from the gradient of `loss` on `tape`: each is taken
-    once, before any probe point is looked at (the model's own optimizer step is taken and undone here)."""
+    once, before any probe point is looked at (the model's own optimizer step is taken and undone here).
+    The gradients are handed over as the tape gives them, as a Keras training step hands them to its
+    optimizer: an embedding's as IndexedSlices, whose duplicate rows some optimizers treat apart."""
     if not kinds:
         return {}
-    grads = [dense(g) for g in tape.gradient(loss, params, unconnected_gradients="zero")]
+    grads = tape.gradient(loss, params, unconnected_gradients="zero")
     return {kind: updates[kind](params, grads) for kind in kinds}
 
 

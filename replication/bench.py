@@ -15,7 +15,8 @@ import tensorflow as tf
 
 from training_response import ResponseProbe
 from training_response.data import random_bits
-from training_response.response import keras_layers, measure_under_xla
+from training_response.model_graph import measure_under_xla
+from training_response.response import keras_layers
 from . import figures
 from .files import write_json
 from .ensemble_trainer import point_replicas

@@ -22,7 +22,8 @@ import tensorflow as tf
 
 from training_response.callbacks.response_probe import SCALARS
 from training_response.features import feature_statistics, keras_feature_fn
-from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, measure_under_xla, sgd_update
+from training_response.model_graph import measure_under_xla
+from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, sgd_update
 from training_response.stacked import stacked_output_fn
 
 # The ensemble trains with plain SGD, so its optimizer's step is "step".
