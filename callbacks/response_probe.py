@@ -189,7 +189,11 @@ class ResponseProbe(keras.callbacks.Callback):
             _build(self.model, self.x_o)
             self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds, self.loss_fn)
             self._check_ntk()
-            self._measure = first_call(self._compile_measurement())
+            try:
+                self._measure = first_call(self._compile_measurement())
+            except Exception as error:  # noqa: BLE001 — a model the measurement cannot trace must not stop training
+                self._measure = None
+                self._warn_failure(error)
             self._at_x_o = self._x_o_slices()
             self._measure_key = key
             self._warn_if_not_sgd()
@@ -365,9 +369,11 @@ class ResponseProbe(keras.callbacks.Callback):
     def _record(self, epoch):
         """Measures, stores the vector as it is (splitting it waits for `history`), and returns the values
         at x_o that go into the epoch logs."""
-        row = self._measure().numpy()
+        row = self._measured_row()
         o = self._outputs
-        if not (row[0] and np.all(np.isfinite(row[1 : 1 + o]))):
+        if row is None:
+            row = np.full(self._layout()[-1][3], np.nan, np.float32)
+        elif not (row[0] and np.all(np.isfinite(row[1 : 1 + o]))):
             row = np.full_like(row, np.nan)
             self._warn_once("nan", f"ResponseProbe: the weights or outputs are NaN or infinite at epoch {epoch}; recording NaN")
         self._epochs.append(epoch)
@@ -379,6 +385,23 @@ class ResponseProbe(keras.callbacks.Callback):
             return {kind: float(row[start]) for kind, (start, _) in self._at_x_o.items()}
         at_x_o = {kind: row[start:stop].reshape(self._shape(kind)) for kind, (start, stop) in self._at_x_o.items()}
         return {kind: self._logged(kind, v) for kind, v in at_x_o.items()}
+
+    def _measured_row(self):
+        """One measurement vector, or None (announced once) when the measurement cannot run: the user's
+        training goes on whatever happens inside the probe."""
+        if self._measure is not None:
+            try:
+                return self._measure().numpy()
+            except Exception as error:  # noqa: BLE001
+                self._warn_failure(error)
+        return None
+
+    def _warn_failure(self, error):
+        self._warn_once(
+            "failure",
+            f"ResponseProbe: the measurement cannot run on this model ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); "
+            "its epochs are recorded as NaN and training goes on",
+        )
 
     def _logged(self, kind, value):
         """The number the epoch logs hold of a value at x_o for O > 1 outputs: the norm of a change; of Θ,

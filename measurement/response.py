@@ -20,6 +20,8 @@ from typing import NamedTuple, Optional
 import keras
 import tensorflow as tf
 
+from .conv_gradient import conv_gradients_that_do_not_fault
+
 KINDS = ("step", "optimizer_step", "ntk", "output")
 NTK_MODES = ("full", "diagonal", "class", "trace")
 
@@ -144,6 +146,7 @@ def ntk_block(f, params, x, tangents):
     return theta, out
 
 
+@conv_gradients_that_do_not_fault()
 def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, extra_loss=None, batch_size=None,
             *, ntk=NtkSpec(), loss_scale=None):
     """f(x_o), and the requested kinds of response at every probe point.

@@ -276,6 +276,30 @@ def test_nan_weights_are_recorded_as_nan_and_training_goes_on():
     assert np.all(np.isfinite(h["ntk"][:2])) and np.all(np.isnan(h["ntk"][2:])) and np.all(np.isnan(h["optimizer_step"][2:]))
 
 
+class EagerOnly(keras.layers.Layer):
+    """A layer that runs only eagerly (it reads a tensor's value in Python), as in a model compiled with
+    run_eagerly=True: the probe's compiled measurement cannot trace it."""
+
+    def call(self, x):
+        return x * float(np.sign(x.numpy().sum()) or 1.0)
+
+    def compute_output_shape(self, shape):
+        return shape
+
+
+def test_a_measurement_that_cannot_run_is_announced_as_nan_and_training_goes_on():
+    keras.utils.set_random_seed(4)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation="elu"), EagerOnly(), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), "mse", run_eagerly=True)
+    x_o, _ = point_for(model)
+    probe = ResponseProbe(x_o, 1.0, shells=[0, 1], kinds=("step", "ntk"))
+    with pytest.warns(UserWarning, match="measurement cannot run on this model") as caught:
+        history = model.fit(x_o[None], np.ones((1, 1)), epochs=3, batch_size=1, verbose=0, callbacks=[probe])
+    assert len(history.history["loss"]) == 3 and len([w for w in caught if "ResponseProbe" in str(w.message)]) == 1
+    h = probe.history
+    assert list(h["epoch"]) == [0, 1, 2, 3] and np.all(np.isnan(h["ntk"])) and np.all(np.isnan(history.history["ntk_o"]))
+
+
 # Memory -------------------------------------------------------------------------------------------------
 
 
