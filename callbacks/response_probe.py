@@ -189,8 +189,9 @@ class ResponseProbe(keras.callbacks.Callback):
             _build(self.model, self.x_o)
             self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds, self.loss_fn)
             self._check_ntk()
+            features = keras_feature_fn(self.model, self.feature_layer) if "features" in self.kinds else None
             try:
-                self._measure = first_call(self._compile_measurement())
+                self._measure = first_call(self._compile_measurement(features))
             except Exception as error:  # noqa: BLE001 — a model the measurement cannot trace must not stop training
                 self._measure = None
                 self._warn_failure(error)
@@ -313,9 +314,9 @@ class ResponseProbe(keras.callbacks.Callback):
             at += size
         return layout
 
-    def _compile_measurement(self):
+    def _compile_measurement(self, features):
         """One compiled function of no arguments (XLA unless `measure_under_xla` says no), traced once per
-        model, returning
+        model, with `features` the function of the "features" kind (or None), returning
         [finite, f_o (O), η, scalars..., point kinds (P + 1 points each)...] as one vector. It reads the
         weights and the learning rate itself, which (with the single device-to-host copy) keeps the probe
         cheap enough to run every epoch."""
@@ -326,7 +327,6 @@ class ResponseProbe(keras.callbacks.Callback):
         extra_loss = keras_extra_loss(model, self.x_o) if steps else None
         if steps and loss_fn is None:  # the model's own losses are all it trains on (_check_model)
             loss_fn = _no_loss
-        features = keras_feature_fn(model, self.feature_layer) if "features" in self.kinds else None
         kinds = self.point_kinds
         variables = list(model.trainable_variables)
         optimizer = getattr(model, "optimizer", None)
