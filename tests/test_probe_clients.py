@@ -416,6 +416,27 @@ def test_mixed_float16_optimizer_step_is_the_real_update(mixed_float16, optimize
     np.testing.assert_allclose(h["optimizer_step_o"][:-1], change_o, rtol=3e-2, atol=1e-2 * np.abs(change_o).max())
 
 
+def test_mixed_float16_ema_class_weight_training_is_bit_identical(mixed_float16):
+    """Loss scale, moving averages with their overwrite and the fit's class weights: the probe's steps read
+    and restore all of them; weights, moments, EMA and the dynamic loss scale are what they are without it."""
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=(4,) + SERIES).astype(np.float32)
+    y = np.array([[0], [1], [2], [1]])
+
+    def train(with_probe):
+        keras.utils.set_random_seed(13)
+        model = timeseries_classifier(batch_norm=True)
+        model.compile(keras.optimizers.Adam(0.01, use_ema=True, ema_overwrite_frequency=2), "sparse_categorical_crossentropy")
+        probe = ResponseProbe(x[0], 0, x[1:], kinds=("step", "optimizer_step", "ntk"), ntk_mode="class")
+        model.fit(x, y, epochs=3, batch_size=2, shuffle=False, verbose=0, class_weight={0: 2.0, 1: 0.5},
+                  callbacks=[probe] if with_probe else [])
+        if with_probe:
+            assert np.all(np.isfinite(probe.history["optimizer_step"]))
+        return training_state(model)
+
+    assert_bit_identical(train(True), train(False))
+
+
 # 3. Max-pooling inside custom layers, TimeDistributed: Θ against float64 Jacobians --------------------------
 
 
@@ -489,11 +510,16 @@ def test_added_losses_are_in_the_optimizer_step(name):
     assert_real_update(probe.history)
 
 
-def test_sample_weight_of_x_o():
-    keras.utils.set_random_seed(7)
+def sgd_timeseries_client(seed):
+    """(model, x_o, probe_x): the timeseries classifier with plain SGD."""
+    keras.utils.set_random_seed(seed)
     model = timeseries_classifier()
     model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
-    x_o, probe_x = series_point(7)
+    return (model,) + series_point(seed)
+
+
+def test_sample_weight_of_x_o():
+    model, x_o, probe_x = sgd_timeseries_client(7)
     probe = ResponseProbe(x_o, 1, probe_x, kinds=("optimizer_step", "output"), sample_weight=2.5)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -503,10 +529,7 @@ def test_sample_weight_of_x_o():
 
 
 def test_fit_sample_weight_without_the_probes_warns_once():
-    keras.utils.set_random_seed(7)
-    model = timeseries_classifier()
-    model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
-    x_o, probe_x = series_point(7)
+    model, x_o, probe_x = sgd_timeseries_client(7)
     probe = ResponseProbe(x_o, 1, probe_x, kinds=("optimizer_step",))
     weight = np.array([2.5], np.float32)
     with pytest.warns(UserWarning) as caught:

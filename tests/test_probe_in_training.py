@@ -154,6 +154,9 @@ def test_step_warns_once_when_the_optimizer_is_not_plain_sgd():
         fit_on_x_o(model, probe, 2)
         fit_on_x_o(model, probe, 3, initial_epoch=2)
     assert sum("optimizer_step" in str(w.message) for w in caught) == 1
+    # Attributed to the user's line that called fit (here fit_on_x_o's), not to Keras' callback list.
+    fit_line = fit_on_x_o.__code__.co_firstlineno + 2
+    assert [(w.filename, w.lineno) for w in caught if "optimizer_step" in str(w.message)] == [(__file__, fit_line)]
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         fit_on_x_o(dense("sgd"), ResponseProbe(x_o, 1.0, shells=[0]), 2)
