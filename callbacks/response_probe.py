@@ -423,7 +423,7 @@ class ResponseProbe(keras.callbacks.Callback):
         """A ProbeHistory (a dict of numpy arrays): epoch (T,), f_o (T,) or (T, O), learning_rate (T,),
         feature_mean/dead_fraction (T,), per point kind k: k (T, P) for one output, (T, P, O) (or
         (T, P, O, O) for ntk) for O outputs, and k + "_o" its value at x_o; distance (P,), probe_x (P, ...),
-        x_o, y_o."""
+        x_o, y_o, and ntk_mode (what "ntk" holds for O outputs)."""
         layout = self._layout()
         rows = np.asarray(self._rows, dtype=np.float32).reshape(-1, layout[-1][3])
         out = ProbeHistory(epoch=np.asarray(self._epochs or [], dtype=np.int64))
@@ -433,7 +433,7 @@ class ResponseProbe(keras.callbacks.Callback):
                 out[key], out[f"{key}_o"] = block[:, :-1], block[:, -1]
             else:
                 out[key] = block
-        out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=self.y_o)
+        out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=self.y_o, ntk_mode=np.array(self.ntk_mode))
         return out
 
     def save(self, path):

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .training_loss import class_of
 from .writing import write_atomically
 
 # The replication's figures import this too, so that every figure of the project looks alike.
@@ -31,6 +32,7 @@ MAX_DISTANCE_LEVELS = 20
 DISTANCE_BINS = 10
 
 SYMBOL = {"step": r"\Delta", "optimizer_step": r"\Delta_{\rm opt}", "ntk": r"\Theta"}
+TRACE_THETA, CLASS_THETA = r"{\rm tr}\,\Theta", r"\Theta_{cc}"  # Θ of O outputs as ntk_mode "diagonal"/"trace", "class" keep it
 
 
 def plot_history(history, path, epochs=None):
@@ -67,6 +69,7 @@ def draw_history(history, epochs=None):
     kinds = [k for k in KERNEL_KINDS if k in history]
     if not kinds:
         raise ValueError(f"the history has none of {list(KERNEL_KINDS)} to draw; record one of them (kinds=...)")
+    history, ntk_symbol = _ntk_as_drawn(history)
     at_o = {k: _at_x_o(history, k) for k in kinds}
     if all(v is None for v in at_o.values()):
         raise ValueError(f"the history has no value at x_o: no {[k + '_o' for k in kinds]} and no probe point at distance 0")
@@ -75,14 +78,33 @@ def draw_history(history, epochs=None):
         figure = Figure(figsize=(9.6, 3.9))
         FigureCanvasAgg(figure)
         aging_ax, kernel_ax = figure.subplots(1, 2)
-        _aging_panel(aging_ax, history, at_o)
-        _kernel_panel(kernel_ax, history, at_o, rows)
+        _aging_panel(aging_ax, history, at_o, ntk_symbol)
+        _kernel_panel(kernel_ax, history, at_o, rows, ntk_symbol)
         figure.suptitle(f"training response ({int(measured[-1])} epochs, {len(history['distance'])} probe points)")
         figure.tight_layout()
     return figure
 
 
 # Values at x_o ---------------------------------------------------------------------------------------
+
+
+def _ntk_as_drawn(history):
+    """(history, symbol): a part of Θ recorded with ntk_mode "diagonal", "trace" or "class" for O > 1
+    outputs as one number per point, its trace Σ_a Θ_aa or Θ_cc of y_o's class c, with the mathtext symbol
+    that names it; a full block or one output as recorded, with symbol None."""
+    mode = str(history.get("ntk_mode", "full"))
+    if "ntk" not in history or mode == "full" or np.ndim(history.get("f_o")) < 2:
+        return history, None
+    drawn = dict(history)
+    for key in ("ntk", "ntk_o"):
+        if key in history:
+            values = np.asarray(history[key], dtype=np.float64)
+            if mode == "diagonal":
+                values = values.sum(axis=-1)
+            elif mode == "class":
+                values = values[..., class_of(history["y_o"])]
+            drawn[key] = values
+    return drawn, CLASS_THETA if mode == "class" else TRACE_THETA
 
 
 def _at_x_o(history, kind):
@@ -104,8 +126,10 @@ def _reduce(values):
     return np.trace(values, axis1=1, axis2=2)
 
 
-def _aging_name(kind, multi):
+def _aging_name(kind, multi, ntk_symbol=None):
     """The mathtext name of a kind's reduced value at x_o."""
+    if kind == "ntk" and ntk_symbol:
+        return rf"${ntk_symbol}(x_o, x_o)$"
     if kind == "ntk":
         return r"${\rm tr}\,\Theta(x_o, x_o)$" if multi else r"$\Theta(x_o, x_o)$"
     symbol = SYMBOL[kind]
@@ -115,7 +139,7 @@ def _aging_name(kind, multi):
 # Panels ----------------------------------------------------------------------------------------------
 
 
-def _aging_panel(ax, history, at_o):
+def _aging_panel(ax, history, at_o, ntk_symbol):
     epochs = np.asarray(history["epoch"])
     shown = epochs > 0  # epoch 0 has no place on a log axis
     response = "step" if "step" in at_o else "optimizer_step"
@@ -124,10 +148,12 @@ def _aging_panel(ax, history, at_o):
         values = at_o.get(kind)
         if values is None:
             continue
-        if values.ndim > 1:
+        if kind == "ntk" and ntk_symbol:
+            reductions.append("Θ of y_o's class" if ntk_symbol == CLASS_THETA else "trace of Θ")
+        elif values.ndim > 1:
             reductions.append("trace of Θ" if kind == "ntk" else "norm of Δ over outputs")
         curve = _reduce(values)[shown]
-        ax.plot(epochs[shown], np.where(curve > 0, curve, np.nan), marker="o", ms=2.5, lw=1.4, label=_aging_name(kind, values.ndim > 1))
+        ax.plot(epochs[shown], np.where(curve > 0, curve, np.nan), marker="o", ms=2.5, lw=1.4, label=_aging_name(kind, values.ndim > 1, ntk_symbol))
     if not shown.any():
         ax.text(0.5, 0.5, "no epoch > 0 measured", transform=ax.transAxes, ha="center", va="center", color="0.4")
     else:
@@ -139,7 +165,7 @@ def _aging_panel(ax, history, at_o):
     ax.set_title("aging")
 
 
-def _kernel_panel(ax, history, at_o, rows):
+def _kernel_panel(ax, history, at_o, rows, ntk_symbol):
     kind = next(k for k in KERNEL_KINDS if at_o.get(k) is not None)
     distance = np.asarray(history["distance"], dtype=np.float64)
     kernel = _kernel(np.asarray(history[kind], dtype=np.float64), at_o[kind])
@@ -152,7 +178,7 @@ def _kernel_panel(ax, history, at_o, rows):
     ax.axhline(0, color="0.4", lw=0.8)
     whole = np.all(distance == np.round(distance))
     ax.set_xlabel("Hamming distance" if whole else r"mean $|x - x_o|$")
-    ax.set_ylabel(_kernel_name(kind, at_o[kind].ndim > 1))
+    ax.set_ylabel(_kernel_name(kind, at_o[kind].ndim > 1, ntk_symbol))
     ax.set_title("response kernel")
     ax.legend(loc="best")
 
@@ -167,7 +193,9 @@ def _kernel(values, at_o):
         return np.trace(values, axis1=2, axis2=3) / np.trace(at_o, axis1=1, axis2=2)[:, None]
 
 
-def _kernel_name(kind, multi):
+def _kernel_name(kind, multi, ntk_symbol=None):
+    if kind == "ntk" and ntk_symbol:
+        return rf"$K(x_o, x) = {ntk_symbol}(x_o, x)\,/\,{ntk_symbol}(x_o, x_o)$"
     symbol = SYMBOL[kind]
     if not multi:
         return rf"$K(x_o, x) = {symbol}(x_o, x)\,/\,{symbol}(x_o, x_o)$"

@@ -84,6 +84,38 @@ def test_multi_output_reduces_to_norm_and_trace():
         assert curve.get_ydata()[1] == pytest.approx(shell[row] / trace[row])
 
 
+@pytest.mark.parametrize("mode", ["diagonal", "trace", "class"])
+def test_a_part_of_theta_is_drawn_as_the_number_it_names(mode):
+    """ntk_mode "diagonal" and "trace" draw tr Θ as a full block would; "class" draws Θ_cc of y_o's class."""
+    full = synthetic(outputs=3)
+    full.update(f_o=np.ones((4, 3)), y_o=np.array(1.0))
+    part = dict(full, ntk_mode=np.array(mode))
+    for key in ("ntk", "ntk_o"):
+        diagonal = np.diagonal(full[key], axis1=-2, axis2=-1)
+        part[key] = {"diagonal": diagonal, "trace": diagonal.sum(axis=-1), "class": full[key][..., 1, :]}[mode]
+    drawn = draw_history(part)
+    if mode == "class":
+        at_o = full["ntk_o"][:, 1, 1]
+        shell = full["ntk"][:, 1:3, 1, 1].mean(axis=1)
+        assert figure_labels(drawn) == ("value at $x_o$ (norm of Δ over outputs, Θ of y_o's class)", r"\Theta_{cc}")
+    else:
+        reference = draw_history(full)
+        for ours, theirs in zip(kernel_lines(drawn) + drawn.axes[0].lines, kernel_lines(reference) + reference.axes[0].lines):
+            np.testing.assert_allclose(ours.get_ydata(), theirs.get_ydata())
+        at_o = np.trace(full["ntk_o"], axis1=1, axis2=2)
+        shell = np.trace(full["ntk"][:, 1:3], axis1=2, axis2=3).mean(axis=1)
+        assert figure_labels(drawn) == ("value at $x_o$ (norm of Δ over outputs, trace of Θ)", r"{\rm tr}")
+    np.testing.assert_allclose(drawn.axes[0].lines[1].get_ydata(), at_o[1:])
+    for row, curve in enumerate(kernel_lines(drawn)):
+        assert curve.get_ydata()[1] == pytest.approx(shell[row] / at_o[row])
+
+
+def figure_labels(figure):
+    """The aging panel's y label, and the part of the kernel panel's y label that names Θ."""
+    kernel_label = figure.axes[1].get_ylabel()
+    return figure.axes[0].get_ylabel(), next(name for name in (r"\Theta_{cc}", r"{\rm tr}") if name in kernel_label)
+
+
 def test_multi_output_response_kernel_without_ntk():
     history = synthetic(outputs=3)
     del history["ntk"], history["ntk_o"]
