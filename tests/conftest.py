@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -41,3 +42,17 @@ def clone(model):
     copy.set_weights(model.get_weights())
     copy.compile(optimizer=keras.optimizers.SGD(float(model.optimizer.learning_rate)), loss=model.loss)
     return copy
+
+
+@contextlib.contextmanager
+def floatx(dtype):
+    """Layers built inside take `dtype` (they follow the global dtype policy, not floatx): the float64
+    copies the tests hold the probe's float32 numbers against."""
+    old, policy = keras.config.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(old)
+        keras.config.set_dtype_policy(policy)

@@ -13,7 +13,6 @@ Tolerance: `np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5 * 
 printed number (run with -s) is max|actual − expected| / max|expected|.
 """
 
-import contextlib
 import os
 
 import keras
@@ -22,24 +21,13 @@ import pytest
 import tensorflow as tf
 
 from training_response import ResponseProbe
+from tests.conftest import floatx
 
 L = keras.layers
 RTOL = 1e-5
 LR = 0.1
 P = 5
 MNIST = os.path.join(os.path.dirname(__file__), "fixtures", "mnist_300.npz")
-
-
-@contextlib.contextmanager
-def floatx(dtype):
-    old, policy = keras.config.floatx(), keras.config.dtype_policy()
-    keras.config.set_floatx(dtype)
-    keras.config.set_dtype_policy(dtype)  # layers take the global dtype policy, not floatx
-    try:
-        yield
-    finally:
-        keras.config.set_floatx(old)
-        keras.config.set_dtype_policy(policy)
 
 
 def seq(shape, *layers, dtype=None):

@@ -15,7 +15,6 @@ Every measured number is checked against an independent computation:
 Many of these tests fail against the probe before the changes they describe; each docstring says how.
 """
 
-import contextlib
 import os
 import re
 import subprocess
@@ -30,6 +29,7 @@ import tensorflow as tf
 from keras import ops
 
 from training_response import ResponseProbe
+from tests.conftest import floatx
 
 L = keras.layers
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -237,19 +237,6 @@ class UnbuiltNet(keras.Model):
 
 
 # Independent computations ------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def floatx(dtype):
-    """Layers built inside take `dtype` (they follow the global dtype policy, not floatx)."""
-    old, policy = keras.config.floatx(), keras.config.dtype_policy()
-    keras.config.set_floatx(dtype)
-    keras.config.set_dtype_policy(dtype)
-    try:
-        yield
-    finally:
-        keras.config.set_floatx(old)
-        keras.config.set_dtype_policy(policy)
 
 
 def float64_copy(build, weights, x):
