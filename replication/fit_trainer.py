@@ -37,9 +37,10 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     )
     inputs = step_inputs(setup, x_o, epochs)[:, None]
     fit_stream(model, inputs, setup["targets"][:, None], [probe, *callbacks])
-    # The engine keeps x_o's own values among the shells (distance 0), not apart from them.
-    at_x_o = {f"{kind}_o" for kind in KINDS}
-    return {key: value for key, value in probe.history.items() if key not in at_x_o}
+    # The engine keeps x_o's own values among the shells (distance 0), not apart from them; and the figures'
+    # networks have one output, whose Θ is the same number in every ntk_mode.
+    left_out = {f"{kind}_o" for kind in KINDS} | {"ntk_mode"}
+    return {key: value for key, value in probe.history.items() if key not in left_out}
 
 
 def train_dataset_fit(fig, setup, epochs, schedule, callbacks=()):
