@@ -102,9 +102,10 @@ def sgd_update(learning_rate, loss_scale=None):
     optimizers do."""
 
     def update(params, grads):
+        grads = [dense(g) for g in grads]
         if loss_scale is not None:
-            grads = [dense(g) / tf.cast(loss_scale, g.dtype) for g in grads]
-        return [w - dense(g) * tf.cast(learning_rate, w.dtype) for w, g in zip(params, grads)]
+            grads = [g / tf.cast(loss_scale, g.dtype) for g in grads]
+        return [w - g * tf.cast(learning_rate, w.dtype) for w, g in zip(params, grads)]
 
     return update
 

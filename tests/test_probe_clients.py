@@ -497,6 +497,37 @@ def test_added_losses_are_in_the_optimizer_step(name):
     assert_real_update(probe.history)
 
 
+class ScaledPenalty(L.Layer):
+    """add_loss weighted by a non-trainable weight that moves during training (as a schedule of a penalty
+    kept in the model would): the probe must read its current value, not the one at train begin."""
+
+    def build(self, shape):
+        self.scale = self.add_weight(shape=(), initializer="ones", trainable=False, name="scale")
+
+    def call(self, x):
+        self.add_loss(self.scale * 0.1 * ops.sum(ops.square(x)))
+        return x
+
+
+class RaiseScale(keras.callbacks.Callback):
+    """Sets the penalty's scale to epoch + 2 at each epoch end, before the probe measures."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        next(layer for layer in self.model.layers if isinstance(layer, ScaledPenalty)).scale.assign(epoch + 2.0)
+
+
+def test_added_losses_read_the_models_current_state():
+    keras.utils.set_random_seed(6)
+    x = keras.Input(SERIES)
+    h = ScaledPenalty()(L.Dense(4, activation="tanh")(L.Flatten()(x)))
+    model = keras.Model(x, L.Dense(1, activation="sigmoid")(h))
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    x_o, probe_x = series_point(6)
+    probe = ResponseProbe(x_o, 1.0, probe_x, kinds=("optimizer_step", "output"))
+    model.fit(x_o[None], np.ones((1, 1)), epochs=4, batch_size=1, verbose=0, callbacks=[RaiseScale(), probe])
+    assert_real_update(probe.history)
+
+
 def sgd_timeseries_client(seed):
     """(model, x_o, probe_x): the timeseries classifier with plain SGD."""
     keras.utils.set_random_seed(seed)
