@@ -365,12 +365,9 @@ def _main(argv):
             # which would load it with its banners.
             import training_response  # noqa: F401
 
-            from training_response.quiet import hide_internal_warnings
+            from .processes import prepare_process
 
-            from .engine import use_one_thread_per_op
-
-            hide_internal_warnings()
-            use_one_thread_per_op()
+            prepare_process()
         if args.command == "run":
             return _run(args, chosen, command)
         elif args.command == "sweep":

@@ -26,6 +26,8 @@ from training_response.model_graph import measure_under_xla
 from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, sgd_update
 from training_response.stacked import stacked_output_fn
 
+from .processes import parallel_replicas
+
 # The ensemble trains with plain SGD, so its optimizer's step is "step".
 KINDS = ("step", "ntk", "output")
 
@@ -42,40 +44,6 @@ CACHE_BYTES = 2**19
 # replicas, 1,334 points, one thread) a measurement took 0.206 s in chunks of 84 points (this size),
 # 0.214 s in chunks of 24, 0.237 s in chunks of 300; replica by replica it took 0.355 s.
 STACKED_CHUNK_BYTES = 2**22
-
-# The engine's runs (the command line's) keep every TensorFlow op on one thread and measure as many
-# replicas at once as the process runs ops at once, all the cores unless it shares them: the papers'
-# networks are too small for threads within one op. On 2 cores this measured 0.49 instead of 1.22 ms per
-# replica-epoch on 2022-fig8's network (Conv2D), 1.50 instead of 1.86 on 2022-fig1's (Conv1D, which gains
-# only from replicas side by side), 0.0147 instead of 0.0165 on 2024-fig1's. Two processes side by side
-# (`run --workers 2`) each with one core's share ran 2022-fig1 5-8% faster than each with all cores (3
-# interleaved pairs of runs by hand). TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS, when set, are kept.
-def parallel_replicas():
-    """How many replicas a convolutional network's measurement runs side by side: the ops TensorFlow runs at
-    once in this process (see use_one_thread_per_op)."""
-    set_ = os.environ.get("TF_NUM_INTEROP_THREADS", "")
-    return (int(set_) if set_.isdigit() else 0) or tf.config.threading.get_inter_op_parallelism_threads() or os.cpu_count() or 1
-
-
-def use_one_thread_per_op(processes=None):
-    """Sets TensorFlow's ops to one thread each, and, when `processes` processes share the machine (run,
-    sweep and robustness --workers), this one's share of the cores as the ops it runs at once, unless
-    TF_NUM_INTRAOP_THREADS or TF_NUM_INTEROP_THREADS say otherwise. It takes effect only before TensorFlow
-    runs its first op; later (a sweep point run in a process that has run others) the threads stay as they
-    are, as does a share set before."""
-    threading = tf.config.threading
-    settings = [("TF_NUM_INTRAOP_THREADS", threading.get_intra_op_parallelism_threads, threading.set_intra_op_parallelism_threads, 1)]
-    if processes is not None:
-        share = max(1, (os.cpu_count() or 1) // processes)
-        settings.append(("TF_NUM_INTEROP_THREADS", threading.get_inter_op_parallelism_threads, threading.set_inter_op_parallelism_threads, share))
-    for variable, get, set_, count in settings:
-        if variable in os.environ or get() != 0:
-            continue
-        try:
-            set_(count)
-        except RuntimeError:  # TensorFlow has run ops already
-            pass
-
 
 # Training is XLA-compiled unless the model draws random numbers (see Program) or has one of these layers:
 # on 28×28 images XLA's CPU kernels train the 2022 network at 0.60 ms per replica-step, TensorFlow's at

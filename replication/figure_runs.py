@@ -157,16 +157,13 @@ def _worker(tasks, messages, settings, mnist_path, workers):
     import multiprocessing
     import threading
 
-    from training_response.quiet import hide_internal_warnings
-
-    from .engine import use_one_thread_per_op
     from .interrupts import interrupts_outside_tensorflow
+    from .processes import prepare_process
     from .runner import run_figure
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
-    hide_internal_warnings()
-    use_one_thread_per_op(workers)
+    prepare_process(workers)
     mnist = None
     try:
         with interrupts_outside_tensorflow(signal.SIGTERM):

@@ -63,13 +63,10 @@ def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mni
     from .runner import run_figure
     from .training import get_trainer
 
-    from training_response.quiet import hide_internal_warnings
-
-    from .engine import use_one_thread_per_op
+    from .processes import prepare_process
 
     # In a worker process, as the command line does in its own (a no-op where TensorFlow has run ops).
-    hide_internal_warnings()
-    use_one_thread_per_op()
+    prepare_process()
     fig = with_settings(figures.get(fig_id), point)
     trainer = get_trainer(engine)
     images = load_mnist(mnist) if fig.uses_images else None
@@ -148,7 +145,7 @@ def _in_processes(calls, workers, finished):
     import concurrent.futures
     import multiprocessing
 
-    from .engine import use_one_thread_per_op
+    from .processes import use_one_thread_per_op
 
     # Spawned, not forked: a forked TensorFlow runtime is not safe to use. Each takes its share of the cores.
     context = multiprocessing.get_context("spawn")

@@ -76,8 +76,8 @@ def test_a_worker_takes_its_share_of_the_cores(environment, expected):
     # share (one) of ops at once, which is how many replicas a convolutional measurement runs side by side,
     # unless the user's variable says otherwise.
     code = (
-        "import os; from training_response.replication import engine; import tensorflow as tf; engine.use_one_thread_per_op(processes=os.cpu_count()); "
-        "t = tf.config.threading; print(engine.parallel_replicas(), t.get_inter_op_parallelism_threads(), t.get_intra_op_parallelism_threads())"
+        "import os; from training_response.replication import processes; import tensorflow as tf; processes.use_one_thread_per_op(processes=os.cpu_count()); "
+        "t = tf.config.threading; print(processes.parallel_replicas(), t.get_inter_op_parallelism_threads(), t.get_intra_op_parallelism_threads())"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_NUM_")} | environment
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
