@@ -1,7 +1,6 @@
 """ResponseProbe: a Keras callback that records the training response Δ(x_o, x) and Θ(x_o, x)."""
 
 import os
-import sys
 import weakref
 
 import keras
@@ -13,20 +12,15 @@ from ..memory import CHUNK_BUDGET_BYTES, plan_chunks
 from ..model_graph import measure_under_xla
 from ..optimizer_step import is_plain_sgd, optimizer_update
 from ..points import probe_points
+from ..probe_inputs import build_if_unbuilt, check_kinds, check_model, check_target, check_x_o, fit_arguments
+from ..probe_row import logged_value, row_layout, split_rows, x_o_slices
 from ..quiet import first_call
 from ..record import ProbeHistory, load_history, save_npz
-from ..response import KINDS, NTK_MODES, NtkSpec, inference_call, inference_mode, keras_output_fn, measure, sgd_update
+from ..kinds import DEFAULT_KINDS, LOG_KEYS, POINT_KINDS, SCALARS, STEPPED_KINDS
+from ..response import NTK_MODES, NtkSpec, keras_output_fn, measure, sgd_update
 from ..schedule import check_epochs, scheduled
-from ..training_loss import class_of, keras_extra_loss, own_training_step, weighted_loss_fn
+from ..training_loss import class_of, keras_extra_loss, no_loss, own_training_step, scales_loss, weighted_loss_fn
 from ..user_warning import warn
-
-DEFAULT_KINDS = ("step", "ntk")
-# Per probe point: KINDS; per measurement: "features" (⟨F_i⟩ and the dead fraction over the probe points).
-PROBE_KINDS = KINDS + ("features",)
-SCALARS = {"features": ("feature_mean", "dead_fraction")}
-STEPPED_KINDS = ("step", "optimizer_step")
-# The epoch-log keys of the values at x_o (for O > 1 outputs: the norm of the change, the trace of Θ).
-LOG_KEYS = {"step": "response_o", "optimizer_step": "optimizer_response_o", "ntk": "ntk_o"}
 
 
 class ResponseProbe(keras.callbacks.Callback):
@@ -56,12 +50,9 @@ class ResponseProbe(keras.callbacks.Callback):
 
     Everything is measured in inference mode (Dropout off, BatchNormalization's moving statistics), on a
     copy of the weights: training is not changed by a single bit. With Dropout, the steps training takes
-    are those of random masks: on the 2022 Fig. 3 network (Dropout 0.2 after each convolution) one
-    masked step lies 18% (median relative L2 over probe points) from the probe's step at initialisation
-    and their mean over masks 7%; after 300 epochs on x_o, 86% and 2.5× (the training-mode output then
-    differs from the inference-mode one that normalizes "step"). `python -m replication bench` measures
-    it ("dropout_step" in results/bench.json). When the model's optimizer is not
-    plain SGD, "step" is still the papers' SGD step; the probe warns once and names "optimizer_step".
+    are those of random masks, not the probe's inference-mode step (`python -m replication bench`
+    measures how far apart: "dropout_step" in results/bench.json, docs/cost.md). When the model's
+    optimizer is not plain SGD, "step" is still the papers' SGD step; the probe warns once and names "optimizer_step".
 
     Epochs are Keras' epochs. The measurement at the start of a fit with `initial_epoch=k` is epoch k;
     the one at the end of Keras epoch index e (`on_epoch_end(e)`, row e − k of that fit's History) is
@@ -143,10 +134,10 @@ class ResponseProbe(keras.callbacks.Callback):
                 f"ResponseProbe needs Keras' TensorFlow backend, and this process runs Keras on {keras.backend.backend()!r}: "
                 "set KERAS_BACKEND=tensorflow before keras is imported"
             )
-        self.x_o = _check_x_o(x_o, probe_x)
-        self.y_o = _check_target(y_o)
-        self.kinds = _check_kinds(kinds)
-        self.point_kinds = tuple(k for k in self.kinds if k in KINDS)
+        self.x_o = check_x_o(x_o, probe_x)
+        self.y_o = check_target(y_o)
+        self.kinds = check_kinds(kinds)
+        self.point_kinds = tuple(k for k in self.kinds if k in POINT_KINDS)
         self.scalar_keys = tuple(key for k in self.kinds for key in SCALARS.get(k, ()))
         self.epochs = check_epochs(epochs)
         if learning_rate is not None and not (np.isfinite(learning_rate) and learning_rate > 0):
@@ -183,11 +174,11 @@ class ResponseProbe(keras.callbacks.Callback):
     # Keras hooks ---------------------------------------------------------------------------------
 
     def on_train_begin(self, logs=None):
-        self._weigh_x_o(_fit_arguments(self.model))
+        self._weigh_x_o(fit_arguments(self.model))
         key = (id(self.model), id(getattr(self.model, "optimizer", None)))
         if key != self._measure_key:
-            _build(self.model, self.x_o)
-            self._outputs = _check_model(self.model, self.x_o, self.y_o, self.kinds, self.loss_fn)
+            build_if_unbuilt(self.model, self.x_o)
+            self._outputs = check_model(self.model, self.x_o, self.y_o, self.kinds, self.loss_fn)
             self._check_ntk()
             features = keras_feature_fn(self.model, self.feature_layer) if "features" in self.kinds else None
             try:
@@ -195,7 +186,7 @@ class ResponseProbe(keras.callbacks.Callback):
             except Exception as error:  # noqa: BLE001 — a model the measurement cannot trace must not stop training
                 self._measure = None
                 self._warn_failure(error)
-            self._at_x_o = self._x_o_slices()
+            self._at_x_o = x_o_slices(self._layout())
             self._measure_key = key
             self._warn_if_not_sgd()
             self._warn_if_own_loss()
@@ -307,12 +298,7 @@ class ResponseProbe(keras.callbacks.Callback):
         parts = [("f_o", self._shape("output")), ("learning_rate", ())]
         parts += [(key, ()) for key in self.scalar_keys]
         parts += [(kind, (points,) + self._shape(kind)) for kind in self.point_kinds]
-        layout, at = [], 1
-        for key, shape in parts:
-            size = int(np.prod(shape))
-            layout.append((key, shape, at, at + size))
-            at += size
-        return layout
+        return row_layout(parts)
 
     def _compile_measurement(self, features):
         """One compiled function of no arguments (XLA unless `measure_under_xla` says no), traced once per
@@ -325,8 +311,8 @@ class ResponseProbe(keras.callbacks.Callback):
         steps = self._steps()
         loss_fn = weighted_loss_fn(model, self.loss_fn, self._loss_weight) if steps else None
         extra_loss = keras_extra_loss(model, self.x_o) if steps else None
-        if steps and loss_fn is None:  # the model's own losses are all it trains on (_check_model)
-            loss_fn = _no_loss
+        if steps and loss_fn is None:  # the model's own losses are all it trains on (check_model)
+            loss_fn = no_loss
         kinds = self.point_kinds
         variables = list(model.trainable_variables)
         optimizer = getattr(model, "optimizer", None)
@@ -340,14 +326,14 @@ class ResponseProbe(keras.callbacks.Callback):
         rows = len(ntk.rows(self._outputs)) if "ntk" in kinds else 1
         chunk, rows_per_chunk = plan_chunks(model, self.x_o, len(points), rows, self.probe_batch_size)
         ntk = ntk._replace(rows_per_chunk=rows_per_chunk)
-        scales_loss = steps and _scales_loss(optimizer)
+        loss_scaled = steps and scales_loss(optimizer)
         own_update = {"optimizer_step": optimizer_update(model)} if "optimizer_step" in kinds else {}
 
         @tf.function(jit_compile=measure_under_xla(model, self.x_o))
         def run():
             rate = tf.cast(tf.convert_to_tensor(optimizer.learning_rate if fixed_rate is None else fixed_rate), tf.float32)
             params = [v.value for v in variables]
-            scale = optimizer.scale_loss(tf.ones(())) if scales_loss else None
+            scale = optimizer.scale_loss(tf.ones(())) if loss_scaled else None
             updates = {"step": sgd_update(rate, scale), **own_update}
             out = measure(f, loss_fn, params, x_o, y_o, points, kinds, updates, extra_loss, chunk, ntk=ntk, loss_scale=scale)
             finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(p)) for p in params]) & tf.reduce_all(tf.math.is_finite(out["f_o"]))
@@ -384,7 +370,7 @@ class ResponseProbe(keras.callbacks.Callback):
         if o == 1:
             return {kind: float(row[start]) for kind, (start, _) in self._at_x_o.items()}
         at_x_o = {kind: row[start:stop].reshape(self._shape(kind)) for kind, (start, stop) in self._at_x_o.items()}
-        return {kind: self._logged(kind, v) for kind, v in at_x_o.items()}
+        return {kind: logged_value(kind, v, self.ntk_mode, class_of(self.y_o)) for kind, v in at_x_o.items()}
 
     def _measured_row(self):
         """One measurement vector, or None (announced once) when the measurement cannot run: the user's
@@ -403,19 +389,6 @@ class ResponseProbe(keras.callbacks.Callback):
             "its epochs are recorded as NaN and training goes on",
         )
 
-    def _logged(self, kind, value):
-        """The number the epoch logs hold of a value at x_o for O > 1 outputs: the norm of a change; of Θ,
-        its trace (Θ_cc, y_o's own class, for ntk_mode "class")."""
-        if kind != "ntk":
-            return float(np.linalg.norm(value))
-        if self.ntk_mode == "class":
-            return float(value[class_of(self.y_o)])
-        return float(np.trace(value) if value.ndim == 2 else np.sum(value))
-
-    def _x_o_slices(self):
-        """{logged kind: (start, stop)} of its value at x_o (the last point) in a measurement vector."""
-        return {key: (stop - (stop - start) // shape[0], stop) for key, shape, start, stop in self._layout() if key in LOG_KEYS}
-
     # Results ---------------------------------------------------------------------------------------
 
     @property
@@ -424,15 +397,8 @@ class ResponseProbe(keras.callbacks.Callback):
         feature_mean/dead_fraction (T,), per point kind k: k (T, P) for one output, (T, P, O) (or
         (T, P, O, O) for ntk) for O outputs, and k + "_o" its value at x_o; distance (P,), probe_x (P, ...),
         x_o, y_o, and ntk_mode (what "ntk" holds for O outputs)."""
-        layout = self._layout()
-        rows = np.asarray(self._rows, dtype=np.float32).reshape(-1, layout[-1][3])
         out = ProbeHistory(epoch=np.asarray(self._epochs or [], dtype=np.int64))
-        for key, shape, start, stop in layout:
-            block = rows[:, start:stop].reshape((-1,) + shape)
-            if key in self.point_kinds:
-                out[key], out[f"{key}_o"] = block[:, :-1], block[:, -1]
-            else:
-                out[key] = block
+        out.update(split_rows(self._rows, self._layout(), self.point_kinds))
         out.update(distance=self.distance, probe_x=self.probe_x, x_o=self.x_o, y_o=self.y_o, ntk_mode=np.array(self.ntk_mode))
         return out
 
@@ -449,122 +415,3 @@ class ResponseProbe(keras.callbacks.Callback):
         """Reads a history written by `save` back as a ProbeHistory (a dict of numpy arrays with `plot`).
         A missing, corrupt or foreign file raises a ValueError naming it; pickles are never loaded."""
         return load_history(path)
-
-
-def _check_target(y_o):
-    try:
-        target = np.asarray(y_o, dtype=np.float32)
-    except (TypeError, ValueError):
-        target = None
-    if target is None or target.size == 0 or not np.all(np.isfinite(target)):
-        raise ValueError(f"y_o={y_o!r} must be finite numbers: the target of x_o as the model's loss takes it")
-    return target
-
-
-def _check_kinds(kinds):
-    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
-    unknown = [k for k in kinds if k not in PROBE_KINDS]
-    if unknown or not kinds:
-        raise ValueError(f"unknown kind(s) {unknown or list(kinds)}; choose from {list(PROBE_KINDS)}")
-    return tuple(k for k in PROBE_KINDS if k in kinds)
-
-
-def _check_x_o(x_o, probe_x):
-    """x_o as float32, after checking that it is one numeric input (probe points with it name its shape)."""
-    raw = np.asarray(x_o)
-    if raw.dtype.kind in "USO":
-        raise ValueError(
-            f"x_o is text or objects (dtype {raw.dtype}); the probe differentiates the model at numeric inputs: "
-            "turn text into numbers outside the model (e.g. TextVectorization in the data pipeline) and pass x_o as token ids"
-        )
-    if probe_x is not None:
-        shape = np.shape(probe_x)
-        if raw.ndim >= 1 and len(shape) == raw.ndim and shape[1:] == raw.shape[1:]:
-            raise ValueError(
-                f"x_o has shape {raw.shape}, with a batch axis like probe_x {shape}; x_o is one input: pass x_o[0] "
-                f"(shape {raw.shape[1:]})"
-            )
-    try:
-        return raw.astype(np.float32)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"x_o must be one numeric input: {error}") from None
-
-
-def _fit_arguments(model):
-    """The arguments of the `model.fit` call that runs the callbacks ({} from a loop of the user's own):
-    its class_weight and sample_weight are part of the loss, but Keras hands callbacks neither."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
-            return frame.f_locals
-        frame = frame.f_back
-    return {}
-
-
-def _build(model, x_o):
-    """Builds a model Keras has not built yet (a subclassed model before its first batch: fit builds it
-    inside its first training step) by calling it on x_o in inference mode, as that step would. The
-    values of the variables it already had (seed generators' states) are put back, so that training
-    draws the same numbers as without the probe."""
-    if model.built:
-        return
-    existing = list(model.variables)
-    values = [v.numpy() for v in existing]
-    try:
-        model(tf.constant(x_o[None]), **inference_mode(model))
-    except Exception as error:  # a model that cannot take x_o at all is the caller's input problem
-        raise ValueError(f"the model cannot be applied to x_o of shape {x_o.shape} (one input, without the batch axis): {error}") from error
-    for variable, value in zip(existing, values):
-        variable.assign(value)
-
-
-def _no_loss(y_true, y_pred):
-    return tf.zeros((), y_pred.dtype)
-
-
-def _scales_loss(optimizer):
-    """Whether a training step multiplies its loss by a scale before taking gradients (mixed precision)."""
-    return isinstance(optimizer, keras.optimizers.LossScaleOptimizer) or getattr(optimizer, "loss_scale_factor", None) is not None
-
-
-def _check_model(model, x_o, y_o, kinds, loss_fn=None):
-    """The model's number of outputs O, after checking that it takes x_o and its loss takes y_o."""
-    inputs = getattr(model, "inputs", None)
-    if inputs:
-        if len(inputs) != 1:
-            raise ValueError("the model has several inputs; the probe needs a model with one input")
-        expected = tuple(inputs[0].shape[1:])
-        if x_o.ndim == len(expected) + 1 and x_o.shape[0] == 1 and _fits(x_o.shape[1:], expected):
-            raise ValueError(f"x_o has shape {x_o.shape}, with a batch axis; pass one input of shape {x_o.shape[1:]} (x_o[0])")
-        if not _fits(x_o.shape, expected):
-            raise ValueError(f"x_o has shape {x_o.shape} but the model takes inputs of shape {expected}; reshape x_o to match")
-    try:
-        params = [v.value for v in model.trainable_variables]
-        out = inference_call(model, params, [v.value for v in model.non_trainable_variables], tf.constant(x_o[None]))
-    except Exception as error:  # a model that cannot take x_o at all is the caller's input problem
-        raise ValueError(f"the model cannot be applied to x_o of shape {x_o.shape} (one input, without the batch axis): {error}") from error
-    if isinstance(out, (list, tuple, dict)):
-        raise ValueError("the model has several output tensors; the probe needs a model with one output tensor")
-    outputs = int(np.prod(out.shape[1:]))
-    if getattr(model, "optimizer", None) is None:
-        raise ValueError("the model has no optimizer; compile it (e.g. model.compile(keras.optimizers.SGD(0.1), 'mse'))")
-    if any(k in kinds for k in STEPPED_KINDS):
-        if outputs == 1 and y_o.size != 1:
-            raise ValueError(f"y_o has {y_o.size} values but the model has one output; pass one number")
-        loss_fn = weighted_loss_fn(model, loss_fn)
-        if loss_fn is None:
-            if keras_extra_loss(model, x_o) is None:
-                raise ValueError(
-                    "the model has no compiled loss (does its train_step compute its own?); pass loss_fn= (the loss it "
-                    "trains on, as loss(y_true, y_pred)) to measure \"step\" and \"optimizer_step\", or measure \"ntk\" and \"output\" only"
-                )
-            return outputs
-        try:
-            float(loss_fn(tf.reshape(tf.constant(y_o), [1, -1]), tf.reshape(out, [1, -1])))
-        except Exception as error:  # the loss's own complaint, about the caller's y_o
-            raise ValueError(f"the model's loss cannot take y_o={y_o.tolist()!r} for an output of {outputs} values: {error}") from None
-    return outputs
-
-
-def _fits(shape, expected):
-    return len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))

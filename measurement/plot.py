@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .kinds import KERNEL_KINDS
 from .training_loss import class_of
 from .writing import write_atomically
 
@@ -24,8 +25,6 @@ STYLE = {
     "legend.frameon": False,
 }
 
-# Kinds with a value per probe point that a picture can be drawn from, in the kernel's order of preference.
-KERNEL_KINDS = ("ntk", "step", "optimizer_step")
 MAX_DEFAULT_EPOCHS = 5
 # Beyond this many distinct distances (e.g. images) the kernel is averaged in equal-count distance bins.
 MAX_DISTANCE_LEVELS = 20

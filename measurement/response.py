@@ -21,8 +21,8 @@ import keras
 import tensorflow as tf
 
 from .conv_gradient import conv_gradients_that_do_not_fault
+from .kinds import POINT_KINDS
 
-KINDS = ("step", "optimizer_step", "ntk", "output")
 NTK_MODES = ("full", "diagonal", "class", "trace")
 
 
@@ -148,7 +148,7 @@ def ntk_block(f, params, x, tangents):
 
 
 @conv_gradients_that_do_not_fault()
-def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, extra_loss=None, batch_size=None,
+def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=POINT_KINDS, updates=None, extra_loss=None, batch_size=None,
             *, ntk=NtkSpec(), loss_scale=None):
     """f(x_o), and the requested kinds of response at every probe point.
 
@@ -160,7 +160,7 @@ def measure(f, loss_fn, params, x_o, y_o, probe_x, kinds=KINDS, updates=None, ex
         x_o: one input (no batch axis); y_o: its target, as the loss takes it (a number, a class id, a
             one-hot vector).
         probe_x: (P, ...) probe inputs.
-        kinds: subset of KINDS (and of the names in `updates`).
+        kinds: subset of kinds.POINT_KINDS (and of the names in `updates`).
         updates: {kind: update(params, grads) -> params'} for the step-like kinds; "step" must be there
             when it is requested (see `sgd_update`). `grads` are the gradients of the loss times
             `loss_scale`, as a training step hands them to its optimizer: an embedding's as IndexedSlices.

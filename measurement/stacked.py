@@ -14,7 +14,6 @@ caller measures replica by replica.
 """
 
 import functools
-import math
 
 import keras
 import tensorflow as tf

@@ -60,3 +60,13 @@ def own_training_step(model):
         if getattr(type(model), name) is not getattr(keras.Model, name):
             return name
     return None
+
+
+def no_loss(y_true, y_pred):
+    """The loss of a model that trains on its own losses (`model.losses`) alone."""
+    return tf.zeros((), y_pred.dtype)
+
+
+def scales_loss(optimizer):
+    """Whether a training step multiplies its loss by a scale before taking gradients (mixed precision)."""
+    return isinstance(optimizer, keras.optimizers.LossScaleOptimizer) or getattr(optimizer, "loss_scale_factor", None) is not None

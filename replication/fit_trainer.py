@@ -6,9 +6,9 @@ import numpy as np
 import tensorflow as tf
 
 from training_response import ResponseProbe
-from training_response.response import KINDS
+from training_response.kinds import POINT_KINDS, SGD_KINDS
 from .keeping import kept
-from .problem import DATASET_KINDS, build_model, replicas_distance, step_inputs
+from .problem import build_model, replicas_distance, step_inputs
 from .progress import ProgressCallback
 
 
@@ -39,7 +39,7 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     fit_stream(model, inputs, setup["targets"][:, None], [probe, *callbacks])
     # The engine keeps x_o's own values among the shells (distance 0), not apart from them; and the figures'
     # networks have one output, whose Θ is the same number in every ntk_mode.
-    left_out = {f"{kind}_o" for kind in KINDS} | {"ntk_mode"}
+    left_out = {f"{kind}_o" for kind in POINT_KINDS} | {"ntk_mode"}
     return {key: value for key, value in probe.history.items() if key not in left_out}
 
 
@@ -49,7 +49,7 @@ def train_dataset_fit(fig, setup, epochs, schedule, callbacks=()):
     model = build_model(fig, setup["model_seed"])
     shape = tuple(model.inputs[0].shape[1:])
     points = setup["points"].reshape((-1,) + shape)
-    probes = [ResponseProbe(x, y, probe_x=points, epochs=schedule, kinds=DATASET_KINDS) for x, y in zip(points, setup["point_y"])]
+    probes = [ResponseProbe(x, y, probe_x=points, epochs=schedule, kinds=SGD_KINDS) for x, y in zip(points, setup["point_y"])]
     fit_stream(model, setup["inputs"].reshape(setup["inputs"].shape[:2] + shape), setup["targets"], [*probes, *callbacks])
     histories = [p.history for p in probes]
     first = histories[0]
@@ -87,5 +87,5 @@ class FitTrainer:
         return {
             "epoch": first["epoch"],
             "learning_rate": first["learning_rate"],
-            **{key: np.stack([h[key] for h in histories]) for key in DATASET_KINDS},
+            **{key: np.stack([h[key] for h in histories]) for key in SGD_KINDS},
         }

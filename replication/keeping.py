@@ -4,10 +4,9 @@ ones would not fit in memory."""
 import numpy as np
 
 from training_response.points import probe_points
-from training_response.response import KINDS
-from training_response.callbacks.response_probe import SCALARS
+from training_response.kinds import POINT_KINDS, SCALARS
 from training_response.data import random_bits
-from .problem import is_dataset, is_simplified, measured_epochs
+from .problem import measured_epochs
 
 # Raw histories (replica × measured epoch × probe point, per kind) above this size are reduced to
 # per-shell summaries while the run goes on, so memory stays bounded whatever the probe.
@@ -22,11 +21,11 @@ KEPT = {
 
 def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
     """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"."""
-    if is_simplified(fig) or is_dataset(fig) or fig.uses_images:
+    if fig.kind != "points":
         return "raw"
     x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
     points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])
-    point_kinds = [k for k in fig.probe["kinds"] if k in KINDS]
+    point_kinds = [k for k in fig.probe["kinds"] if k in POINT_KINDS]
     size = 4 * replicas * (len(measured_epochs(fig, epochs)) + 1) * points * len(point_kinds)
     return "raw" if size <= limit else "shells"
 
@@ -43,7 +42,7 @@ def kept(record, kinds, distance, keep):
     """A replica's (or the ensemble's) measurements as the run keeps them, and their distances:
     per-point kinds raw or reduced to shells, per-measurement scalars (feature statistics) as they are."""
     out = {key: record[key] for k in kinds for key in SCALARS.get(k, ())}
-    point_kinds = [k for k in kinds if k in KINDS]
+    point_kinds = [k for k in kinds if k in POINT_KINDS]
     if keep == "raw":
         return {**out, **{kind: record[kind] for kind in point_kinds}}, distance
     for kind in point_kinds:

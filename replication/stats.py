@@ -3,6 +3,7 @@ trajectories and bootstrap intervals over replicas. Verdicts live in claims/."""
 
 import numpy as np
 
+from training_response.kinds import SGD_KINDS
 from . import meanfield
 
 IMAGE_DISTANCE_BINS = 10  # equal-count bins of image distance: the images' counterpart of Hamming shells
@@ -176,7 +177,6 @@ BOOTSTRAP_SEED = 0
 BOOTSTRAP_MIN_REPLICAS = 5
 # Arrays without a replica axis; every other array's first axis is the replica.
 _SHARED = ("epoch", "learning_rate", "kernel_epochs")
-_POINT_KINDS = ("step", "ntk", "output")
 
 
 def replica_count(data):
@@ -190,10 +190,10 @@ def shell_reduced(data):
     """The data with every per-point kind replaced by its shell means, (R, T, H), and distance by the
     shell levels: what every shell-based check reads, at a fraction of the size. Data whose distances are
     each replica's own (images) or that have no shells (sets of points) come back unchanged."""
-    if "distance" not in data or np.ndim(data["distance"]) != 1 or not any(k in data for k in _POINT_KINDS):
+    if "distance" not in data or np.ndim(data["distance"]) != 1 or not any(k in data for k in SGD_KINDS):
         return data
     out = dict(data)
-    for kind in _POINT_KINDS:
+    for kind in SGD_KINDS:
         if kind in data and np.ndim(data[kind]) == 3:
             out["distance"], out[kind] = shell_means(data[kind], data["distance"])
     out.pop("probe_x", None)
