@@ -14,13 +14,12 @@ run of that architecture (`run all` has many runs of few architectures).
 """
 
 import math
-import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from training_response.callbacks.response_probe import SCALARS
+from training_response.kinds import SCALARS, SGD_KINDS
 from training_response.features import feature_statistics, keras_feature_fn
 from training_response.model_graph import measure_under_xla
 from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, sgd_update
@@ -28,26 +27,15 @@ from training_response.stacked import stacked_output_fn
 
 from .processes import parallel_replicas
 
-# The ensemble trains with plain SGD, so its optimizer's step is "step".
-KINDS = ("step", "ntk", "output")
-
-# Under XLA the replicas are measured a batch at a time, each batch's activations about this many bytes:
-# small enough to stay in a core's cache (1 MB here), which the whole ensemble's are not (13 MB for 100
-# replicas of the 2024 network at 256 points). Measured on the 2024 network: 2.4 ms per 100 replicas in
-# batches of 4-10, 4.4 ms all at once. With TensorFlow's own kernels (convolutions) the replicas go one
-# at a time: vectorizing their gradients falls back to a loop anyway, and batches of 17 took 2.2 ms per
-# replica-epoch on 2022-fig8's network against 1.5 ms one at a time.
+# Under XLA the replicas are measured in batches whose activations stay in a core's cache (docs/cost.md).
 CACHE_BYTES = 2**19
 
-# Stacked (see training_response.stacked), the replicas are measured a chunk of probe points at a time,
-# each chunk's widest activation over all replicas about this many bytes. On 2022-fig1's network (100
-# replicas, 1,334 points, one thread) a measurement took 0.206 s in chunks of 84 points (this size),
-# 0.214 s in chunks of 24, 0.237 s in chunks of 300; replica by replica it took 0.355 s.
+# Stacked, the replicas are measured a chunk of probe points at a time, each chunk's widest activation
+# over all replicas about this many bytes: the fastest size measured (docs/cost.md).
 STACKED_CHUNK_BYTES = 2**22
 
-# Training is XLA-compiled unless the model draws random numbers (see Program) or has one of these layers:
-# on 28×28 images XLA's CPU kernels train the 2022 network at 0.60 ms per replica-step, TensorFlow's at
-# 0.37 ms (while on Conv1D XLA is 14× faster).
+# Training is XLA-compiled unless the model draws random numbers (see Program) or has one of these layers,
+# whose XLA CPU kernels are slower than TensorFlow's (docs/cost.md).
 _TRAINED_WITHOUT_XLA = (keras.layers.Conv2D, keras.layers.Conv3D)
 
 
@@ -123,13 +111,12 @@ class Program:
             y_pred, new_state = self.template.stateless_call(params, state, x, training=True)
             loss = self._loss_fn(tf.reshape(y, tf.shape(y_pred)), y_pred)
         grads = tape.gradient(loss, params, unconnected_gradients="zero")
-        lr = tf.constant(self.learning_rate, params[0].dtype)
-        return [w - g * lr for w, g in zip(params, grads)], list(new_state)
+        return sgd_update(self.learning_rate)(params, grads), list(new_state)
 
-    def _measure_replica(self, kinds, features, lr):
+    def _measure_replica(self, kinds, features):
         def one(args):
             params, state, x_o, y_o, probe_x = args
-            out = measure(self._output(state), self._loss_fn, params, x_o, y_o, probe_x, kinds, {"step": sgd_update(lr)})
+            out = measure(self._output(state), self._loss_fn, params, x_o, y_o, probe_x, kinds, {"step": sgd_update(self.learning_rate)})
             # The papers' networks have one output: keep their measurements as one number per point.
             out = {k: tf.reshape(v, tf.shape(v)[:1]) if k != "f_o" else v[0] for k, v in out.items()}
             if features is not None:
@@ -164,22 +151,21 @@ class Program:
 
     def measurement(self, kinds):
         """The compiled measurement of `kinds` over stacked replicas: m(params, state, x_o (R, ...), y_o (R,),
-        probe_x (R, P, ...), lr) -> dict of f_o (R,), the point kinds (R, P) and feature statistics (R,)."""
+        probe_x (R, P, ...)) -> dict of f_o (R,), the point kinds (R, P) and feature statistics (R,)."""
         key = tuple(kinds)
         if key not in self._measurements:
-            point_kinds = tuple(k for k in KINDS if k in kinds)
+            point_kinds = tuple(k for k in SGD_KINDS if k in kinds)
             features = keras_feature_fn(self.template) if "features" in kinds else None
             scalars = SCALARS["features"] if features is not None else ()
 
-            def stacked(params, state, x_o, y_o, probe_x, lr):
+            def stacked(params, state, x_o, y_o, probe_x):
                 replicas, points = probe_x.shape[:2]
                 chunk = max(1, min(points, STACKED_CHUNK_BYTES // (4 * replicas * self._widest)))
-                return measure_replicas(
-                    self._stacked, self._loss_fn, params, x_o, y_o, probe_x, point_kinds, {"step": sgd_update(lr)}, chunk, parallel_replicas()
-                )
+                updates = {"step": sgd_update(self.learning_rate)}
+                return measure_replicas(self._stacked, self._loss_fn, params, x_o, y_o, probe_x, point_kinds, updates, chunk, parallel_replicas())
 
-            def measured(params, state, x_o, y_o, probe_x, lr):
-                one = self._measure_replica(point_kinds, features, lr)
+            def measured(params, state, x_o, y_o, probe_x):
+                one = self._measure_replica(point_kinds, features)
                 replicas, points = probe_x.shape[:2]
                 shapes = {"f_o": (), **{k: (points,) for k in point_kinds}, **{k: () for k in scalars}}
                 batch = self._replicas_at_once(replicas, points)
@@ -194,11 +180,11 @@ class Program:
 
     def pairs_measurement(self, kinds):
         """The measurement of a step on each of a replica's N points at all N points, as one measurement of
-        R·N weight copies: m(params, state, points (R, N, ...), point_y (R, N), unused, lr) -> dict of
+        R·N weight copies: m(params, state, points (R, N, ...), point_y (R, N)) -> dict of
         f_o (R, N) and the point kinds (R, N_o, N)."""
         single = self.measurement(kinds)
 
-        def pairs(params, state, points, point_y, _, lr):
+        def pairs(params, state, points, point_y):
             r, n = points.shape[:2]
             out = single(
                 [tf.repeat(p, n, axis=0) for p in params],
@@ -206,47 +192,53 @@ class Program:
                 tf.reshape(points, (r * n,) + tuple(points.shape[2:])),
                 tf.reshape(point_y, [-1]),
                 tf.repeat(points, n, axis=0),
-                lr,
             )
             return {k: tf.reshape(v, (r, n) + tuple(v.shape[1:])) for k, v in out.items()}
 
         return pairs
 
     def loop(self, kinds, pairs):
-        """The compiled loop loop(params, state, inputs, targets, done, epochs (T,), x_o, y_o, probe_x, lr)
-        -> (params, state, dict of (T, R, ...)): train to each epoch in turn and measure there, without
-        Python in between (a tf.function call costs about as much as measuring 100 small replicas)."""
+        """The compiled loop loop(params, state, inputs, targets, done, epochs (T,), probe) -> (params, state,
+        dict of (T, R, ...)): train to each epoch in turn and measure there (`probe`: the measurement's
+        arguments after params and state), without Python in between (a tf.function call costs as much
+        as a measurement of many small replicas)."""
         key = (tuple(kinds), pairs)
         if key not in self._loops:
             measurement = (self.pairs_measurement if pairs else self.measurement)(kinds)
 
-            def run(params, state, inputs, targets, done, epochs, x_o, y_o, probe_x, lr):
+            def run(params, state, inputs, targets, done, epochs, probe):
                 count = tf.shape(epochs)[0]
 
                 def body(i, done, params, state, arrays):
                     params, state = self.train(params, state, inputs, targets, done, epochs[i])
-                    out = measurement(params, state, x_o, y_o, probe_x, lr)
+                    out = measurement(params, state, *probe)
                     return i + 1, epochs[i], params, state, {k: arrays[k].write(i, v) for k, v in out.items()}
 
                 arrays = tf.nest.map_structure(
                     lambda t: tf.TensorArray(t.dtype, size=count, element_shape=t.shape),
-                    _output_spec(measurement, params, state, x_o, y_o, probe_x, lr),
+                    _output_spec(measurement, params, state, *probe),
                 )
                 _, _, params, state, arrays = tf.while_loop(lambda i, *_: i < count, body, (0, done, params, state, arrays))
                 return params, state, {k: v.stack() for k, v in arrays.items()}
 
-            compiled = tf.function(run)
-
-            def traced_once_per_shape(*args):
-                # Traced for the arguments' static shapes (the measurement batches replicas by them), but
-                # for any number of epochs, which changes from one call to the next.
-                specs = [tf.nest.map_structure(lambda t: tf.TensorSpec(t.shape, t.dtype), a) for a in args]
-                specs[5] = tf.TensorSpec([None], tf.int32)
-                return compiled.get_concrete_function(*specs)(*args)
-
-            traced_once_per_shape.compiled = compiled  # its tracing count tells how often it was traced
-            self._loops[key] = traced_once_per_shape
+            self._loops[key] = _LoopForAnyEpochs(tf.function(run))
         return self._loops[key]
+
+
+class _LoopForAnyEpochs:
+    """A compiled loop traced for its arguments' static shapes (the measurement batches replicas by them)
+    but for any number of epochs, which changes from one call to the next."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, params, state, inputs, targets, done, epochs, probe):
+        def spec(arg):
+            return tf.nest.map_structure(lambda t: tf.TensorSpec(t.shape, t.dtype), arg)
+
+        any_count = tf.TensorSpec([None], tf.int32)
+        traced = self.function.get_concrete_function(spec(params), spec(state), spec(inputs), spec(targets), spec(done), any_count, spec(probe))
+        return traced(params, state, inputs, targets, done, epochs, probe)
 
 
 class Ensemble:
@@ -255,10 +247,10 @@ class Ensemble:
     Args:
         template: a compiled Keras model of the replicas' architecture, the stateless template for all.
         weights: per replica, (trainable values, non-trainable values) in the template's variable order.
-        learning_rate: η of the SGD updates; None takes the template's optimizer's.
+        learning_rate: η of the SGD updates.
     """
 
-    def __init__(self, template, weights, learning_rate=None):
+    def __init__(self, template, weights, learning_rate):
         if not weights:
             raise ValueError("an ensemble needs at least one replica")
         shapes = [tuple(v.shape) for v in template.trainable_variables + template.non_trainable_variables]
@@ -267,13 +259,13 @@ class Ensemble:
                 raise ValueError("every replica must have the template's architecture (same weight shapes)")
         self.template = template
         self.replicas = len(weights)
-        self.learning_rate = float(template.optimizer.learning_rate if learning_rate is None else learning_rate)
+        self.learning_rate = float(learning_rate)
         self.program = program_for(template, self.learning_rate)
         self.params = [tf.stack(column) for column in zip(*[trainable for trainable, _ in weights])]
         self.state = [tf.stack(column) for column in zip(*[non_trainable for _, non_trainable in weights])]
 
     @classmethod
-    def of_models(cls, models, learning_rate=None):
+    def of_models(cls, models, learning_rate):
         """The ensemble of R built models of one architecture, from their current weights; the first is
         the template."""
         if not models:
@@ -292,18 +284,21 @@ class Ensemble:
         bounds = tf.constant(int(start)), tf.constant(stop)
         self.params, self.state = self.program.train(self.params, self.state, inputs, targets, *bounds)
 
-    def run(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=KINDS, pairs=False, learning_rate=None):
+    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS):
         """Trains from epoch `done` to each of `epochs` in turn (steps along axis 1 of the stream inputs
-        (R, S, B, ...), targets (R, S, B)) and measures the probe quantities after each, in one compiled
-        loop. Returns a dict of (T, R, ...) arrays for the T epochs:
-        - x_o (R, ...), y_o (R,), probe_x (R, P, ...), each replica's own training point and probe points:
-          f_o (R,), the point kinds (R, P) and, with "features" among the kinds, feature_mean and
-          dead_fraction (R,);
-        - `pairs`: x_o and y_o are each replica's N points (R, N, ...) and their targets (R, N), probe_x is
-          None, and a step on each point is measured at all N points: f_o (R, N) and the point kinds
-          (R, N_o, N) with [r, j, i] the response at point i to a step on point j.
-        """
-        lr = self.learning_rate if learning_rate is None else learning_rate
+        (R, S, B, ...), targets (R, S, B)) and measures after each, in one compiled loop, a step on each
+        replica's own training point x_o (R, ...) with target y_o (R,) at its probe points probe_x
+        (R, P, ...). Returns (T, R, ...) arrays for the T epochs: f_o (R,), the point kinds (R, P) and,
+        with "features" among the kinds, feature_mean and dead_fraction (R,)."""
+        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x))
+
+    def run_pairs(self, inputs, targets, done, epochs, points, point_y, kinds=SGD_KINDS):
+        """As run_points, measuring a step on each of a replica's N points (R, N, ...) with targets
+        point_y (R, N) at all N points: f_o (R, N) and the point kinds (R, N_o, N), [r, j, i] the response
+        at point i to a step on point j."""
+        return self._run(inputs, targets, done, epochs, kinds, True, (points, point_y))
+
+    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe):
         self.params, self.state, out = self.program.loop(kinds, pairs)(
             self.params,
             self.state,
@@ -311,7 +306,7 @@ class Ensemble:
             tf.convert_to_tensor(targets, tf.float32),
             tf.constant(int(done)),
             tf.constant(np.asarray(epochs, np.int32)),
-            *[tf.convert_to_tensor(a, tf.float32) for a in (x_o, y_o, 0.0 if probe_x is None else probe_x, lr)],
+            tuple(tf.convert_to_tensor(a, tf.float32) for a in probe),
         )
         return {k: v.numpy() for k, v in out.items()}
 

@@ -9,7 +9,7 @@ import tensorflow as tf
 from .engine import Ensemble
 from .keeping import kept
 from .models import initial_weights
-from .problem import DATASET_KINDS, build_model, replica_probe, replicas_distance, step_inputs
+from .problem import build_model, learning_rate, replica_probe, replicas_distance, step_inputs
 
 
 # A run is trained and measured in about this many compiled loops, with the progress bar and the checkpoint
@@ -75,7 +75,7 @@ def _ensemble(fig, setups):
     template = _template(fig)
     spec = dict(fig.model)
     builder = spec.pop("builder")
-    return Ensemble(template, [initial_weights(template, builder, spec, s["model_seed"]) for s in setups])
+    return Ensemble(template, [initial_weights(template, builder, spec, s["model_seed"]) for s in setups], learning_rate(fig))
 
 
 def point_replicas(fig, setups):
@@ -111,7 +111,7 @@ class EnsembleTrainer:
 
         def measure_segment(done, epochs_):
             nonlocal kept_distance
-            out = ensemble.run(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds)
+            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds)
             kept_values, kept_distance = kept(out, kinds, distance, keep)
             return {"epoch": epochs_, "learning_rate": [ensemble.learning_rate] * len(epochs_), "f_o": out["f_o"], **kept_values}
 
@@ -138,7 +138,7 @@ class EnsembleTrainer:
         records = {}
 
         def measure_segment(done, epochs_):
-            out = ensemble.run(inputs, targets, done, epochs_, points, point_y, None, DATASET_KINDS, pairs=True)
+            out = ensemble.run_pairs(inputs, targets, done, epochs_, points, point_y)
             return {
                 "epoch": epochs_,
                 "learning_rate": [ensemble.learning_rate] * len(epochs_),

@@ -58,9 +58,9 @@ def layers_2024(activation="relu", *, n_bits=8, features=128, initializer="gloro
     ]
 
 
-def build_2024(activation="relu", *, learning_rate=LEARNING_RATE, **spec):
+def build_2024(activation="relu", **spec):
     """The 2024 toy model (`layers_2024`, which takes `spec`), compiled."""
-    return _compiled(layers_2024(activation, **spec), f"nakazato2024_{activation}", learning_rate)
+    return _compiled(layers_2024(activation, **spec), f"nakazato2024_{activation}")
 
 
 def layers_2022(
@@ -71,9 +71,9 @@ def layers_2022(
     return (n_bits, 1), _conv_layers(keras.layers.Conv1D, (n_bits,), activation, layers, filters, dropout, kernel_size, padding, initializer, seed)
 
 
-def build_2022(activation="elu", *, learning_rate=LEARNING_RATE, **spec):
+def build_2022(activation="elu", **spec):
     """The 2022 network (`layers_2022`, which takes `spec`), compiled."""
-    return _compiled(layers_2022(activation, **spec), f"nakazato2022_{activation}", learning_rate)
+    return _compiled(layers_2022(activation, **spec), f"nakazato2022_{activation}")
 
 
 def layers_2022_images(
@@ -95,14 +95,14 @@ def layers_2022_images(
     )
 
 
-def build_2022_images(activation="elu", *, learning_rate=LEARNING_RATE, **spec):
+def build_2022_images(activation="elu", **spec):
     """The 2022 network for images (`layers_2022_images`, which takes `spec`), compiled."""
-    return _compiled(layers_2022_images(activation, **spec), f"nakazato2022_images_{activation}", learning_rate)
+    return _compiled(layers_2022_images(activation, **spec), f"nakazato2022_images_{activation}")
 
 
-def _compiled(shape_and_layers, name, learning_rate):
+def _compiled(shape_and_layers, name):
     shape, layers = shape_and_layers
-    return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=name), learning_rate)
+    return compile_sgd(keras.Sequential([keras.Input(shape), *layers], name=name))
 
 
 def _conv_layers(conv, spatial, activation, layers, filters, dropout, kernel_size, padding, initializer, seed):
@@ -152,8 +152,7 @@ def _initial_value(layer, variable):
 def initial_weights(template, builder, spec, seed):
     """(trainable, non-trainable) values of the model BUILDERS[builder](**spec, seed=seed) before training,
     in `template`'s variable order (a model of the builder with any seed), from the builder's seeded
-    layers without building a model: a model takes ~12 ms to build, its layers' initializers ~1 ms."""
-    spec = {k: v for k, v in spec.items() if k != "learning_rate"}
+    layers without building a model, which costs ten times more (docs/cost.md)."""
     _, layers = LAYERS[builder](**spec, seed=seed)
     if len(layers) != len(template.layers):
         raise ValueError(f"the template has {len(template.layers)} layers, the builder {builder!r} makes {len(layers)}")

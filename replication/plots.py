@@ -8,7 +8,6 @@ import numpy as np  # noqa: E402
 
 from training_response.plot import STYLE  # noqa: E402
 from . import stats  # noqa: E402
-from .problem import is_simplified  # noqa: E402
 
 
 AGING_LABEL = {"step": r"$\Delta(x_o, x_o)\,/\,(y_o - f(x_o))$", "ntk": r"$\Theta(x_o, x_o)$"}
@@ -235,7 +234,7 @@ def _verdict_text(figure, claims):
 def _size(fig, runs):
     """What the run measured, for the title: runs per trained ensemble (none for the simplified system,
     which is one deterministic iteration) and epochs."""
-    trained = {stats.replica_count(runs[label]) for label, variant in fig.variant_configs() if not is_simplified(variant)}
+    trained = {stats.replica_count(data) for data in runs.values()} if fig.kind != "simplified" else set()
     epochs = int(next(iter(runs.values()))["epoch"][-1])
     counts = "/".join(str(n) for n in sorted(trained))
     return f"{counts} runs, {epochs} epochs" if trained else f"{epochs} epochs"

@@ -9,10 +9,7 @@ from training_response.schedule import log_epochs
 from training_response.data import draw_point_target, random_bits, target_stream
 from training_response.data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
 from training_response.data.streams import random_training
-from .models import BUILDERS
-
-# A set of points is probed at every pair: the response of each point to a step on each other.
-DATASET_KINDS = ("step", "ntk", "output")
+from .models import BUILDERS, LEARNING_RATE, compile_sgd
 
 
 def measured_epochs(fig, epochs):
@@ -32,19 +29,15 @@ def kernel_epochs(fig, epochs):
     return sorted({e for e in fig.kernel_epochs if e <= epochs} | {epochs})
 
 
+def learning_rate(fig):
+    """η of the figure's SGD (or of the simplified system's map): its training setting, else both papers' 0.1."""
+    return float(fig.training.get("learning_rate", LEARNING_RATE))
+
+
 def build_model(fig, seed):
+    """The figure's network with the weights of `seed`, compiled with its SGD."""
     spec = dict(fig.model)
-    return BUILDERS[spec.pop("builder")](**spec, seed=seed)
-
-
-def is_dataset(fig):
-    """Whether the figure trains on a set of several points (probed at every pair of them)."""
-    return "dataset" in fig.training
-
-
-def is_simplified(fig):
-    """Whether the figure iterates the two-variable simplified system instead of training a network."""
-    return fig.model["builder"] == "simplified"
+    return compile_sgd(BUILDERS[spec.pop("builder")](**spec, seed=seed), learning_rate(fig))
 
 
 def _dataset_setup(fig, rng, stream_seq, epochs):
@@ -95,9 +88,9 @@ def replica_setup(fig, seed, replica, epochs, images=None):
     rng = np.random.default_rng(point_seq)
     training = fig.training
     seeds = {"model_seed": int(model_seq.generate_state(1)[0]), "probe_seed": int(probe_seq.generate_state(1)[0])}
-    if is_dataset(fig):
+    if fig.kind == "pairs":
         return {**_dataset_setup(fig, rng, stream_seq, epochs), **seeds}
-    if fig.uses_images:
+    if fig.kind == "images":
         return {**_image_setup(fig, images, rng, stream_seq, probe_seq, epochs), **seeds}
     x_o = random_bits(fig.model["n_bits"], values=training["bits"], rng=rng)
     y_o = draw_point_target(training["point_target"], rng)
@@ -128,6 +121,6 @@ def replicas_distance(fig, distances):
     replica's own."""
     if all(np.array_equal(d, distances[0]) for d in distances):
         return distances[0]
-    if fig.uses_images:
+    if fig.kind == "images":
         return np.stack(distances)
     raise RuntimeError("replicas were probed at different distance layouts; use whole or equally sampled shells")

@@ -11,17 +11,18 @@ import difflib
 NONE = type(None)
 
 # The 2022 conv stacks' keys after the input's (n_bits or image_shape).
-_CONV = {"layers": int, "filters": int, "dropout": float, "kernel_size": int, "padding": str, "initializer": str, "learning_rate": float}
+_CONV = {"layers": int, "filters": int, "dropout": float, "kernel_size": int, "padding": str, "initializer": str}
 
 MODEL = {
-    "nakazato2024": {"activation": str, "n_bits": int, "features": int, "initializer": str, "learning_rate": float},
+    "nakazato2024": {"activation": str, "n_bits": int, "features": int, "initializer": str},
     "nakazato2022": {"activation": str, "n_bits": int, **_CONV},
     "nakazato2022_images": {"activation": str, "image_shape": tuple, **_CONV},
-    # The two-variable simplified system (simplified.py): η, the sigmoid's gain a, x(0) and C.
-    "simplified": {"eta": float, "a": float, "x0": float, "c": float},
+    # The two-variable simplified system (simplified.py): the sigmoid's gain a, x(0) and C.
+    "simplified": {"a": float, "x0": float, "c": float},
 }
 
 TRAINING = {
+    "learning_rate": float,  # η of SGD, or of the simplified system's map (default: both papers' 0.1)
     "bits": str,
     "point_target": (str, NONE),
     "encoding": (str, NONE),
@@ -41,27 +42,6 @@ PROBE = {
     "images": int,
 }
 
-# What a claim of a figure may say: its text, its check (claims.CHECKS) and the check's parameters.
-CLAIM = {
-    "claim": str,
-    "test": str,
-    "variant": str,
-    "reference": (str, NONE),
-    "reference_variant": str,
-    "window": tuple,
-    "kind": str,
-    "expect": (bool, str),
-    "expect_clear": bool,
-    "direction": str,
-    "at_least": float,
-    "fail_below": float,
-    "max_epoch": int,
-    "near": int,
-    "group": int,
-    "path": (list, tuple),
-    "batch_size": int,
-}
-
 SECTIONS = ("model", "training", "probe")
 
 
@@ -75,7 +55,7 @@ def _types(expected):
     return expected if isinstance(expected, tuple) else (expected,)
 
 
-def _fits(value, expected):
+def fits(value, expected):
     types = _types(expected)
     if isinstance(value, bool):  # a bool is an int to Python, never to a setting
         return bool in types
@@ -86,7 +66,7 @@ def _fits(value, expected):
     return isinstance(value, types)
 
 
-def _type_names(expected):
+def type_names(expected):
     return " or ".join("None" if t is NONE else t.__name__ for t in _types(expected))
 
 
@@ -98,7 +78,7 @@ def valid_keys(fig):
 
 def _unknown(fig, name):
     keys = valid_keys(fig)
-    # The same key in another section first (training.learning_rate → model.learning_rate), then spelling.
+    # The same key in another section first (model.learning_rate → training.learning_rate), then spelling.
     moved = [k for k in keys if k.split(".", 1)[1] == name.partition(".")[2]]
     close = moved or difflib.get_close_matches(name, keys, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
@@ -113,7 +93,6 @@ def check(fig):
         raise ValueError(f"{fig.id}: unknown model builder {builder!r}; use one of {', '.join(MODEL)}")
     sources = [("", fig.model, fig.training, fig.probe)]
     sources += [(v.get("label", ""), v.get("model", {}), v.get("training", {}), {}) for v in fig.variants]
-    _check_claims(fig)
     for label, *sections in sources:
         for section, values in zip(SECTIONS, sections):
             schema = _schema(section, builder)
@@ -121,27 +100,9 @@ def check(fig):
                 name = f"{section}.{key}"
                 if key not in schema:
                     raise _unknown(fig, name)
-                if not _fits(value, schema[key]):
+                if not fits(value, schema[key]):
                     where = f" (variant {label!r})" if label else ""
-                    raise ValueError(f"{fig.id}{where}: setting {name} = {value!r} is a {type(value).__name__}; it takes {_type_names(schema[key])}")
-
-
-def _check_claims(fig):
-    from .claims import CHECKS  # numpy only: the command line stays free of TensorFlow
-
-    labels = [v.get("label", "") for v in fig.variants] or [""]
-    for claim in fig.claims:
-        text = claim.get("claim", "?")
-        for key, value in claim.items():
-            if key not in CLAIM:
-                raise ValueError(f"{fig.id}: claim {text!r} has an unknown parameter {key!r}; valid: {', '.join(CLAIM)}")
-            if not _fits(value, CLAIM[key]):
-                raise ValueError(f"{fig.id}: claim {text!r}: {key} = {value!r} is a {type(value).__name__}; it takes {_type_names(CLAIM[key])}")
-        if claim.get("test") not in CHECKS:
-            raise ValueError(f"{fig.id}: claim {text!r} names no known check ({claim.get('test')!r}); use one of {', '.join(CHECKS)}")
-        # A variant's own Figure (variant_configs) has no variants but keeps the figure's claims.
-        if fig.variants and claim.get("variant", "") not in labels:
-            raise ValueError(f"{fig.id}: claim {text!r} is about variant {claim['variant']!r}; the figure's are {labels}")
+                    raise ValueError(f"{fig.id}{where}: setting {name} = {value!r} is a {type(value).__name__}; it takes {type_names(schema[key])}")
 
 
 def _parse(text, expected, current, name):
@@ -166,7 +127,7 @@ def _parse(text, expected, current, name):
             pass
     if str in types:
         return text
-    raise ValueError(f"{name}={text!r}: {name} takes {_type_names(expected)}")
+    raise ValueError(f"{name}={text!r}: {name} takes {type_names(expected)}")
 
 
 def parse_assignment(text):

@@ -18,15 +18,15 @@ def sigmoid_slope(x, a):
     return a * s * (1.0 - s)
 
 
-def iterate(y_o, eta, a, epochs, *, x0=0.0, c=1.0):
+def iterate(y_o, learning_rate, a, epochs, *, x0=0.0, c=1.0):
     """The map x_{t+1} = x_t + η (y_o − σ(x_t)) σ′(x_t) for t < epochs, in float64.
 
     Returns dict of arrays over t = 0..epochs: x, y = σ(x) and the response C σ′(x)².
     """
-    if not (np.isfinite(y_o) and eta > 0 and a > 0 and epochs >= 0):
-        raise ValueError(f"need a finite y_o, eta > 0, a > 0 and epochs >= 0; got {y_o}, {eta}, {a}, {epochs}")
+    if not (np.isfinite(y_o) and learning_rate > 0 and a > 0 and epochs >= 0):
+        raise ValueError(f"need a finite y_o, learning_rate > 0, a > 0 and epochs >= 0; got {y_o}, {learning_rate}, {a}, {epochs}")
     x = np.empty(int(epochs) + 1)
     x[0] = x0
     for t in range(int(epochs)):
-        x[t + 1] = x[t] + eta * (y_o - sigmoid(x[t], a)) * sigmoid_slope(x[t], a)
+        x[t + 1] = x[t] + learning_rate * (y_o - sigmoid(x[t], a)) * sigmoid_slope(x[t], a)
     return {"x": x, "y": sigmoid(x, a), "response": c * sigmoid_slope(x, a) ** 2}

@@ -8,7 +8,7 @@ update function (or None):
   points around it; returns epoch, learning_rate, distance, f_o, the kept kinds (keeping.kept) with a
   leading replica axis, and x_o, y_o, probe_x.
 - train_dataset(fig, setups, epochs, schedule, bar, checkpoint): a set of points per replica, probed at
-  every pair; returns epoch, learning_rate and DATASET_KINDS with a leading replica axis.
+  every pair; returns epoch, learning_rate and kinds.SGD_KINDS with a leading replica axis.
 `checkpoint` (checkpoint.Checkpoint or None) is where a trainer that can resume saves and resumes.
 A new training path is a class with these two methods, added to TRAINERS."""
 
@@ -17,7 +17,7 @@ import numpy as np
 from . import meanfield, simplified
 from .ensemble_trainer import EnsembleTrainer
 from .fit_trainer import FitTrainer
-from .problem import is_dataset, is_simplified, kernel_epochs, measured_epochs, replica_setup
+from .problem import kernel_epochs, learning_rate, measured_epochs, replica_setup
 from .progress import Progress
 
 TRAINERS = {trainer.name: trainer for trainer in (EnsembleTrainer(), FitTrainer())}
@@ -34,13 +34,13 @@ def get_trainer(name):
 def _run_simplified(fig, epochs):
     """The simplified system of one variant, in the runner's layout: one deterministic "replica" whose
     only probe point is x_o, its response C σ′(x)² stored as the "step" kind."""
-    m = fig.model
-    run = simplified.iterate(fig.training["y_o"], m["eta"], m["a"], epochs, x0=m["x0"], c=m["c"])
+    m, rate = fig.model, learning_rate(fig)
+    run = simplified.iterate(fig.training["y_o"], rate, m["a"], epochs, x0=m["x0"], c=m["c"])
     rows = np.asarray([0] + measured_epochs(fig, epochs))
     return {
         "epoch": rows,
         "distance": np.zeros(1, np.int64),
-        "learning_rate": np.full(len(rows), m["eta"], np.float32),
+        "learning_rate": np.full(len(rows), rate, np.float32),
         "kernel_epochs": np.asarray(kernel_epochs(fig, epochs), dtype=np.int64),
         "step": run["response"][rows][None, :, None],
         "x": run["x"][rows][None],
@@ -67,7 +67,7 @@ def _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint):
     data["y_o"] = np.asarray(data["y_o"], np.float32)
     if keep == "shells":
         del data["probe_x"]  # the summaries no longer refer to single probe points
-    if fig.uses_images:
+    if fig.kind == "images":
         # Indices into the source instead of the images: 1,000 probe images per replica are tens of MB.
         del data["probe_x"]
         data["point_index"] = np.asarray([s["point_index"] for s in setups], np.int64)
@@ -80,13 +80,13 @@ def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], prog
     same keys from either trainer. `progress` is True (a bar of its own), False, or a shared Progress.
     `keep` is "raw" (per probe point) or "shells" (per-shell mean and std); `images` (N, H, W) are the
     MNIST images of figures that train on them; `checkpoint` a checkpoint.Checkpoint to resume from and save to."""
-    if is_simplified(fig):
+    if fig.kind == "simplified":
         return _run_simplified(fig, epochs)
     schedule = measured_epochs(fig, epochs)
     setups = [replica_setup(fig, seed, r, epochs, images) for r in range(replicas)]
     if progress is True:
         progress = Progress(replicas * epochs)
     bar = progress.ensemble(replicas * epochs) if progress else None
-    if is_dataset(fig):
+    if fig.kind == "pairs":
         return _dataset_run(fig, trainer, setups, epochs, schedule, bar, checkpoint)
     return _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint)

@@ -9,7 +9,7 @@ import tensorflow as tf
 from training_response import stacked
 from training_response.replication import figures
 from training_response.replication.engine import Ensemble
-from training_response.replication.models import BUILDERS, build_2022, build_2024, initial_weights
+from training_response.replication.models import BUILDERS, LEARNING_RATE, build_2022, build_2024, initial_weights
 from training_response.replication.problem import build_model
 from training_response.replication.training import TRAINERS, run_ensemble
 
@@ -76,7 +76,7 @@ def fit_steps(model, x, targets):
 def test_one_replica_equals_plain_model_fit(builder):
     x = np.sign(np.random.default_rng(0).standard_normal(tuple(builder(seed=0).inputs[0].shape[1:]))).astype(np.float32)
     targets = np.random.default_rng(1).integers(0, 2, 40).astype(np.float32)
-    engine = Ensemble.of_models([builder(seed=7)])
+    engine = Ensemble.of_models([builder(seed=7)], LEARNING_RATE)
     engine.train(np.broadcast_to(x, (1, 40, 1) + x.shape), targets[None, :, None])
     for a, b in zip(engine.weights(0), fit_steps(builder(seed=7), x, targets)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
@@ -88,28 +88,28 @@ def test_with_dropout_replicas_draw_their_own_masks():
     second.set_weights([w if w.dtype != np.int64 else s for w, s in zip(first.get_weights(), second.get_weights())])
     x = np.ones((2, 30, 1, 16, 1), np.float32)
     targets = np.ones((2, 30, 1), np.float32)
-    engine = Ensemble.of_models([first, second])
+    engine = Ensemble.of_models([first, second], LEARNING_RATE)
     engine.train(x, targets)
     assert max(np.max(np.abs(a - b)) for a, b in zip(engine.weights(0), engine.weights(1))) > 1e-3
-    without = Ensemble.of_models([build_2022(seed=1), build_2022(seed=1)])
+    without = Ensemble.of_models([build_2022(seed=1), build_2022(seed=1)], LEARNING_RATE)
     without.train(x, targets)
     for a, b in zip(without.weights(0), without.weights(1)):
         np.testing.assert_array_equal(a, b)
 
 
 def test_the_loop_is_traced_once_for_any_number_of_epochs_and_again_for_a_longer_stream():
-    ensemble = Ensemble.of_models([build_2024(features=16, seed=s) for s in (3, 4)])
+    ensemble = Ensemble.of_models([build_2024(features=16, seed=s) for s in (3, 4)], LEARNING_RATE)
     rng = np.random.default_rng(0)
     x_o, probe_x = (np.sign(rng.standard_normal(shape)).astype(np.float32) for shape in ((2, 8), (2, 5, 8)))
 
     def run_segments(steps):
         inputs, targets = np.broadcast_to(x_o[:, None, None], (2, steps, 1, 8)), np.ones((2, steps, 1), np.float32)
         for done, epochs in ((0, [1, 2, 3]), (3, [4]), (4, [5, 6])):
-            out = ensemble.run(inputs, targets, done, epochs, x_o, np.ones(2), probe_x, ("step",))
+            out = ensemble.run_points(inputs, targets, done, epochs, x_o, np.ones(2), probe_x, ("step",))
             assert out["step"].shape == (len(epochs), 2, 5)
 
     run_segments(30)
-    traces = ensemble.program.loop(("step",), False).compiled.experimental_get_tracing_count
+    traces = ensemble.program.loop(("step",), False).function.experimental_get_tracing_count
     assert traces() == 1
     run_segments(40)
     assert traces() == 2
@@ -117,7 +117,7 @@ def test_the_loop_is_traced_once_for_any_number_of_epochs_and_again_for_a_longer
 
 def test_ensemble_refuses_mixed_architectures():
     with pytest.raises(ValueError, match="architecture"):
-        Ensemble.of_models([build_2024(seed=0), build_2024(features=16, seed=0)])
+        Ensemble.of_models([build_2024(seed=0), build_2024(features=16, seed=0)], LEARNING_RATE)
 
 
 def test_shell_summaries_equal_reduced_raw_histories():

@@ -37,7 +37,7 @@ def _arrays(path):
 
 def test_a_huge_learning_rate_diverges_every_replica_and_stops_cleanly(tmp_path):
     base = figures.get("2024-fig1")
-    fig = dataclasses.replace(base, model={**base.model, "learning_rate": 1e39})  # inf in float32
+    fig = dataclasses.replace(base, training={**base.training, "learning_rate": 1e39})  # inf in float32
     with pytest.raises(ValueError, match=r"every replica diverged \(non-finite weights by epoch 1\); lower the learning rate"):
         runner.run_figure(fig, replicas=2, epochs=5, out=str(tmp_path), progress=False)
     assert not glob.glob(str(tmp_path / "*" / "*"))

@@ -15,12 +15,12 @@ from training_response.replication.models import BUILDERS, LAYERS, LEARNING_RATE
 
 @pytest.mark.parametrize("builder", sorted(BUILDERS))
 def test_the_model_keys_are_the_builders_keyword_arguments_with_their_types(builder):
-    # A builder compiles its layers function's layers at a learning rate.
+    # A builder compiles its layers function's layers with both papers' SGD; the learning rate is a
+    # training setting (problem.build_model compiles with it).
     parameters = inspect.signature(LAYERS[builder]).parameters
     expected = {name: type(p.default) for name, p in parameters.items() if name != "seed"}
-    assert inspect.signature(BUILDERS[builder]).parameters["learning_rate"].default == LEARNING_RATE
-    expected["learning_rate"] = float
     assert settings.MODEL[builder] == expected
+    assert float(BUILDERS[builder](seed=0).optimizer.learning_rate) == pytest.approx(LEARNING_RATE)
 
 
 def test_every_papers_figure_has_only_known_keys_of_the_right_type():
@@ -35,7 +35,7 @@ def test_every_papers_figure_has_only_known_keys_of_the_right_type():
         ("model", {"featurs": 3}, r"unknown setting 'model.featurs'; did you mean 'model.features'\? valid settings: model.activation"),
         ("model", {"features": "3"}, r"setting model.features = '3' is a str; it takes int"),
         ("probe", {"shells": 3}, r"setting probe.shells = 3 is a int; it takes bool or tuple"),
-        ("training", {"learning_rate": 0.1}, r"unknown setting 'training.learning_rate'; did you mean 'model.learning_rate'\?"),
+        ("model", {"learning_rate": 0.1}, r"unknown setting 'model.learning_rate'; did you mean 'training.learning_rate'\?"),
     ],
 )
 def test_a_config_with_an_unknown_key_or_a_wrong_type_is_refused_when_built(section, change, message):
@@ -55,11 +55,11 @@ def test_values_are_parsed_by_the_keys_type():
     fig = figures.get("2024-fig1")
     changed = settings.with_settings(
         fig,
-        [("model.features", "512"), ("model.learning_rate", "0.01"), ("probe.kinds", "step, ntk,output"), ("probe.samples_per_shell", "none")],
+        [("model.features", "512"), ("training.learning_rate", "0.01"), ("probe.kinds", "step, ntk,output"), ("probe.samples_per_shell", "none")],
     )
-    assert changed.model["features"] == 512 and changed.model["learning_rate"] == 0.01
+    assert changed.model["features"] == 512 and changed.training["learning_rate"] == 0.01
     assert changed.probe["kinds"] == ("step", "ntk", "output") and changed.probe["samples_per_shell"] is None
-    assert changed.settings == {"model.features": 512, "model.learning_rate": 0.01, "probe.kinds": ("step", "ntk", "output"), "probe.samples_per_shell": None}
+    assert changed.settings == {"model.features": 512, "training.learning_rate": 0.01, "probe.kinds": ("step", "ntk", "output"), "probe.samples_per_shell": None}
     assert fig.model["features"] == 128 and not fig.settings  # the paper's figure is untouched
     assert settings.with_settings(figures.get("2022-fig1"), [("probe.shells", "false")]).probe["shells"] is False
 

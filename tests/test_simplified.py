@@ -33,5 +33,5 @@ def test_non_binary_target_relaxes_to_the_fixed_point():
 
 
 def test_bad_parameters():
-    with pytest.raises(ValueError, match="eta > 0"):
+    with pytest.raises(ValueError, match="learning_rate > 0"):
         simplified.iterate(1.0, 0.0, 1.0, 10)

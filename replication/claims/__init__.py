@@ -5,11 +5,12 @@ Figure configs name a check per claim under the key "test"; CHECKS maps those na
 """
 
 from .. import stats
+from ..settings import NONE, fits, type_names
 from . import aging, dynamics, features, kernels
 from .measurement import diagnostics
 from .verdicts import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED
 
-__all__ = ["CHECKS", "INCONCLUSIVE", "NOT_REPRODUCED", "REPRODUCED", "diagnostics", "evaluate_claims"]
+__all__ = ["CHECKS", "CLAIM", "INCONCLUSIVE", "NOT_REPRODUCED", "REPRODUCED", "check_claims", "diagnostics", "evaluate_claims"]
 
 CHECKS = {
     "power_law": aging.check_power_law,
@@ -37,6 +38,45 @@ CHECKS = {
     "dead_fraction": features.check_dead_fraction,
     "delta_function": features.check_delta_function,
 }
+
+# What a claim of a figure may say: its text, its check (a name in CHECKS) and the check's parameters.
+CLAIM = {
+    "claim": str,
+    "test": str,
+    "variant": str,
+    "reference": (str, NONE),
+    "reference_variant": str,
+    "window": tuple,
+    "kind": str,
+    "expect": (bool, str),
+    "expect_clear": bool,
+    "direction": str,
+    "at_least": float,
+    "fail_below": float,
+    "max_epoch": int,
+    "near": int,
+    "group": int,
+    "path": (list, tuple),
+    "batch_size": int,
+}
+
+
+def check_claims(fig):
+    """Refuses (ValueError) a figure whose claims hold an unknown parameter, a value of the wrong type,
+    a check that does not exist or a variant the figure does not have."""
+    labels = [v.get("label", "") for v in fig.variants] or [""]
+    for claim in fig.claims:
+        text = claim.get("claim", "?")
+        for key, value in claim.items():
+            if key not in CLAIM:
+                raise ValueError(f"{fig.id}: claim {text!r} has an unknown parameter {key!r}; valid: {', '.join(CLAIM)}")
+            if not fits(value, CLAIM[key]):
+                raise ValueError(f"{fig.id}: claim {text!r}: {key} = {value!r} is a {type(value).__name__}; it takes {type_names(CLAIM[key])}")
+        if claim.get("test") not in CHECKS:
+            raise ValueError(f"{fig.id}: claim {text!r} names no known check ({claim.get('test')!r}); use one of {', '.join(CHECKS)}")
+        # A variant's own Figure (variant_configs) has no variants but keeps the figure's claims.
+        if fig.variants and claim.get("variant", "") not in labels:
+            raise ValueError(f"{fig.id}: claim {text!r} is about variant {claim['variant']!r}; the figure's are {labels}")
 
 
 def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RESAMPLES):

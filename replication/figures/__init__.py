@@ -5,7 +5,33 @@ import dataclasses
 import difflib
 
 from .. import settings as _settings
+from ..claims import check_claims
 from . import nakazato2022, nakazato2024
+
+# What a figure trains and probes, each kind with its own setup, training path and panels:
+# "points": one training point x_o, probed over Hamming shells around it;
+# "pairs": a set of points, each probed at every other (the 2022 paper's Figs. 4-6);
+# "images": one MNIST image, probed at other images (the 2022 paper's Figs. 8-9);
+# "simplified": no network, the two-variable simplified system of the 2024 paper (its Fig. 5).
+FIGURE_KINDS = ("points", "pairs", "images", "simplified")
+
+
+def _kind(fig):
+    """The figure's kind: that of its ensembles, which must agree (one runner path, one set of panels)."""
+    kinds = {_ensemble_kind({**fig.model, **v.get("model", {})}, {**fig.training, **v.get("training", {})}) for v in fig.variants or ({},)}
+    if len(kinds) > 1:
+        raise ValueError(f"{fig.id}: its variants are of different kinds {sorted(kinds)}; make them separate figures")
+    return kinds.pop()
+
+
+def _ensemble_kind(model, training):
+    if model.get("builder") == "simplified":
+        return "simplified"
+    if "dataset" in training:
+        return "pairs"
+    if training.get("inputs") == "mnist":
+        return "images"
+    return "points"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,17 +54,21 @@ class Figure:
     variants: tuple = ()
     # Settings changed from the paper's with `--set` ({"model.features": 512}); empty for the paper's config.
     settings: dict = dataclasses.field(default_factory=dict)
+    # One of FIGURE_KINDS, decided from the model, training and variants when the figure is built.
+    kind: str = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self):
+        object.__setattr__(self, "kind", _kind(self))
         _settings.check(self)
+        check_claims(self)
 
     @property
     def uses_images(self):
-        """Whether the figure trains on MNIST images (the 2022 paper's Figs. 8-9)."""
-        return self.training.get("inputs") == "mnist"
+        return self.kind == "images"
 
     def to_json(self):
         config = dataclasses.asdict(self)
+        del config["kind"]  # derived from the model and training, which the json holds
         if not self.settings:  # the paper's config: its json (and config hash) as before settings existed
             del config["settings"]
         return config

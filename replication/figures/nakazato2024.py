@@ -179,13 +179,13 @@ FIGURES = (
         "id": "2024-fig5",
         "name": "fig5",
         "title": "Training response of the simplified system, eqs. (21)-(22)",
-        "model": {"builder": "simplified", "eta": 1.0, "a": 1.0, "x0": 0.0, "c": 1.0},
-        "training": {"y_o": 1.0},
+        "model": {"builder": "simplified", "a": 1.0, "x0": 0.0, "c": 1.0},
+        "training": {"y_o": 1.0, "learning_rate": 1.0},
         "probe": {"kinds": ("step",), "aging_kind": "step", "schedule": "log"},
         "replicas": 1,
         "kernel_epochs": (0,),
         "variants": (
-            *({"label": label, "model": {"eta": eta, "a": a}, "training": {"y_o": 1.0}} for label, eta, a in _SLOPES),
+            *({"label": label, "model": {"a": a}, "training": {"y_o": 1.0, "learning_rate": eta}} for label, eta, a in _SLOPES),
             *({"label": label, "training": {"y_o": y_o}} for label, y_o in _TARGETS),
         ),
         "panels": (
