@@ -9,6 +9,7 @@ MNIST is not in its cache one connection to the download host (or the HTTPS prox
 
 import os
 import socket
+import typing
 import urllib.parse
 import urllib.request
 
@@ -28,11 +29,20 @@ class MnistUnavailable(ValueError):
     """No MNIST source could be read."""
 
 
+class Mnist(typing.NamedTuple):
+    """What load() returns: images float32 (N, 28, 28) in [0, 1], labels int64 (N,), and a description of
+    the source they came from."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    source: str
+
+
 def load(path=None):
-    """(images float32 (N, 28, 28) in [0, 1], labels int64 (N,), a description of the source)."""
+    """The MNIST training images (see Mnist) from the source chosen as the module says."""
     path = path or os.environ.get(ENV) or None
     x, y, source = _from_npz(path) if path else _from_tfds()
-    return x.astype(np.float32) / 255.0, y.astype(np.int64), source
+    return Mnist(x.astype(np.float32) / 255.0, y.astype(np.int64), source)
 
 
 def _from_npz(path):

@@ -111,7 +111,7 @@ def test_the_checked_host_is_where_the_installed_tfds_downloads_mnist():
 
 
 def test_image_figures_match_the_fit_path():
-    images = mnist.load(FIXTURE)[0]
+    images = mnist.load(FIXTURE).images
     fig = dataclasses.replace(
         figures.get("2022-fig9"),
         model={**figures.get("2022-fig9").model, "image_shape": (28, 28), "layers": 2, "filters": 3},
