@@ -127,8 +127,9 @@ def _cpu():
 
 
 def _chosen_figures(args):
-    """The figures `run` was asked for, with the --set settings applied, and the output folder: checked
-    before TensorFlow loads, so a bad id or setting costs one line and no wait."""
+    """The figures `run` was asked for, with the --set settings applied, and those settings as
+    [(KEY, text)]; and the output folder: checked before TensorFlow loads, so a bad id or setting costs
+    one line and no wait."""
     from . import figures
     from .files import check_writable
     from .settings import folder_name, parse_assignment, with_settings
@@ -136,14 +137,14 @@ def _chosen_figures(args):
     if "all" in args.ids and args.ids != ["all"]:
         raise ValueError("`all` runs every figure; give it alone or list figure ids")
     chosen = list(figures.FIGURES.values()) if args.ids == ["all"] else [figures.get(i) for i in args.ids]
-    if args.set:
-        assignments = [parse_assignment(text) for text in args.set]
+    assignments = [parse_assignment(text) for text in args.set]
+    if assignments:
         chosen = [with_settings(fig, assignments) for fig in chosen]
         if args.out is None:
             args.out = os.path.join("results", "settings", folder_name(chosen[0].settings))
     args.out = args.out or "results"
     check_writable(args.out)
-    return chosen
+    return chosen, assignments
 
 
 def _planned_sweep(args):
@@ -162,6 +163,16 @@ def _planned_sweep(args):
     return fig, grid, points, sweep_folder(args.out, fig.id, grid)
 
 
+def _mnist(path, figs):
+    """MNIST from `path` (see training_response.data.mnist.load) when one of `figs` trains on it, else
+    None: loaded before anything runs, so that a missing source stops the command at once."""
+    if not any(fig.uses_images for fig in figs):
+        return None
+    from training_response.data.mnist import load
+
+    return load(path)
+
+
 def _sweep(args, planned, command):
     """`sweep ID --grid ...`: every grid point (finished ones skipped), one progress bar over the
     points, then sweep.json, .csv and .png. Exit 1 when a point failed (its error is in sweep.json)."""
@@ -169,15 +180,13 @@ def _sweep(args, planned, command):
 
     import keras
 
-    from .sweep import run_points, write_sweep
+    from .run import Run
+    from .sweep import point_runs, run_many, write_sweep
 
     fig, grid, points, folder = planned
-    if fig.uses_images:  # a missing MNIST source stops the sweep here, not at every point
-        from training_response.data.mnist import load
-
-        load(args.mnist)
+    mnist = _mnist(args.mnist, [fig])
     started = time.perf_counter()
-    run = {"replicas": args.replicas, "epochs": args.epochs, "seed": args.seed, "engine": args.engine, "mnist": args.mnist, "command": command}
+    run = Run(fig, args.replicas, args.epochs, args.seed, args.engine, mnist=args.mnist, mnist_source=mnist.source if mnist else None)
     if args.workers > 1 or args.cluster:  # points finish elsewhere: one bar over them
         bar = keras.utils.Progbar(len(points), unit_name="point")
         bar.update(0)
@@ -185,14 +194,14 @@ def _sweep(args, planned, command):
     else:  # points run here one after the other: a line per point with the sweep's ETA, the figure's bar beneath
         report = lambda done, total, row, seconds: print(_sweep_line(done, total, row, seconds))  # noqa: E731
         print(f"{fig.id} sweep: {len(points)} points")
-    rows = run_points(fig.id, points, folder, run, workers=args.workers, cluster=args.cluster, report=report)
+    rows = run_many(point_runs(run, points, folder), command=command, workers=args.workers, cluster=args.cluster, report=report)
     failed = [row for row in rows if "error" in row]
     record = {
         "command": command,
         "figure": fig.id,
         "grid": grid,
-        "replicas": args.replicas or fig.replicas,
-        "epochs": args.epochs or fig.epochs,
+        "replicas": run.replicas,
+        "epochs": run.epochs,
         "seed": args.seed,
         "engine": args.engine,
         "runner": f"Dask cluster at {args.cluster}" if args.cluster else f"{args.workers} local process(es)" if args.workers > 1 else "this process",
@@ -232,14 +241,12 @@ def _robustness(args, planned, command):
     robustness.json. Exit 1 when a run failed (its error is in robustness.json)."""
     from .robustness import run_plan
 
-    if any(fig.uses_images for fig, _, _ in planned):
-        from training_response.data.mnist import load
-
-        load(args.mnist)
+    mnist = _mnist(args.mnist, [fig for fig, _, _ in planned])
     total = sum(len(variants) for _, _, variants in planned)
     print(f"robustness: {total} variant runs of {len(planned)} figures")
     report = lambda done, total, row, seconds: print(_robustness_line(done, total, row, seconds))  # noqa: E731
-    record = run_plan(planned, args.out, workers=args.workers, mnist=args.mnist, command=command, report=report)
+    source = mnist.source if mnist else None
+    record = run_plan(planned, args.out, workers=args.workers, mnist=args.mnist, mnist_source=source, command=command, report=report)
     print(f"\nrobustness: wrote {os.path.join(args.out, 'robustness.json')} ({record['seconds']:.0f} s)")
     for row in record["failed"]:
         print(f"failed: {row['figure']} {row['variant']}: {row['error']}", file=sys.stderr)
@@ -256,46 +263,36 @@ def _run(args, chosen, command):
     import time
 
     start = time.perf_counter()
-    mnist = None
-    if any(fig.uses_images for fig in chosen):  # before anything is written
-        from training_response.data.mnist import load
-
-        mnist = load(args.mnist)
+    figs, assignments = chosen
+    mnist = _mnist(args.mnist, figs)  # before anything is written
     from .files import write_json
     from .progress import Progress, work
-    from .results_io import config_hash, is_up_to_date, reference_ids
     from .figure_runs import WorkerFailed, run_in_order, run_in_processes
-    from .training import get_trainer
+    from .run import Run, out_of_date
 
-    trainer = get_trainer(args.engine)  # the --engine choice, made once
-
-    source = mnist[2] if mnist else None
-    planned = []
-    for fig in chosen:
-        stale = not is_up_to_date(fig, config_hash(fig, args.replicas, args.epochs, args.seed, trainer.name, args.out, source), args.out)
-        if args.force or stale or any(ref in planned for ref in reference_ids(fig)):
-            planned.append(fig.id)
-    progress = Progress(sum(work(f, args.replicas or f.replicas, args.epochs or f.epochs) for f in chosen if f.id in planned))
+    source = mnist.source if mnist else None
+    runs = [Run(fig, args.replicas, args.epochs, args.seed, args.engine, assignments, mnist=args.mnist, mnist_source=source, out=args.out) for fig in figs]
+    planned = out_of_date(runs, args.force)
+    progress = Progress(sum(work(run.figure, run.replicas, run.epochs) for run in planned))
     finished, times = [], {}
-    for fig in chosen:
-        if fig.id not in planned:
-            print(f"{fig.id}: up to date, skipped (--force reruns it)")
-            times[fig.id] = "skipped"
+    rerun = {run.figure.id for run in planned}
+    for run in runs:
+        if run.figure.id not in rerun:
+            print(f"{run.figure.id}: up to date, skipped (--force reruns it)")
+            times[run.figure.id] = "skipped"
 
     def wrote(fig_id, paths, seconds):
         times[fig_id] = round(seconds, 1)
         finished.append(fig_id)
         print(f"\n{fig_id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
 
-    settings = dict(replicas=args.replicas, epochs=args.epochs, seed=args.seed, out=args.out, command=command, trainer=trainer)
-    figs = [fig for fig in chosen if fig.id in planned]
     try:
-        if args.workers > 1 and len(figs) > 1:
-            run_in_processes(figs, settings, progress, wrote, args.workers, args.mnist, _earlier_seconds(args.out))
+        if args.workers > 1 and len(planned) > 1:
+            run_in_processes(planned, progress, wrote, args.workers, command, _earlier_seconds(args.out))
         else:
-            run_in_order(figs, {**settings, "mnist": mnist}, progress, wrote)
+            run_in_order(planned, progress, wrote, mnist, command)
     except KeyboardInterrupt:
-        left = [fig.id for fig in figs if fig.id not in finished]
+        left = [run.figure.id for run in planned if run.figure.id not in finished]
         print(f"\ninterrupted: finished {', '.join(finished) or 'nothing'}; not finished {', '.join(left)}", file=sys.stderr)
         return 130
     except WorkerFailed as failure:

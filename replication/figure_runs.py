@@ -1,10 +1,10 @@
-"""The figures of one `run` command: in this process one after the other, or in worker processes side by
-side (`--workers N`), with one progress bar either way.
+"""The figure runs (run.Run) of one `run` command: in this process one after the other, or in worker
+processes side by side (`--workers N`), with one progress bar either way.
 
 A figure that reads another's results (results_io.reference_ids) starts only once that one is written.
 Each figure is run by `runner.run_figure` with its own seeds, so the files are the same whichever way
 the figures are run. A worker is a spawned process (a forked TensorFlow runtime is not safe to use)
-that takes one figure at a time and reports its progress and its end through a queue.
+that takes one run at a time and reports its progress and its end through a queue.
 """
 
 import os
@@ -16,36 +16,36 @@ import traceback
 from .results_io import reference_ids
 
 
-def run_in_order(figs, settings, progress, finished):
-    """Runs `figs` here, one after the other: runner.run_figure(fig, **settings, progress=progress), then
-    finished(fig id, paths, seconds) for each."""
+def run_in_order(runs, progress, finished, mnist=None, command=None):
+    """Runs `runs` here, one after the other: runner.run_figure(run, progress, mnist, command), then
+    finished(figure id, paths, seconds) for each. `mnist` is the loaded MNIST (or None)."""
     from .runner import run_figure
 
-    for fig in figs:
+    for run in runs:
         began = time.perf_counter()
-        paths = run_figure(fig, progress=progress, **settings)
-        finished(fig.id, paths, time.perf_counter() - began)
+        paths = run_figure(run, progress, mnist, command)
+        finished(run.figure.id, paths, time.perf_counter() - began)
 
 
-def run_in_processes(figs, settings, progress, finished, workers, mnist_path=None, seconds=None):
-    """As run_in_order, with up to `workers` figures running at once in worker processes: each worker
-    loads MNIST itself from `mnist_path` (None: the default source) for a figure that needs it. A free
-    worker takes the ready figure with the longest chain of work ahead (see _chain), from `seconds`, the
-    figures' times in an earlier run (those missing count 1 s: then the figures' own order decides). A
-    figure that fails raises WorkerFailed here, and Ctrl-C KeyboardInterrupt, once every worker has
-    stopped at a safe point (a figure a worker finished meanwhile is reported to `finished` too)."""
+def run_in_processes(runs, progress, finished, workers, command=None, seconds=None):
+    """As run_in_order, with up to `workers` runs at once in worker processes: each worker loads MNIST
+    itself from its first run's `mnist` path for a figure that needs it. A free worker takes the ready
+    run with the longest chain of work ahead (see _chain), from `seconds`, the figures' times in an
+    earlier run (those missing count 1 s: then the runs' own order decides). A run that fails raises
+    WorkerFailed here, and Ctrl-C KeyboardInterrupt, once every worker has stopped at a safe point (a
+    figure a worker finished meanwhile is reported to `finished` too)."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
-    workers = min(workers, len(figs))
+    workers = min(workers, len(runs))
     tasks = [context.Queue() for _ in range(workers)]
-    processes = [context.Process(target=_worker, args=(tasks[i], messages, settings, mnist_path, workers), daemon=True) for i in range(workers)]
+    processes = [context.Process(target=_worker, args=(tasks[i], messages, command, workers), daemon=True) for i in range(workers)]
     for process in processes:
         process.start()
-    waiting, running, written, progressed = list(figs), {}, set(), {}
-    names = {fig.id for fig in figs}
-    chain = _chain(figs, seconds or {})
+    waiting, running, written, progressed = list(runs), {}, set(), {}
+    names = {run.figure.id for run in runs}
+    chain = _chain([run.figure for run in runs], seconds or {})
 
     def handle(kind, fig_id, payload):
         if kind == "progress":
@@ -61,12 +61,12 @@ def run_in_processes(figs, settings, progress, finished, workers, mnist_path=Non
     try:
         while waiting or running:
             for index in [i for i in range(workers) if i not in running.values()]:
-                ready = [f for f in waiting if all(r not in names or r in written for r in reference_ids(f))]
+                ready = [r for r in waiting if all(ref not in names or ref in written for ref in reference_ids(r.figure))]
                 if not ready:
                     break
-                ready = max(ready, key=lambda f: chain[f.id])  # the first of equals
+                ready = max(ready, key=lambda r: chain[r.figure.id])  # the first of equals
                 waiting.remove(ready)
-                running[ready.id] = index
+                running[ready.figure.id] = index
                 tasks[index].put(ready)
             handle(*_next_message(messages, processes))
     except BaseException:
@@ -127,7 +127,7 @@ def _wait_for(processes, messages, handle):
 
 
 def _next_task(tasks):
-    """The next figure for a worker (None: stop). It waits in short polls because the kernel may hand the
+    """The next run for a worker (None: stop). It waits in short polls because the kernel may hand the
     parent's SIGTERM to another of the worker's threads (TensorFlow's, the queue's): Python then runs the
     handler only when the main thread runs Python again, never while it is blocked in one long read."""
     while True:
@@ -150,8 +150,8 @@ class _Reporter:
         return lambda done: self.messages.put(("progress", self.fig_id, base + done))
 
 
-def _worker(tasks, messages, settings, mnist_path, workers):
-    """Runs the figures it is given until it is given None. Ctrl-C at the terminal reaches the parent,
+def _worker(tasks, messages, command, workers):
+    """Runs the figure runs it is given until it is given None. Ctrl-C at the terminal reaches the parent,
     which stops the workers with SIGTERM: a worker takes it where the parent's Ctrl-C would be taken (see
     interrupts), and ends at once if the parent dies. It uses its share of the cores, one of `workers`."""
     import multiprocessing
@@ -167,20 +167,21 @@ def _worker(tasks, messages, settings, mnist_path, workers):
     mnist = None
     try:
         with interrupts_outside_tensorflow(signal.SIGTERM):
-            for fig in iter(lambda: _next_task(tasks), None):
-                if fig.uses_images and mnist is None:
+            for run in iter(lambda: _next_task(tasks), None):
+                fig_id = run.figure.id
+                if run.figure.uses_images and mnist is None:
                     from training_response.data.mnist import load
 
-                    mnist = load(mnist_path)
+                    mnist = load(run.mnist)
                 began = time.perf_counter()
                 try:
-                    paths = run_figure(fig, progress=_Reporter(messages, fig.id), mnist=mnist, **settings)
+                    paths = run_figure(run, _Reporter(messages, fig_id), mnist, command)
                 except ValueError as error:
-                    messages.put(("ValueError", fig.id, str(error)))
+                    messages.put(("ValueError", fig_id, str(error)))
                     return
                 except Exception:
-                    messages.put(("error", fig.id, traceback.format_exc()))
+                    messages.put(("error", fig_id, traceback.format_exc()))
                     return
-                messages.put(("finished", fig.id, (paths, time.perf_counter() - began)))
+                messages.put(("finished", fig_id, (paths, time.perf_counter() - began)))
     except KeyboardInterrupt:
         return

@@ -2,12 +2,10 @@
 
 import keras
 
-from .problem import is_simplified
-
 
 def work(fig, replicas, epochs):
     """Replica-epochs a figure trains: what its share of an overall progress bar counts."""
-    return sum(0 if is_simplified(v) else replicas * epochs for _, v in fig.variant_configs())
+    return 0 if fig.kind == "simplified" else replicas * epochs * len(fig.variant_configs())
 
 
 class Progress:
@@ -26,6 +24,19 @@ class Progress:
     def advance_to(self, done):
         """Shows `done` replica-epochs of the whole (what worker processes report: see figure_runs)."""
         self.bar.update(min(done, self.total))
+
+
+class NoProgress:
+    """Where no bar is shown, the stand-in for a Progress: its ensembles get no update function."""
+
+    def ensemble(self, size):
+        return None  # no update function: the trainers then report nothing
+
+    def advance_to(self, done):
+        pass
+
+
+NO_PROGRESS = NoProgress()
 
 
 class ProgressCallback(keras.callbacks.Callback):

@@ -1,8 +1,7 @@
-"""A figure's results on disk: where they go, what they depend on (the config hash that decides whether
-a rerun is needed), and writing or reading them. Every file goes through training_response.writing's
-one atomic writer."""
+"""A figure's results on disk: where they go, the record stored with them (whose config hash run.Run
+compares to decide whether a rerun is needed), and writing or reading them. Every file goes through
+training_response.writing's one atomic writer."""
 
-import hashlib
 import io
 import json
 import os
@@ -72,28 +71,6 @@ def stored_record(fig, out):
             return json.load(fh)
     except (OSError, ValueError):
         return None
-
-
-def config_hash(fig, replicas, epochs, seed, engine, out, mnist_source=None):
-    """What a figure's results depend on, hashed: its config, scale, seed, engine (the trainer's name),
-    MNIST source and the results of the figures it compares against (their own hashes, as stored in `out`)."""
-    references = {ref: (stored_record(figures.get(ref), out) or {}).get("config_hash") for ref in reference_ids(fig)}
-    payload = {
-        "config": fig.to_json(),
-        "replicas": fig.replicas if replicas is None else int(replicas),
-        "epochs": fig.epochs if epochs is None else int(epochs),
-        "seed": int(seed),
-        "engine": engine,
-        "mnist": mnist_source if fig.uses_images else None,
-        "references": references,
-    }
-    return hashlib.sha256(json.dumps(json_ready(payload), sort_keys=True).encode()).hexdigest()[:16]
-
-
-def is_up_to_date(fig, digest, out):
-    """Whether `out` holds the figure's complete results made with this config hash."""
-    record = stored_record(fig, out)
-    return record is not None and record.get("config_hash") == digest
 
 
 def json_ready(value):

@@ -14,7 +14,7 @@ choice.
 import dataclasses
 import os
 
-from .settings import folder_name
+from .settings import folder_name, with_settings
 
 FINDINGS = {
     "reproduced": "robust: reproduced under every variant",
@@ -134,7 +134,6 @@ def plan_for(fig_ids, out, plan=PLAN):
     each variant's settings checked and each committed run present: a bad plan stops before anything runs."""
     from . import figures
     from .results_io import output_paths
-    from .settings import with_settings
 
     chosen = list(plan) if not fig_ids or fig_ids == ["all"] else fig_ids
     planned = []
@@ -151,36 +150,27 @@ def plan_for(fig_ids, out, plan=PLAN):
     return planned
 
 
-def run_plan(planned, out, *, workers=1, mnist=None, command=None, report=None):
+def run_plan(planned, out, *, workers=1, mnist=None, mnist_source=None, command=None, report=None):
     """Runs every variant of the plan (finished ones skipped, as sweeps skip their points) and writes
     OUT/robustness.json: the plan, each variant run's place and seconds, and the claim rows. Returns the
-    record."""
+    record. `mnist` and `mnist_source` are those of run.Run."""
     import json
     import time
 
     from .files import write_json
     from .results_io import output_paths
-    from .sweep import run_calls
+    from .run import Run
+    from .sweep import run_many
 
     started = time.perf_counter()
-    calls, where = [], []
+    runs, where = [], []
     for fig, _, variants in planned:
         for variant in variants:
-            calls.append(
-                {
-                    "fig_id": fig.id,
-                    "point": list(variant.settings),
-                    "replicas": variant.replicas,
-                    "epochs": variant.epochs,
-                    "seed": 0,
-                    "out": variant_out(out, fig.id, variant),
-                    "mnist": mnist,
-                    "command": command,
-                    "progress": workers == 1,
-                }
-            )
+            figure = with_settings(fig, variant.settings)
+            where_to = variant_out(out, fig.id, variant)
+            runs.append(Run(figure, variant.replicas, variant.epochs, settings=variant.settings, mnist=mnist, mnist_source=mnist_source, out=where_to))
             where.append((fig.id, variant))
-    rows = run_calls(calls, workers=workers, report=report)
+    rows = run_many(runs, command=command, workers=workers, report=report)
     figures_out, claims, failed = {}, [], []
     for fig, committed_path, variants in planned:
         with open(committed_path) as fh:

@@ -1,6 +1,7 @@
 """The one runner every figure goes through: set up and train each variant's ensemble (training.py),
 analyse it (stats, claims), and write DIR/<paper>/<name>.npz, .json and .png (results_io)."""
 
+import dataclasses
 import time
 import warnings
 
@@ -8,16 +9,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from training_response.callbacks.response_probe import SCALARS
+from training_response.kinds import SCALARS
 from training_response.data.mnist import load as load_mnist
 from . import claims as claim_checks
 from . import plots, stats
 from .checkpoint import Checkpoint
 from .files import check_writable
 from .keeping import KEPT, keep_mode
-from .progress import Progress, work
-from .results_io import checkpoint_path, config_hash, flatten_variants, load_references, without_diverged, write_figure
-from .training import TRAINERS, run_ensemble
+from .progress import NO_PROGRESS
+from .results_io import checkpoint_path, flatten_variants, load_references, without_diverged, write_figure
+from .training import get_trainer, run_ensemble
 
 
 def summaries(fig, data):
@@ -94,22 +95,22 @@ def _config(fig, replicas, epochs):
     return config
 
 
-def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", command=None, progress=True, trainer=TRAINERS["ensemble"], mnist=None):
-    """Runs one figure end to end and returns the paths of its npz, json and png. `trainer` is a
-    training path (training.TRAINERS). `progress` is True (a bar of its own), False, or a shared
-    Progress. `mnist` is the (images, labels, source) of training_response.data.mnist.load() for
-    figures that train on MNIST; None loads the default source when one is needed."""
-    replicas = fig.replicas if replicas is None else int(replicas)
-    epochs = fig.epochs if epochs is None else int(epochs)
+def run_figure(run, progress=NO_PROGRESS, mnist=None, command=None):
+    """Runs one figure run (run.Run) end to end and returns the paths of its npz, json and png.
+    `progress` counts its replica-epochs (a progress.Progress shared with other runs, or NO_PROGRESS).
+    `mnist` is what training_response.data.mnist.load() returned, for figures that train on MNIST; None
+    loads it from `run.mnist` when one is needed. `command` is the command recorded in the json."""
+    fig, replicas, epochs, seed, out = run.figure, run.replicas, run.epochs, run.seed, run.out
     if replicas < 1 or epochs < 1:
         raise ValueError(f"replicas={replicas} and epochs={epochs} must both be >= 1")
     check_writable(out)
-    if fig.uses_images and mnist is None:
-        mnist = load_mnist()
-    images = mnist[0] if fig.uses_images else None
-    digest = config_hash(fig, replicas, epochs, seed, trainer.name, out, mnist[2] if images is not None else None)
-    if progress is True:
-        progress = Progress(work(fig, replicas, epochs))
+    trainer = get_trainer(run.engine)
+    images = None
+    if fig.uses_images:
+        mnist = load_mnist(run.mnist) if mnist is None else mnist
+        images = mnist.images
+        run = dataclasses.replace(run, mnist_source=mnist.source)  # what this run trains on
+    digest = run.config_hash()
     start = time.perf_counter()
     raw, runs, summary, kept, diverged, checkpoints = {}, {}, {}, {}, {}, {}
     for label, variant in fig.variant_configs():
@@ -137,7 +138,7 @@ def run_figure(fig, *, replicas=None, epochs=None, seed=0, out="results", comman
         # Only a run that continued from a checkpoint says so: the epoch it had reached, per variant.
         **({"resumed_from_epoch": resumed.get("") if single else resumed} if resumed else {}),
         "diverged": diverged[""] if single else diverged,
-        **({"mnist": {"source": mnist[2], "images_in_source": len(mnist[0]), "paper": "sampled from the 60,000 training images"}} if images is not None else {}),
+        **({"mnist": {"source": mnist.source, "images_in_source": len(images), "paper": "sampled from the 60,000 training images"}} if images is not None else {}),
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
         "config": _config(fig, replicas, epochs),
         "claims": claims,

@@ -3,11 +3,12 @@ its own in its own folder (so a point already finished with the same config is s
 of what held where: sweep.json, sweep.csv and sweep.png (τ against the first swept key).
 
 Points run in this process, in a pool of local processes (`workers`), or on a Dask cluster
-(`cluster`, the `[cluster]` extra): `run_point` takes and returns plain values so that any of them can
-carry it.
+(`cluster`, the `[cluster]` extra): `run_point` takes a run.Run and returns plain values so that any of
+them can carry it.
 """
 
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -53,29 +54,30 @@ def check_points(fig, points):
     return [with_settings(fig, point) for point in points]
 
 
-def run_point(fig_id, point, replicas, epochs, seed, out, engine="ensemble", mnist=None, command=None, progress=False):
-    """Runs one grid point of a sweep (skipped when its results are up to date) and returns its row;
-    `progress` shows the figure's own bar (for points run in this process)."""
-    # Imported here: a worker process (or cluster worker) loads TensorFlow only when it runs a point.
-    from training_response.data.mnist import load as load_mnist
-    from . import figures
-    from .results_io import config_hash, is_up_to_date, output_paths
-    from .runner import run_figure
-    from .training import get_trainer
+def point_runs(run, points, folder):
+    """`run` at every grid point: the point's settings applied to its figure, into the point's folder."""
+    return [
+        dataclasses.replace(run, figure=with_settings(run.figure, point), settings=run.settings + tuple(point), out=point_out(folder, point))
+        for point in points
+    ]
 
+
+def run_point(run, command=None, bar=False):
+    """Runs one figure run (run.Run: a sweep's point, a robustness variant), skipped when its results are
+    up to date, and returns its row; `bar` shows the figure's own progress bar (for runs in this process)."""
+    # Imported here: a worker process (or cluster worker) loads TensorFlow only when it runs a point.
     from .processes import prepare_process
+    from .progress import NO_PROGRESS, Progress, work
+    from .results_io import output_paths
+    from .run import out_of_date
+    from .runner import run_figure
 
     # In a worker process, as the command line does in its own (a no-op where TensorFlow has run ops).
     prepare_process()
-    fig = with_settings(figures.get(fig_id), point)
-    trainer = get_trainer(engine)
-    images = load_mnist(mnist) if fig.uses_images else None
-    source = images[2] if images else None
-    digest = config_hash(fig, replicas, epochs, seed, trainer.name, out, source)
-    skipped = is_up_to_date(fig, digest, out)
+    skipped = not out_of_date([run])
     if not skipped:
-        run_figure(fig, replicas=replicas, epochs=epochs, seed=seed, out=out, command=command, progress=progress, trainer=trainer, mnist=images)
-    return point_row(point, output_paths(fig, out)["json"], skipped)
+        run_figure(run, Progress(work(run.figure, run.replicas, run.epochs)) if bar else NO_PROGRESS, command=command)
+    return point_row(run.settings, output_paths(run.figure, run.out)["json"], skipped)
 
 
 def point_row(point, json_path, skipped):
@@ -97,20 +99,12 @@ def point_row(point, json_path, skipped):
     }
 
 
-def run_points(fig_id, points, folder, run, *, workers=1, cluster=None, report=None):
-    """Runs every point (a list of [(KEY, text)]) into its folder under `folder`, with `run` holding
-    run_point's other arguments (replicas, epochs, seed, engine, mnist, command); returns one row per
-    point in the points' order, a failed point's row holding its error. `report(done, total, row,
-    seconds)` is called as each point finishes."""
-    # Only points run here draw their figure's bar: in other processes it would garble the sweep's.
-    progress = not cluster and workers == 1
-    calls = [dict(run, fig_id=fig_id, point=point, out=point_out(folder, point), progress=progress) for point in points]
-    return run_calls(calls, workers=workers, cluster=cluster, report=report)
-
-
-def run_calls(calls, *, workers=1, cluster=None, report=None):
-    """run_point(**call) for every call (any figures), here, in `workers` processes or on a Dask cluster;
-    returns the rows in the calls' order (see run_points)."""
+def run_many(runs, *, command=None, workers=1, cluster=None, report=None):
+    """run_point for every run (any figures), here, in `workers` processes or on a Dask cluster; returns
+    one row per run in the runs' order, a failed run's row holding its error. `report(done, total, row,
+    seconds)` is called as each run finishes."""
+    # Only runs here draw their figure's bar: in other processes it would garble the command's.
+    calls = [(run, command, not cluster and workers == 1) for run in runs]
     rows = [None] * len(calls)
     started = time.perf_counter()
 
@@ -132,13 +126,13 @@ def run_calls(calls, *, workers=1, cluster=None, report=None):
 def _guarded(call):
     """run_point, with a failure turned into the point's row (the other points go on)."""
     try:
-        return run_point(**call)
+        return run_point(*call)
     except Exception as error:  # a point's failure is reported in sweep.json, never raised over the rest
         return _failed(call, error)
 
 
 def _failed(call, error):
-    return {"settings": dict(call["point"]), "error": f"{type(error).__name__}: {error}"}
+    return {"settings": dict(call[0].settings), "error": f"{type(error).__name__}: {error}"}
 
 
 def _in_processes(calls, workers, finished):
@@ -162,7 +156,7 @@ def _on_dask(calls, address, finished):
         raise ValueError("--cluster needs Dask's distributed scheduler: pip install '.[cluster]'") from None
     with Client(address) as client:
         # A worker that dies is retried once by Dask; a point that fails twice is reported in its row.
-        futures = {client.submit(run_point, **call, retries=1, pure=False): index for index, call in enumerate(calls)}
+        futures = {client.submit(run_point, *call, retries=1, pure=False): index for index, call in enumerate(calls)}
         for future in as_completed(futures):
             index = futures[future]
             try:

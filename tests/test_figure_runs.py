@@ -14,7 +14,7 @@ import pytest
 from training_response.replication import figures
 from training_response.replication.figure_runs import WorkerFailed, run_in_processes
 from training_response.replication.progress import Progress
-from training_response.replication.training import TRAINERS
+from training_response.replication.run import Run
 
 from test_reliability import ROOT, _arrays, _cli
 
@@ -61,11 +61,10 @@ def test_every_figure_runs_at_a_small_size_and_workers_write_what_one_process_wr
 
 
 def test_a_figure_that_fails_in_a_worker_stops_the_run(tmp_path):
-    figs = [figures.get("2024-fig1"), figures.get("2024-fig2")]
-    settings = dict(replicas=0, epochs=5, seed=0, out=str(tmp_path), command=None, trainer=TRAINERS["ensemble"])
+    runs = [Run(figures.get(fig_id), replicas=0, epochs=5, seed=0, out=str(tmp_path)) for fig_id in ("2024-fig1", "2024-fig2")]
     finished = []
     with pytest.raises(WorkerFailed, match=r"replicas=0 and epochs=5 must both be >= 1") as failure:
-        run_in_processes(figs, settings, Progress(1), lambda *args: finished.append(args), workers=2)
+        run_in_processes(runs, Progress(1), lambda *args: finished.append(args), workers=2)
     assert failure.value.usage and not finished
     assert not glob.glob(str(tmp_path / "*" / "*"))
 

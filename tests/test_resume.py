@@ -9,7 +9,8 @@ import pytest
 
 from training_response.replication import figures, runner
 from training_response.replication.__main__ import main
-from training_response.replication.results_io import config_hash, is_up_to_date, output_paths, write_figure
+from training_response.replication.results_io import output_paths, write_figure
+from training_response.replication.run import Run
 
 SIZE = {"replicas": 2, "epochs": 5}
 
@@ -19,26 +20,30 @@ def finished(tmp_path_factory):
     """2024-fig1 and 2024-fig4 (whose claims compare against fig1) run once at a tiny size."""
     out = str(tmp_path_factory.mktemp("results"))
     for fig_id in ("2024-fig1", "2024-fig4"):
-        runner.run_figure(figures.get(fig_id), **SIZE, seed=1, out=out, progress=False)
+        runner.run_figure(Run(figures.get(fig_id), **SIZE, seed=1, out=out))
     return out
 
 
-def _hash(fig, out, replicas=2, epochs=5, seed=1, engine="ensemble"):
-    return config_hash(fig, replicas, epochs, seed, engine, out)
+def _run(fig, out, replicas=2, epochs=5, seed=1, engine="ensemble"):
+    return Run(fig, replicas, epochs, seed, engine, out=out)
+
+
+def _hash(fig, out, **changes):
+    return _run(fig, out, **changes).config_hash()
 
 
 def test_a_finished_figure_is_up_to_date_for_its_own_settings_only(finished):
     fig = figures.get("2024-fig1")
-    assert is_up_to_date(fig, _hash(fig, finished), finished)
+    assert _run(fig, finished).is_up_to_date()
     changed = [
-        _hash(fig, finished, seed=2),
-        _hash(fig, finished, replicas=3),
-        _hash(fig, finished, epochs=6),
-        _hash(fig, finished, engine="fit"),
-        _hash(dataclasses.replace(fig, model={**fig.model, "learning_rate": 0.05}), finished),
+        _run(fig, finished, seed=2),
+        _run(fig, finished, replicas=3),
+        _run(fig, finished, epochs=6),
+        _run(fig, finished, engine="fit"),
+        _run(dataclasses.replace(fig, training={**fig.training, "learning_rate": 0.05}), finished),
     ]
-    assert len(set(changed) | {_hash(fig, finished)}) == len(changed) + 1
-    assert not any(is_up_to_date(fig, digest, finished) for digest in changed)
+    assert len({run.config_hash() for run in changed} | {_hash(fig, finished)}) == len(changed) + 1
+    assert not any(run.is_up_to_date() for run in changed)
 
 
 @pytest.mark.parametrize("damage", ["missing png", "missing npz", "corrupt json"])
@@ -49,14 +54,14 @@ def test_incomplete_or_unreadable_results_are_not_up_to_date(finished, tmp_path,
     for ext, path in output_paths(fig, finished).items():
         with open(path, "rb") as src, open(paths[ext], "wb") as dst:
             dst.write(src.read())
-    digest = _hash(fig, str(tmp_path))
-    assert is_up_to_date(fig, digest, str(tmp_path))
+    run = _run(fig, str(tmp_path))
+    assert run.is_up_to_date()
     if damage == "corrupt json":
         with open(paths["json"], "w") as fh:
             fh.write('{"config_hash": ')
     else:
         os.remove(paths[damage.split()[1]])
-    assert not is_up_to_date(fig, digest, str(tmp_path))
+    assert not run.is_up_to_date()
 
 
 def test_a_figure_is_stale_once_a_figure_it_compares_against_is_rerun(finished, tmp_path):
@@ -68,15 +73,15 @@ def test_a_figure_is_stale_once_a_figure_it_compares_against_is_rerun(finished, 
             with open(path, "rb") as src, open(output_paths(fig, out)[ext], "wb") as dst:
                 dst.write(src.read())
     before = _hash(fig4, out)
-    assert is_up_to_date(fig4, before, out)
-    runner.run_figure(fig1, **SIZE, seed=7, out=out, progress=False)
-    assert _hash(fig4, out) != before and not is_up_to_date(fig4, _hash(fig4, out), out)
+    assert _run(fig4, out).is_up_to_date()
+    runner.run_figure(Run(fig1, **SIZE, seed=7, out=out))
+    assert _hash(fig4, out) != before and not _run(fig4, out).is_up_to_date()
 
 
 def test_the_command_skips_what_is_up_to_date_and_force_reruns_it(tmp_path, monkeypatch, capsys):
     ran = []
     run_figure = runner.run_figure
-    monkeypatch.setattr(runner, "run_figure", lambda fig, **kw: ran.append(fig.id) or run_figure(fig, **kw))
+    monkeypatch.setattr(runner, "run_figure", lambda run, *args: ran.append(run.figure.id) or run_figure(run, *args))
     command = ["run", "2024-fig1", "2024-fig4", "--replicas", "2", "--epochs", "4", "--out", str(tmp_path)]
     assert main(command) == 0 and ran == ["2024-fig1", "2024-fig4"]
     assert main(command) == 0 and ran == ["2024-fig1", "2024-fig4"]

@@ -12,6 +12,7 @@ from training_response.replication.__main__ import main
 from training_response.replication.models import build_2024
 from training_response.replication.report import write_report
 from training_response.replication.robustness import FINDINGS, PLAN, Variant, finding, headline, plan_for, run_plan, variant_out
+from training_response.replication.run import Run
 from training_response.replication.settings import with_settings
 
 
@@ -59,7 +60,7 @@ def test_he_normal_changes_the_initial_weights_and_glorot_uniform_stays_the_defa
 def test_a_planned_variant_is_the_figure_run_with_its_settings(tmp_path):
     out = str(tmp_path)
     fig = figures.get("2024-fig1")
-    runner.run_figure(fig, replicas=2, epochs=30, out=out, progress=False)
+    runner.run_figure(Run(fig, replicas=2, epochs=30, out=out))
     variant = Variant("He-normal init", (("model.initializer", "he_normal"),), replicas=2, epochs=30)
     planned = plan_for(["2024-fig1"], out, plan={"2024-fig1": (variant,)})
     record = run_plan(planned, out, command="test")
@@ -68,7 +69,7 @@ def test_a_planned_variant_is_the_figure_run_with_its_settings(tmp_path):
     committed = json.loads(open(os.path.join(out, "nakazato2024", "fig1.json")).read())
     assert [row["claim"] for row in record["claims"]] == [c["claim"] for c in committed["claims"]]
     # Independently: the same settings run directly give the variant's verdicts.
-    direct = runner.run_figure(with_settings(fig, list(variant.settings)), replicas=2, epochs=30, out=str(tmp_path / "direct"), progress=False)
+    direct = runner.run_figure(Run(with_settings(fig, list(variant.settings)), replicas=2, epochs=30, out=str(tmp_path / "direct")))
     direct_claims = json.loads(open(direct["json"]).read())["claims"]
     for row, claim in zip(record["claims"], direct_claims):
         assert row["committed"]["verdict"] == next(c for c in committed["claims"] if c["claim"] == row["claim"])["verdict"]
