@@ -15,7 +15,7 @@ def parallel_replicas():
 
 
 # The papers' networks are too small for threads within one op: replicas side by side use the cores better
-# (the measurements are in docs/).
+# (measured in docs/cost.md).
 def use_one_thread_per_op(processes=None):
     """Sets TensorFlow's ops to one thread each, and, when `processes` processes share the machine (run,
     sweep and robustness --workers), this one's share of the cores as the ops it runs at once, unless
