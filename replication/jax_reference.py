@@ -1,4 +1,4 @@
-"""The bench's yardstick (issue 16): the every-epoch workload of the 2024 network written as an expert
+"""The bench's yardstick: the every-epoch workload of the 2024 network written as an expert
 would write it in JAX, independently of Keras and of training_response.response.
 
 Per replica: the network 8 bits → Dense(features, ReLU or ELU) → Dense(1, sigmoid) as a pure function,
@@ -14,9 +14,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .bench import _seconds_of_calls
 from .ensemble_trainer import point_replicas
 from .problem import replica_setup
+from .timing import seconds_of_calls
 
 _ACTIVATIONS = {"relu": jax.nn.relu, "elu": jax.nn.elu}
 
@@ -77,5 +77,5 @@ def reference_run(fig, replicas, epochs, seed=0, runs=1):
     params, learning_rate, x_o, y_o, targets, probe_x = _inputs(fig, replicas, epochs, seed)
     run = jax.jit(jax.vmap(_replica_run(_network(fig.model["activation"]), learning_rate)))
     f_o, step, ntk = jax.block_until_ready(run(params, x_o, y_o, targets, probe_x))  # compiles; the timed runs repeat it
-    times = _seconds_of_calls(lambda _: jax.block_until_ready(run(params, x_o, y_o, targets, probe_x)), runs)
+    times = seconds_of_calls(lambda _: jax.block_until_ready(run(params, x_o, y_o, targets, probe_x)), runs)
     return {"f_o": np.asarray(f_o), "step": np.asarray(step), "ntk": np.asarray(ntk)}, min(times)

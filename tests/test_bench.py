@@ -7,19 +7,20 @@ import keras
 import numpy as np
 import pytest
 
-from training_response.replication import bench
+from training_response.replication import timing
+from training_response.replication.bench import by_hand, dropout, engine_speed, flops, memory, overhead, report
 from training_response.replication.models import build_2024
 
 
 def test_best_ms_per_epoch_takes_the_fastest_fit():
     # min(0.5, 0.25, 0.75) s over 250 epochs = 1 ms per epoch.
-    assert bench._best_ms_per_epoch([0.5, 0.25, 0.75], 250) == pytest.approx(1.0)
+    assert overhead._best_ms_per_epoch([0.5, 0.25, 0.75], 250) == pytest.approx(1.0)
 
 
 def test_probe_overhead_row_from_fake_fits():
     # Best: 0.25 s, 0.375 s and 0.3 s over 250 epochs = 1.0, 1.5 and 1.2 ms/epoch, overheads 1.5 and 1.2;
     # medians: 0.625 / 0.5 = 1.25 and 0.55 / 0.5 = 1.1.
-    row = bench._probe_overhead_row(
+    row = overhead._probe_overhead_row(
         "a workload", 250, 3, plain=[0.5, 0.25, 0.75], probed=[0.625, 0.375, 1.0], target=1.5, forwarded=[0.55, 0.3, 0.6]
     )
     assert row == {
@@ -39,7 +40,7 @@ def test_probe_overhead_row_from_fake_fits():
 
 def test_probe_overhead_row_rounds_times_to_4_and_ratios_to_3_decimals():
     # 300/7 = 42.857142.. and 400/7 = 57.142857.. ms/epoch; 4/3 and 3/2.
-    row = bench._probe_overhead_row("w", 7, 2, plain=[0.3, 0.4], probed=[0.4, 0.8], target=None, forwarded=[0.4, 0.8])
+    row = overhead._probe_overhead_row("w", 7, 2, plain=[0.3, 0.4], probed=[0.4, 0.8], target=None, forwarded=[0.4, 0.8])
     assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"]) == (42.8571, 57.1429)
     assert (row["probe_overhead"], row["probe_overhead_of_medians"]) == (1.333, 1.714)
     assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (57.1429, 1.333, 1.714)
@@ -58,12 +59,12 @@ def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(
         calls.append((kind, model, epochs, repeats))
         return [next(fake_seconds)]
 
-    monkeypatch.setattr(bench, "_timed_fits", fake_timed_fits)
-    monkeypatch.setattr(bench, "ResponseProbe", lambda *args, **kwargs: probe)
-    monkeypatch.setattr(bench, "per_epoch_costs", lambda model, probe: {"probe_epoch_end_ms": (model, probe)})
+    monkeypatch.setattr(overhead, "_timed_fits", fake_timed_fits)
+    monkeypatch.setattr(overhead, "ResponseProbe", lambda *args, **kwargs: probe)
+    monkeypatch.setattr(overhead, "per_epoch_costs", lambda model, probe: {"probe_epoch_end_ms": (model, probe)})
     workload = (lambda: next(models), 1.0, ("step",), "w")
-    monkeypatch.setattr(bench, "PROBE_WORKLOADS", {"sgd": workload, "other": workload})
-    row = bench.probe_overhead(100, 2)
+    monkeypatch.setattr(overhead, "PROBE_WORKLOADS", {"sgd": workload, "other": workload})
+    row = overhead.probe_overhead(100, 2)
     assert [c[0] for c in calls] == ["plain", "probed", "_ForwardPassEachEpoch", "_MinimalMeasurementEachEpoch"] * 2
     assert [c[1] for c in calls] == [0, 1, 2, 3] * 2  # a model of its own for each variant, the same one each round
     assert all(c[2:] == (100, 1) for c in calls)
@@ -73,15 +74,15 @@ def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(
     assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (1.5, 1.5, 1.333)
     # Best 0.2 s: 2 ms/epoch; medians 0.25 / 0.15.
     assert (row["fit_with_minimal_measurement_ms_per_epoch"], row["minimal_measurement_overhead"], row["minimal_measurement_overhead_of_medians"]) == (2.0, 2.0, 1.667)
-    assert row["target"] == bench.PROBE_TARGET
+    assert row["target"] == overhead.PROBE_TARGET
     assert row["probe_epoch_end_ms"] == (1, probe)  # timed on the probed model and its probe
-    other = bench.probe_overhead(100, 1, "other")
+    other = overhead.probe_overhead(100, 1, "other")
     assert [c[0] for c in calls[8:]] == ["plain", "probed", "_ForwardPassEachEpoch"]
     assert other["target"] is None and "minimal_measurement_overhead" not in other
 
 
 def test_the_measurement_by_hand_equals_the_generic_one_on_the_2024_network():
-    """_minimal_measurement (Θ from the two layers' structure, the step from the stepped weights) against
+    """minimal_measurement (Θ from the two layers' structure, the step from the stepped weights) against
     `measure`'s Jacobian-free double-backward Θ and its step, after a few training steps."""
     from training_response.data import random_bits
     from training_response.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
@@ -90,7 +91,7 @@ def test_the_measurement_by_hand_equals_the_generic_one_on_the_2024_network():
     points = np.concatenate([random_bits(8, 40, rng=1), x_o[None]])
     model = build_2024("relu", seed=3)
     model.fit(x_o[None], np.ones((1, 1)), epochs=5, verbose=0)
-    values = bench._minimal_measurement(model, points, x_o, 1.0)().numpy()
+    values = by_hand.minimal_measurement(model, points, x_o, 1.0)().numpy()
     params = [v.value for v in model.trainable_variables]
     f = keras_output_fn(model)
     np.testing.assert_allclose(values[0], model(x_o[None], training=False).numpy()[0, 0], rtol=1e-6)
@@ -107,7 +108,7 @@ def test_the_forward_pass_callback_runs_one_forward_pass_over_the_points_at_ever
     points = random_bits(8, rng=1)[None].repeat(5, axis=0) * np.arange(1, 6, dtype=np.float32)[:, None]
     model = build_2024("relu", seed=0)
     passes = []
-    compiled_forward = bench._compiled_forward
+    compiled_forward = overhead._compiled_forward
 
     def counted(model, points):
         forward = compiled_forward(model, points)
@@ -118,8 +119,8 @@ def test_the_forward_pass_callback_runs_one_forward_pass_over_the_points_at_ever
 
         return call
 
-    monkeypatch.setattr(bench, "_compiled_forward", counted)
-    callback = bench._ForwardPassEachEpoch(points)
+    monkeypatch.setattr(overhead, "_compiled_forward", counted)
+    callback = overhead._ForwardPassEachEpoch(points)
     model.fit(x_o[None], np.ones((1, 1)), epochs=4, verbose=0, callbacks=[callback])
     model.fit(x_o[None], np.ones((1, 1)), initial_epoch=4, epochs=7, verbose=0, callbacks=[callback])
     assert len(passes) == 7  # compiled once, called at each of the 7 epoch ends
@@ -135,7 +136,7 @@ def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
     model = build_2024("relu", seed=0)
     probe = ResponseProbe(x_o, 1.0, shells=True, epochs=None)
     model.fit(x_o[None], np.ones((1, 1)), epochs=5, verbose=0, callbacks=[probe])
-    costs = bench.per_epoch_costs(model, probe, calls=5)
+    costs = overhead.per_epoch_costs(model, probe, calls=5)
     # Each call of the hook is a measurement the probe records: 6 of the fit (epochs 0..5) and 5 more.
     assert len(probe.history["epoch"]) == 11 and list(probe.history["epoch"][6:]) == [1, 2, 3, 4, 5]
     np.testing.assert_array_equal(probe.history["step"][6], probe.history["step"][5])  # the weights of the fit's end
@@ -145,22 +146,22 @@ def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
 
 def test_seconds_of_calls_makes_each_call_once_in_order():
     seen = []
-    times = bench._seconds_of_calls(seen.append, 4)
+    times = timing.seconds_of_calls(seen.append, 4)
     assert seen == [0, 1, 2, 3] and len(times) == 4 and all(t >= 0 for t in times)
 
 
 def test_ms_per_replica_epoch():
     # 3 s over 3 replicas × 1000 epochs = 1 ms; 5 s over 100 × 1000 = 0.05 ms.
-    assert bench._ms_per_replica_epoch(3.0, 3, 1000) == pytest.approx(1.0)
-    assert bench._ms_per_replica_epoch(5.0, 100, 1000) == pytest.approx(0.05)
+    assert timing.ms_per_replica_epoch(3.0, 3, 1000) == pytest.approx(1.0)
+    assert timing.ms_per_replica_epoch(5.0, 100, 1000) == pytest.approx(0.05)
 
 
-SIZES = bench.EngineSizes(fit_replicas=3, engine_replicas=100, epochs=1000)
+SIZES = engine_speed.EngineSizes(fit_replicas=3, engine_replicas=100, epochs=1000)
 
 
 def test_engine_speedup_row_from_fake_runs():
     # 5 s over 100 × 1000 replica-epochs = 0.05 ms each; 2,432,256 FLOP in 0.05 ms = 48.645 GFLOP/s, 0.1 of 486.45.
-    row = bench._engine_speedup_row("a workload", 300, SIZES, fit_seconds=3.0, engine_seconds=5.0, flop=2432256, machine_gflops=486.4512)
+    row = engine_speed._engine_speedup_row("a workload", 300, SIZES, fit_seconds=3.0, engine_seconds=5.0, flop=2432256, machine_gflops=486.4512)
     assert row == {
         "workload": "a workload",
         "epochs": 1000,
@@ -181,7 +182,7 @@ def test_engine_speedup_is_the_ratio_of_the_unrounded_times():
     # Engine: 0.0014 s over 100 × 1000 = 0.000014 ms, written as 0.00001 (5 decimals); the speedup is
     # 1 / 0.000014 = 71428.57.., not 1 / 0.00001, and the rate 1400 FLOP / 1.4e-8 s = 100 GFLOP/s, not
     # 1400 / 1e-8 s = 140.
-    row = bench._engine_speedup_row("w", None, SIZES, fit_seconds=3.0, engine_seconds=0.0014, flop=1400, machine_gflops=1000.0)
+    row = engine_speed._engine_speedup_row("w", None, SIZES, fit_seconds=3.0, engine_seconds=0.0014, flop=1400, machine_gflops=1000.0)
     assert row["engine_ms_per_replica_epoch"] == 0.00001
     assert row["speedup"] == 71428.6
     assert (row["gflops_effective"], row["fraction_of_matmul_rate"]) == (100.0, 0.1)
@@ -189,17 +190,17 @@ def test_engine_speedup_is_the_ratio_of_the_unrounded_times():
 
 def test_gflop_per_second():
     # A 2048² matmul, 2 × 2048³ = 17,179,869,184 FLOP, in 0.05 s: 343.597 GFLOP/s.
-    assert bench._gflop_per_second(2 * 2048**3, 0.05) == pytest.approx(343.59738368)
+    assert flops.gflop_per_second(2 * 2048**3, 0.05) == pytest.approx(343.59738368)
 
 
 def test_forward_flop_and_flop_per_replica_epoch_of_the_2024_network():
     model = build_2024("relu", seed=0)
     # F = 2 × (8 × 128 + 128 × 1) = 2304; N = 8 × 128 + 128 + 128 + 1 = 1281.
-    assert bench.forward_flop(model) == 2304
+    assert flops.forward_flop(model) == 2304
     # 3F + P (3F + 2N) = 6912 + 256 × (6912 + 2562) = 6912 + 2,425,344 = 2,432,256 ≈ 2.43 MFLOP.
-    assert bench.flop_per_replica_epoch(model, 256) == 2432256
+    assert flops.flop_per_replica_epoch(model, 256) == 2432256
     # The log schedule measures at 5% of the epochs: 6912 + 0.05 × 2,425,344 = 128,179.2.
-    assert bench.flop_per_replica_epoch(model, 256, 0.05) == pytest.approx(128179.2)
+    assert flops.flop_per_replica_epoch(model, 256, 0.05) == pytest.approx(128179.2)
 
 
 def _compiled(layers):
@@ -213,9 +214,9 @@ def test_forward_flop_of_a_conv1d_model():
     # 8 × 2 × 4 × 5 = 320; Flatten → 40 → Dense(3): 120. F = 2 × 632 = 1264; N = 28 + 45 + 123 = 196.
     model = _compiled([keras.Input((10, 2)), keras.layers.Conv1D(4, 3), keras.layers.Conv1D(5, 2, padding="same"),
                        keras.layers.Flatten(), keras.layers.Dense(3)])
-    assert bench.forward_flop(model) == 1264
+    assert flops.forward_flop(model) == 1264
     # 3 × 1264 + 7 × (3 × 1264 + 2 × 196) = 3792 + 7 × 4184 = 33,080.
-    assert bench.flop_per_replica_epoch(model, 7) == 33080
+    assert flops.flop_per_replica_epoch(model, 7) == 33080
 
 
 def test_forward_flop_of_a_conv2d_model_with_strides_pooling_and_a_nested_model():
@@ -224,28 +225,34 @@ def test_forward_flop_of_a_conv2d_model_with_strides_pooling_and_a_nested_model(
     # F = 2 × 912 = 1824.
     head = keras.Sequential([keras.Input((2, 1, 4)), keras.layers.Dense(6)])
     model = _compiled([keras.Input((9, 7, 3)), keras.layers.Conv2D(4, (3, 2), strides=2), keras.layers.MaxPooling2D(2), head])
-    assert bench.forward_flop(model) == 1824
+    assert flops.forward_flop(model) == 1824
 
 
 def test_bench_images_only_for_image_figures():
-    assert bench._bench_images(bench._bench_figure("2024-fig1", "every")) is None
-    images = bench._bench_images(bench._bench_figure("2022-fig8", "every"))
+    assert engine_speed.bench_images(engine_speed.bench_figure("2024-fig1", "every")) is None
+    images = engine_speed.bench_images(engine_speed.bench_figure("2022-fig8", "every"))
     assert (images.shape, images.dtype) == ((100, 28, 28), np.float32)
     assert 0 <= images.min() and images.max() <= 1
-    np.testing.assert_array_equal(images, bench._bench_images(bench._bench_figure("2022-fig8", "every")))  # seeded
+    np.testing.assert_array_equal(images, engine_speed.bench_images(engine_speed.bench_figure("2022-fig8", "every")))  # seeded
 
 
 def test_bench_figure_sets_the_schedule_on_the_first_variant():
-    fig = bench._bench_figure("2022-fig1", "every")
+    fig = engine_speed.bench_figure("2022-fig1", "every")
     assert (fig.probe["schedule"], fig.variants, fig.training["encoding_params"]) == ("every", (), {"p1": 0.5})
 
 
 def test_probe_point_counts_of_the_engine_figures():
     # 2024-fig1: all 2^8 inputs. 2022-fig1: shells of 16 bits, whole up to 100 members else 100 sampled:
     # 1 + 16 + 13 × 100 (H = 2..14) + 16 + 1 = 1334. 2022-fig8: x_o alone.
-    figs = [bench._bench_figure(figure_id, "every") for figure_id in ("2024-fig1", "2022-fig1", "2022-fig8")]
-    counts = [bench._probe_point_count(fig, bench._bench_images(fig)) for fig in figs]
+    figs = [engine_speed.bench_figure(figure_id, "every") for figure_id in ("2024-fig1", "2022-fig1", "2022-fig8")]
+    counts = [engine_speed._probe_point_count(fig, engine_speed.bench_images(fig)) for fig in figs]
     assert counts == [256, 1334, 1]
+
+
+def test_measurement_in_forwards_runs_the_engines_compiled_measurement():
+    # A ratio of two best times: positive whatever the machine's speed, rounded to 2 decimals.
+    ratio = engine_speed.measurement_in_forwards(engine_speed.bench_figure("2024-fig1", "every"), 2, repeats=2)
+    assert ratio > 0 and ratio == round(ratio, 2)
 
 
 def _fake_runs(monkeypatch):
@@ -257,14 +264,14 @@ def _fake_runs(monkeypatch):
     def fake_run_ensemble(fig, replicas, epochs, seed, trainer, progress, images):
         runs.append((trainer.name, replicas, epochs, seed, images))
 
-    monkeypatch.setattr(bench, "run_ensemble", fake_run_ensemble)
-    monkeypatch.setattr(bench, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
+    monkeypatch.setattr(engine_speed, "run_ensemble", fake_run_ensemble)
+    monkeypatch.setattr(timing, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
     return runs
 
 
 def test_engine_speedup_times_the_runs_but_not_the_warm_up_and_takes_the_engines_best(monkeypatch):
     runs = _fake_runs(monkeypatch)
-    row = bench.engine_speedup(bench._bench_figure("2024-fig1", "log"), SIZES, "a workload", 300, machine_gflops=100.0)
+    row = engine_speed.engine_speedup(engine_speed.bench_figure("2024-fig1", "log"), SIZES, "a workload", 300, machine_gflops=100.0)
     # Warm-ups: one replica through fit, all replicas through the engine (each traces for its own size);
     # then one fit run and SIZES.engine_runs = 3 engine runs.
     assert [r[:4] for r in runs] == [("fit", 1, 20, 1), ("fit", 3, 1000, 0), ("ensemble", 100, 20, 1), *[("ensemble", 100, 1000, 0)] * 3]
@@ -279,9 +286,9 @@ def test_engine_speedup_times_the_runs_but_not_the_warm_up_and_takes_the_engines
 
 def test_engine_speedup_passes_random_images_for_an_image_figure(monkeypatch):
     runs = _fake_runs(monkeypatch)
-    fig = bench._bench_figure("2022-fig8", "every")
-    row = bench.engine_speedup(fig, bench.EngineSizes(1, 4, 10, engine_runs=1), "w", None, machine_gflops=100.0)
-    expected = bench._bench_images(fig)
+    fig = engine_speed.bench_figure("2022-fig8", "every")
+    row = engine_speed.engine_speedup(fig, engine_speed.EngineSizes(1, 4, 10, engine_runs=1), "w", None, machine_gflops=100.0)
+    expected = engine_speed.bench_images(fig)
     assert len(runs) == 4
     for run in runs:
         np.testing.assert_array_equal(run[4], expected)
@@ -294,7 +301,7 @@ def test_engine_speedup_passes_random_images_for_an_image_figure(monkeypatch):
 def test_relative_distances_of_masked_steps():
     inference = np.array([3.0, 4.0])  # norm 5
     steps = np.array([[6.0, 4.0], [3.0, 8.0]])
-    each, of_mean = bench._relative_distances(steps, inference)
+    each, of_mean = dropout._relative_distances(steps, inference)
     # |(3, 0)| / 5 and |(0, 4)| / 5; the mean step (4.5, 6) is (1.5, 2) away: 2.5 / 5, not the mean 0.7
     # of the single distances.
     assert each == pytest.approx([0.6, 0.8])
@@ -304,18 +311,18 @@ def test_relative_distances_of_masked_steps():
 def test_dropout_row_median_quartiles_and_mean():
     # Median of 1..4 is 2.5; numpy's linear quartiles at positions 0.75 and 2.25: 1.75, 3.25; mean of
     # three thirds is 0.333.
-    row = bench._dropout_row([4.0, 1.0, 3.0, 2.0], [1 / 3, 1 / 3, 1 / 3])
+    row = dropout._dropout_row([4.0, 1.0, 3.0, 2.0], [1 / 3, 1 / 3, 1 / 3])
     assert row == {"one_masked_step_median": 2.5, "one_masked_step_quartiles": [1.75, 3.25], "mean_of_masked_steps": 0.333}
 
 
 def test_mib_in_status_converts_kb_rounding_down():
     status = ["Name:\tpython\n", "VmHWM:\t 2097151 kB\n", "VmRSS:\t 1048576 kB\n"]
-    assert bench._mib_in_status(status, "VmRSS") == 1024
-    assert bench._mib_in_status(status, "VmHWM") == 2047  # 2047.999 MiB
+    assert memory._mib_in_status(status, "VmRSS") == 1024
+    assert memory._mib_in_status(status, "VmHWM") == 2047  # 2047.999 MiB
 
 
 def test_memory_row_measures_the_peak_above_the_memory_before():
-    row = bench._memory_row(8, 1000, 23589761, 9.4449, before_mib=873, peak_mib=1684)
+    row = memory._memory_row(8, 1000, 23589761, 9.4449, before_mib=873, peak_mib=1684)
     assert row == {"chunk": 8, "points": 1000, "parameters": 23589761, "seconds_per_measurement": 9.4,
                    "rss_before_mib": 873, "peak_rss_mib": 1684, "measurement_peak_mib": 811}
     # bench.json keeps this order.
@@ -352,11 +359,11 @@ def test_summary_lines_of_a_fake_result():
         "engine": engine,
         "jax_reference": jax,
     }
-    assert bench._summary_lines(result, "out/bench.json") == [
+    assert report._summary_lines(result, "out/bench.json") == [
         "fit: 0.628 ms/epoch",
         "fit with probe (256 points, every epoch): 0.874 ms/epoch",
         "wrote out/bench.json",
-        f"probe overhead: 1.39x (target <= {bench.PROBE_TARGET}x)",
+        f"probe overhead: 1.39x (target <= {overhead.PROBE_TARGET}x)",
         "  a callback running only one compiled forward pass over the same points each epoch: 0.810 ms/epoch, 1.29x",
         "  the probe's epoch end alone: 0.256 ms best, 0.401 median; one forward pass over the same points, compiled alike: "
         "0.140 best, 0.300 median",
@@ -381,4 +388,4 @@ def test_summary_lines_of_a_fake_result():
         "scale-relative difference 4.3e-05",
     ]
     result["jax_reference"] = {"status": "not measured: JAX is not installed (pip install '.[jax]')"}
-    assert bench._summary_lines(result, "out/bench.json")[-1] == "JAX reference: not measured: JAX is not installed (pip install '.[jax]')"
+    assert report._summary_lines(result, "out/bench.json")[-1] == "JAX reference: not measured: JAX is not installed (pip install '.[jax]')"

@@ -8,7 +8,7 @@ import types
 import numpy as np
 import pytest
 
-from training_response.replication import bench, figures
+from training_response.replication import figures, timing
 from training_response.replication.bench import EngineSizes, jax_comparison
 from training_response.replication.training import run_ensemble
 
@@ -40,7 +40,7 @@ def test_engine_equals_the_jax_reference(figure_id):
 def test_with_zero_learning_rate_the_reference_moves_nothing():
     # With η = 0 nothing moves: f_o constant, and the step normalised by the error stays that of epoch 0.
     fig = every_epoch("2024-fig1")
-    fig = dataclasses.replace(fig, model={**fig.model, "learning_rate": 0.0})
+    fig = dataclasses.replace(fig, training={**fig.training, "learning_rate": 0.0})
     reference, _ = jax_reference.reference_run(fig, 2, 5)
     np.testing.assert_array_equal(reference["f_o"], reference["f_o"][:, :1].repeat(6, axis=1))
     np.testing.assert_array_equal(reference["step"], 0.0 * reference["step"])
@@ -48,7 +48,7 @@ def test_with_zero_learning_rate_the_reference_moves_nothing():
 
 def test_the_reference_times_the_best_of_its_runs(monkeypatch):
     clock = iter([0.0, 5.0, 10.0, 12.0, 20.0, 27.0])  # runs of 5, 2 and 7 s
-    monkeypatch.setattr(bench, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))  # the timing loop's
+    monkeypatch.setattr(timing, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))  # the timing loop's
     _, seconds = jax_reference.reference_run(every_epoch("2024-fig1"), 2, 5, runs=3)
     assert seconds == 2.0
 
