@@ -51,8 +51,7 @@ def _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar,
             records.setdefault(key, []).extend(values)
         measured += len([e for e in group if e > 0])
         done = group[-1]
-        if bar is not None:
-            bar(done * ensemble.replicas)
+        bar(done * ensemble.replicas)
         if checkpoint is not None:
             checkpoint.maybe_save(measured, ensemble.params, ensemble.state, records)
 

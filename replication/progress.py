@@ -27,10 +27,10 @@ class Progress:
 
 
 class NoProgress:
-    """Where no bar is shown, the stand-in for a Progress: its ensembles get no update function."""
+    """Where no bar is shown, the stand-in for a Progress: its ensembles' updates do nothing."""
 
     def ensemble(self, size):
-        return None  # no update function: the trainers then report nothing
+        return lambda done: None
 
     def advance_to(self, done):
         pass
@@ -49,5 +49,5 @@ class ProgressCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1
-        if self.update is not None and (done % self.stride == 0 or done == self.epochs):
+        if done % self.stride == 0 or done == self.epochs:
             self.update(self.offset + done)

@@ -18,7 +18,7 @@ from . import meanfield, simplified
 from .ensemble_trainer import EnsembleTrainer
 from .fit_trainer import FitTrainer
 from .problem import kernel_epochs, learning_rate, measured_epochs, replica_setup
-from .progress import Progress
+from .progress import NO_PROGRESS
 
 TRAINERS = {trainer.name: trainer for trainer in (EnsembleTrainer(), FitTrainer())}
 ENGINES = tuple(TRAINERS)
@@ -75,18 +75,16 @@ def _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint):
     return data
 
 
-def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], progress=True, keep="raw", images=None, checkpoint=None):
+def run_ensemble(fig, replicas, epochs, seed, trainer=TRAINERS["ensemble"], progress=NO_PROGRESS, keep="raw", images=None, checkpoint=None):
     """Trains the ensemble with `trainer` and returns arrays with a leading replica axis: the
-    same keys from either trainer. `progress` is True (a bar of its own), False, or a shared Progress.
+    same keys from either trainer. `progress` counts its replica-epochs (a progress.Progress, or NO_PROGRESS).
     `keep` is "raw" (per probe point) or "shells" (per-shell mean and std); `images` (N, H, W) are the
     MNIST images of figures that train on them; `checkpoint` a checkpoint.Checkpoint to resume from and save to."""
     if fig.kind == "simplified":
         return _run_simplified(fig, epochs)
     schedule = measured_epochs(fig, epochs)
     setups = [replica_setup(fig, seed, r, epochs, images) for r in range(replicas)]
-    if progress is True:
-        progress = Progress(replicas * epochs)
-    bar = progress.ensemble(replicas * epochs) if progress else None
+    bar = progress.ensemble(replicas * epochs)
     if fig.kind == "pairs":
         return _dataset_run(fig, trainer, setups, epochs, schedule, bar, checkpoint)
     return _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint)

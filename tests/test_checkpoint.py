@@ -14,6 +14,7 @@ import pytest
 from training_response.replication import figures, runner
 from training_response.replication.checkpoint import Checkpoint
 from training_response.replication.results_io import checkpoint_path, output_paths
+from training_response.replication.run import Run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,7 +39,7 @@ class _Killed(Exception):
 @pytest.mark.parametrize("fig_id, replicas, epochs", [("2024-fig1", 2, 300), ("2022-fig3", 2, 60), ("2022-fig4", 2, 60)])
 def test_a_run_stopped_after_a_checkpoint_continues_from_it_to_the_same_results(fig_id, replicas, epochs, tmp_path, monkeypatch):
     fig = figures.get(fig_id)
-    whole = runner.run_figure(fig, replicas=replicas, epochs=epochs, out=str(tmp_path / "whole"), progress=False)
+    whole = runner.run_figure(Run(fig, replicas=replicas, epochs=epochs, out=str(tmp_path / "whole")))
     monkeypatch.setenv("REPLICATION_CHECKPOINT_SECONDS", "0")
     save = Checkpoint.maybe_save
     saves = []
@@ -53,10 +54,10 @@ def test_a_run_stopped_after_a_checkpoint_continues_from_it_to_the_same_results(
     with monkeypatch.context() as patch:
         patch.setattr(Checkpoint, "maybe_save", save_then_die_at_the_fifth)
         with pytest.raises(_Killed):
-            runner.run_figure(fig, replicas=replicas, epochs=epochs, out=out, progress=False)
+            runner.run_figure(Run(fig, replicas=replicas, epochs=epochs, out=out))
     label = fig.variant_configs()[0][0]
     assert os.path.exists(checkpoint_path(fig, out, label)) and not os.path.exists(output_paths(fig, out)["json"])
-    resumed = runner.run_figure(fig, replicas=replicas, epochs=epochs, out=out, progress=False)
+    resumed = runner.run_figure(Run(fig, replicas=replicas, epochs=epochs, out=out))
     record = json.loads(open(resumed["json"]).read())
     # The fifth save had measured saves[4] epochs after epoch 0: the last of them is where it resumes.
     resumed_epoch = _arrays(whole["npz"])[f"{label}.epoch" if label else "epoch"][saves[4]]

@@ -22,8 +22,8 @@ def figure(**changes):
 
 
 def both_engines(fig):
-    fit = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, trainer=TRAINERS["fit"])
-    ens = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, progress=False, trainer=TRAINERS["ensemble"])
+    fit = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, trainer=TRAINERS["fit"])
+    ens = run_ensemble(fig, REPLICAS, EPOCHS, seed=4, trainer=TRAINERS["ensemble"])
     return fit, ens
 
 
@@ -124,9 +124,9 @@ def test_shell_summaries_equal_reduced_raw_histories():
     from training_response.replication.keeping import keep_mode, reduce_to_shells
 
     fig = figure()
-    raw = run_ensemble(fig, 2, 12, seed=2, progress=False, trainer=TRAINERS["ensemble"], keep="raw")
+    raw = run_ensemble(fig, 2, 12, seed=2, trainer=TRAINERS["ensemble"], keep="raw")
     for engine in ("ensemble", "fit"):
-        shells = run_ensemble(fig, 2, 12, seed=2, progress=False, trainer=TRAINERS[engine], keep="shells")
+        shells = run_ensemble(fig, 2, 12, seed=2, trainer=TRAINERS[engine], keep="shells")
         assert list(shells["distance"]) == list(range(9))
         for kind in ("step", "ntk"):
             levels, means, stds = reduce_to_shells(raw[kind], raw["distance"])
@@ -162,8 +162,8 @@ def test_sets_of_points_match_the_fit_path(base, dataset):
         training={**figures.get(base).training, "dataset": dataset},
         variants=(),
     )
-    fit = run_ensemble(fig, 2, 20, seed=3, progress=False, trainer=TRAINERS["fit"])
-    ens = run_ensemble(fig, 2, 20, seed=3, progress=False, trainer=TRAINERS["ensemble"])
+    fit = run_ensemble(fig, 2, 20, seed=3, trainer=TRAINERS["fit"])
+    ens = run_ensemble(fig, 2, 20, seed=3, trainer=TRAINERS["ensemble"])
     points = fit["points"].shape[1]
     assert fit["step"].shape == (2, len(fit["epoch"]), points, points)
     assert fit["output"].shape == (2, len(fit["epoch"]), points)

@@ -26,7 +26,7 @@ def every_epoch(figure_id):
 def test_engine_equals_the_jax_reference(figure_id):
     fig = every_epoch(figure_id)
     reference, seconds = jax_reference.reference_run(fig, REPLICAS, EPOCHS, seed=2)
-    engine = run_ensemble(fig, REPLICAS, EPOCHS, seed=2, progress=False)
+    engine = run_ensemble(fig, REPLICAS, EPOCHS, seed=2)
     assert seconds > 0
     assert engine["epoch"].tolist() == list(range(EPOCHS + 1))
     for key, tolerance in (("f_o", 1e-6), ("ntk", 1e-5), ("step", 1e-4)):

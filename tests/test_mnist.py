@@ -117,8 +117,8 @@ def test_image_figures_match_the_fit_path():
         model={**figures.get("2022-fig9").model, "image_shape": (28, 28), "layers": 2, "filters": 3},
         probe={**figures.get("2022-fig9").probe, "images": 12, "schedule": "log"},
     )
-    fit = run_ensemble(fig, 2, 8, seed=1, progress=False, trainer=TRAINERS["fit"], images=images)
-    ens = run_ensemble(fig, 2, 8, seed=1, progress=False, trainer=TRAINERS["ensemble"], images=images)
+    fit = run_ensemble(fig, 2, 8, seed=1, trainer=TRAINERS["fit"], images=images)
+    ens = run_ensemble(fig, 2, 8, seed=1, trainer=TRAINERS["ensemble"], images=images)
     assert ens["distance"].shape == (2, 13) and np.all(ens["distance"][:, 0] == 0) and np.all(ens["distance"][:, 1:] > 0)
     assert "probe_x" not in ens and ens["probe_index"].shape == (2, 12)
     np.testing.assert_allclose(ens["distance"][0, 1:], np.abs(images[ens["probe_index"][0]] - images[ens["point_index"][0]]).mean(axis=(1, 2)), rtol=1e-6)

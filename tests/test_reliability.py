@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from training_response import ResponseProbe
 from training_response.replication import figures, runner
+from training_response.replication.run import Run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,7 +40,7 @@ def test_a_huge_learning_rate_diverges_every_replica_and_stops_cleanly(tmp_path)
     base = figures.get("2024-fig1")
     fig = dataclasses.replace(base, training={**base.training, "learning_rate": 1e39})  # inf in float32
     with pytest.raises(ValueError, match=r"every replica diverged \(non-finite weights by epoch 1\); lower the learning rate"):
-        runner.run_figure(fig, replicas=2, epochs=5, out=str(tmp_path), progress=False)
+        runner.run_figure(Run(fig, replicas=2, epochs=5, out=str(tmp_path)))
     assert not glob.glob(str(tmp_path / "*" / "*"))
 
 
@@ -55,7 +56,7 @@ def test_a_diverged_replica_is_flagged_and_left_out_of_averages(tmp_path, monkey
     monkeypatch.setattr(runner, "run_ensemble", one_replica_blows_up)
     fig = figures.get("2024-fig1")
     with pytest.warns(UserWarning, match="replica 1 diverged at epoch"):
-        paths = runner.run_figure(fig, replicas=3, epochs=20, out=str(tmp_path), progress=False)
+        paths = runner.run_figure(Run(fig, replicas=3, epochs=20, out=str(tmp_path)))
     record = json.load(open(paths["json"]))
     arrays = _arrays(paths["npz"])
     assert record["diverged"] == [{"replica": 1, "epoch": int(arrays["epoch"][4])}]
