@@ -166,7 +166,7 @@ def _planned_sweep(args):
 def _mnist(path, figs):
     """MNIST from `path` (see training_response.data.mnist.load) when one of `figs` trains on it, else
     None: loaded before anything runs, so that a missing source stops the command at once."""
-    if not any(fig.uses_images for fig in figs):
+    if not any(fig.kind == "images" for fig in figs):
         return None
     from training_response.data.mnist import load
 

@@ -169,7 +169,7 @@ def _worker(tasks, messages, command, workers):
         with interrupts_outside_tensorflow(signal.SIGTERM):
             for run in iter(lambda: _next_task(tasks), None):
                 fig_id = run.figure.id
-                if run.figure.uses_images and mnist is None:
+                if run.figure.kind == "images" and mnist is None:
                     from training_response.data.mnist import load
 
                     mnist = load(run.mnist)

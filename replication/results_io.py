@@ -13,8 +13,25 @@ from . import figures, stats
 
 
 def output_paths(fig, out):
+    """A figure's files in `out`: "npz" (every replica's arrays), "json", "png" and, for a figure that
+    others compare against, "shells" (<name>.shells.npz: what their comparisons read of it)."""
     stem = os.path.join(out, fig.paper, fig.name)
-    return {ext: f"{stem}.{ext}" for ext in ("npz", "json", "png")}
+    paths = {ext: f"{stem}.{ext}" for ext in ("npz", "json", "png")}
+    if fig.id in compared_against():
+        paths["shells"] = f"{stem}.shells.npz"
+    return paths
+
+
+def compared_against():
+    """The ids of the figures that some figure's claims or panels compare against."""
+    return {ref for fig in figures.FIGURES.values() for ref in reference_ids(fig)}
+
+
+def comparison_arrays(data):
+    """What other figures' comparisons read of a run's arrays: the per-replica measurements as Hamming-
+    shell means (stats.shell_reduced, the same numbers every shell-based check computes), the diverged
+    flags, targets and epochs; without the shells' spreads and the inputs."""
+    return {key: value for key, value in stats.shell_reduced(data).items() if not key.endswith("_shell_std") and key != "x_o"}
 
 
 def checkpoint_path(fig, out, label):
@@ -55,16 +72,17 @@ def load_references(fig, out):
     """The results of the figures that `fig`'s claims compare against, where they have been run."""
     references = {}
     for ref in reference_ids(fig):
-        path = output_paths(figures.get(ref), out)["npz"]
+        path = output_paths(figures.get(ref), out)["shells"]
         if os.path.exists(path):
             references[ref] = load_figure_data(path)
     return references
 
 
 def stored_record(fig, out):
-    """The figure's json in `out` when its npz, json and png all exist, else None."""
+    """The figure's json in `out` when its json, png and (for a figure others compare against) shells
+    exist, else None. The npz is not needed: it is kept out of git, so a clone's results count as done."""
     paths = output_paths(fig, out)
-    if not all(os.path.exists(p) for p in paths.values()):
+    if not all(os.path.exists(path) for kind, path in paths.items() if kind != "npz"):
         return None
     try:
         with open(paths["json"]) as fh:
@@ -88,19 +106,28 @@ def json_ready(value):
     return value
 
 
-def write_figure(fig, out, arrays, record, draw):
-    """Writes a figure's npz (`arrays`), png (`draw(file)` renders it) and json (`record`); returns
-    their paths. Every file is rendered in memory first, so a failure (a plot that cannot be drawn,
+def write_figure(fig, out, arrays, record, draw, shells=None):
+    """Writes a figure's npz (`arrays`), shells (`shells`, for a figure others compare against), png
+    (`draw(file)` renders it) and json (`record`); returns their paths. Every file is rendered in memory first, so a failure (a plot that cannot be drawn,
     a record that is not json) leaves the previous results untouched. The json goes first and comes
     back last: a figure counts as done (for the report and for resuming) only with its json, so an
     interruption between the files leaves it "not done" instead of pairing new arrays with an old record."""
-    npz, png = io.BytesIO(), io.BytesIO()
-    np.savez_compressed(npz, **arrays)
-    draw(png)
-    text = json.dumps(json_ready(record), indent=2, allow_nan=False) + "\n"
     paths = output_paths(fig, out)
+    if ("shells" in paths) != (shells is not None):
+        raise ValueError(f"{fig.id}: shells are written for the figures others compare against, and only for them")
+    contents = {"npz": _npz(arrays), **({"shells": _npz(shells)} if shells is not None else {})}
+    png = io.BytesIO()
+    draw(png)
+    contents["png"] = png.getvalue()
+    contents["json"] = (json.dumps(json_ready(record), indent=2, allow_nan=False) + "\n").encode()
     if os.path.exists(paths["json"]):
         os.remove(paths["json"])
-    for ext, content in (("npz", npz.getvalue()), ("png", png.getvalue()), ("json", text.encode())):
-        write_atomically(paths[ext], lambda fh, content=content: fh.write(content))
+    for kind, content in contents.items():
+        write_atomically(paths[kind], lambda fh, content=content: fh.write(content))
     return paths
+
+
+def _npz(arrays):
+    file = io.BytesIO()
+    np.savez_compressed(file, **arrays)
+    return file.getvalue()

@@ -59,7 +59,7 @@ class Run:
         return record is not None and record.get("config_hash") == self.config_hash()
 
     def _mnist_source(self):
-        if not self.figure.uses_images:
+        if self.figure.kind != "images":
             return None
         if self.mnist_source is None:
             from training_response.data.mnist import load

@@ -17,7 +17,7 @@ from .checkpoint import Checkpoint
 from .files import check_writable
 from .keeping import KEPT, keep_mode
 from .progress import NO_PROGRESS
-from .results_io import checkpoint_path, flatten_variants, load_references, without_diverged, write_figure
+from .results_io import checkpoint_path, comparison_arrays, compared_against, flatten_variants, load_references, without_diverged, write_figure
 from .training import get_trainer, run_ensemble
 
 
@@ -106,7 +106,7 @@ def run_figure(run, progress=NO_PROGRESS, mnist=None, command=None):
     check_writable(out)
     trainer = get_trainer(run.engine)
     images = None
-    if fig.uses_images:
+    if fig.kind == "images":
         mnist = load_mnist(run.mnist) if mnist is None else mnist
         images = mnist.images
         run = dataclasses.replace(run, mnist_source=mnist.source)  # what this run trains on
@@ -148,7 +148,8 @@ def run_figure(run, progress=NO_PROGRESS, mnist=None, command=None):
         },
     }
     arrays = flatten_variants({label: {**raw[label], **summary[label]} for label in runs})
-    paths = write_figure(fig, out, arrays, record, lambda file: plots.plot_figure(fig, runs, summary, claims, file, references))
+    shells = flatten_variants({label: comparison_arrays(raw[label]) for label in runs}) if fig.id in compared_against() else None
+    paths = write_figure(fig, out, arrays, record, lambda file: plots.plot_figure(fig, runs, summary, claims, file, references), shells)
     for checkpoint in checkpoints.values():
         checkpoint.remove()
     return paths

@@ -46,7 +46,7 @@ def test_a_finished_figure_is_up_to_date_for_its_own_settings_only(finished):
     assert not any(run.is_up_to_date() for run in changed)
 
 
-@pytest.mark.parametrize("damage", ["missing png", "missing npz", "corrupt json"])
+@pytest.mark.parametrize("damage", ["missing png", "missing shells", "corrupt json"])
 def test_incomplete_or_unreadable_results_are_not_up_to_date(finished, tmp_path, damage):
     fig = figures.get("2024-fig1")
     paths = output_paths(fig, str(tmp_path))
@@ -62,6 +62,18 @@ def test_incomplete_or_unreadable_results_are_not_up_to_date(finished, tmp_path,
     else:
         os.remove(paths[damage.split()[1]])
     assert not run.is_up_to_date()
+
+
+def test_results_without_their_raw_arrays_are_up_to_date_as_a_clone_has_them(finished, tmp_path):
+    # The npz is kept out of git; json, png and the shells that other figures compare against are kept.
+    fig = figures.get("2024-fig1")
+    paths = output_paths(fig, str(tmp_path))
+    os.makedirs(os.path.dirname(paths["npz"]))
+    for ext, path in output_paths(fig, finished).items():
+        if ext != "npz":
+            with open(path, "rb") as src, open(paths[ext], "wb") as dst:
+                dst.write(src.read())
+    assert _run(fig, str(tmp_path)).is_up_to_date()
 
 
 def test_a_figure_is_stale_once_a_figure_it_compares_against_is_rerun(finished, tmp_path):
@@ -105,11 +117,14 @@ def test_a_failed_write_leaves_the_previous_results_untouched(finished, tmp_path
     def broken_plot(file):
         raise RuntimeError("the plot cannot be drawn")
 
+    shells = {"epoch": [0]}  # 2024-fig1 is compared against: it writes its shells too
     with pytest.raises(RuntimeError):
-        write_figure(fig, out, {"epoch": [0]}, {"figure": fig.id}, broken_plot)
+        write_figure(fig, out, {"epoch": [0]}, {"figure": fig.id}, broken_plot, shells)
     with pytest.raises(TypeError):  # a record that is not json: found before any file is touched
-        write_figure(fig, out, {"epoch": [0]}, {"value": {1, 2}}, lambda file: file.write(b"png"))
+        write_figure(fig, out, {"epoch": [0]}, {"value": {1, 2}}, lambda file: file.write(b"png"), shells)
+    with pytest.raises(ValueError, match="shells"):  # a compared-against figure's write without them
+        write_figure(fig, out, {"epoch": [0]}, {"figure": fig.id}, lambda file: file.write(b"png"))
     for ext, path in output_paths(fig, out).items():
         assert open(path, "rb").read() == before[ext]
-    assert sorted(os.listdir(os.path.dirname(output_paths(fig, out)["npz"]))) == ["fig1.json", "fig1.npz", "fig1.png"]
+    assert sorted(os.listdir(os.path.dirname(output_paths(fig, out)["npz"]))) == ["fig1.json", "fig1.npz", "fig1.png", "fig1.shells.npz"]
 

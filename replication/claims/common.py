@@ -20,7 +20,8 @@ def choice(params, key, valid):
 
 def missing(params):
     """The result of a comparison whose reference figure has not been run."""
-    criterion = f"needs {params['reference']} to have been run into the same results folder"
+    ref = params["reference"]
+    criterion = f"needs {ref}'s results in the same results folder: `python -m replication run {ref}` with the same --out makes them"
     return "comparison with " + params["reference"], {"reference": None}, criterion, INCONCLUSIVE
 
 

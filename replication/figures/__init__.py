@@ -62,10 +62,6 @@ class Figure:
         _settings.check(self)
         check_claims(self)
 
-    @property
-    def uses_images(self):
-        return self.kind == "images"
-
     def to_json(self):
         config = dataclasses.asdict(self)
         del config["kind"]  # derived from the model and training, which the json holds
