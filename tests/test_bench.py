@@ -1,28 +1,37 @@
-"""The bench's arithmetic and the rows it writes to bench.json, on made-up timings: nothing here is timed,
-so nothing depends on the machine's speed. Expected values are worked out by hand in the comments."""
+"""The bench. Its arithmetic (rows from timings: best fits, medians, ratios, rounding) is pure functions of
+made-up timings, checked against values worked out by hand in the comments; what it runs (the variants
+taking turns, a model of its own per variant, the callbacks at every epoch end, the warm-up runs) is run
+for real at tiny sizes and checked on what does not depend on the machine's speed: which calls, how
+many, on which model, keys in bench.json's order, positive finite ratios."""
 
-import types
+import itertools
+import math
 
 import keras
 import numpy as np
 import pytest
 
+from training_response import ResponseProbe
+from training_response.data import random_bits
 from training_response.replication import timing
 from training_response.replication.bench import by_hand, dropout, engine_speed, flops, memory, overhead, report
 from training_response.replication.models import build_2024
+from training_response.replication.problem import replica_setup
+from training_response.replication.training import TRAINERS
+
+# bench.json's keys of a probe workload's row, in its order.
+PROBE_ROW_KEYS = ["workload", "epochs_per_fit", "repeats", "fit_ms_per_epoch", "fit_with_probe_ms_per_epoch", "probe_overhead",
+                  "probe_overhead_of_medians", "target", "fit_with_forward_pass_ms_per_epoch", "forward_pass_overhead",
+                  "forward_pass_overhead_of_medians"]
+BY_HAND_KEYS = ["fit_with_minimal_measurement_ms_per_epoch", "minimal_measurement_overhead", "minimal_measurement_overhead_of_medians"]
+COST_KEYS = ["probe_epoch_end_ms", "forward_pass_ms"]
 
 
-def test_best_ms_per_epoch_takes_the_fastest_fit():
-    # min(0.5, 0.25, 0.75) s over 250 epochs = 1 ms per epoch.
-    assert overhead._best_ms_per_epoch([0.5, 0.25, 0.75], 250) == pytest.approx(1.0)
-
-
-def test_probe_overhead_row_from_fake_fits():
+def test_probe_overhead_row_takes_the_best_fits_and_the_medians():
     # Best: 0.25 s, 0.375 s and 0.3 s over 250 epochs = 1.0, 1.5 and 1.2 ms/epoch, overheads 1.5 and 1.2;
     # medians: 0.625 / 0.5 = 1.25 and 0.55 / 0.5 = 1.1.
-    row = overhead._probe_overhead_row(
-        "a workload", 250, 3, plain=[0.5, 0.25, 0.75], probed=[0.625, 0.375, 1.0], target=1.5, forwarded=[0.55, 0.3, 0.6]
-    )
+    seconds = {"plain": [0.5, 0.25, 0.75], "probe": [0.625, 0.375, 1.0], "forward_pass": [0.55, 0.3, 0.6]}
+    row = overhead.probe_overhead_row("a workload", 250, seconds, target=1.5)
     assert row == {
         "workload": "a workload; one step per epoch, probe over all 256 inputs at every epoch",
         "epochs_per_fit": 250,
@@ -36,55 +45,132 @@ def test_probe_overhead_row_from_fake_fits():
         "forward_pass_overhead": 1.2,
         "forward_pass_overhead_of_medians": 1.1,
     }
+    assert list(row) == PROBE_ROW_KEYS
 
 
 def test_probe_overhead_row_rounds_times_to_4_and_ratios_to_3_decimals():
     # 300/7 = 42.857142.. and 400/7 = 57.142857.. ms/epoch; 4/3 and 3/2.
-    row = overhead._probe_overhead_row("w", 7, 2, plain=[0.3, 0.4], probed=[0.4, 0.8], target=None, forwarded=[0.4, 0.8])
+    seconds = {"plain": [0.3, 0.4], "probe": [0.4, 0.8], "forward_pass": [0.4, 0.8]}
+    row = overhead.probe_overhead_row("w", 7, seconds, target=None)
     assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"]) == (42.8571, 57.1429)
     assert (row["probe_overhead"], row["probe_overhead_of_medians"]) == (1.333, 1.714)
     assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (57.1429, 1.333, 1.714)
     assert row["target"] is None
 
 
-def test_probe_overhead_alternates_the_variants_and_sets_the_target_on_sgd_only(monkeypatch):
-    calls = []
-    # plain, probed, forward pass, measurement by hand (SGD only); twice; then one of each for the second workload
-    fake_seconds = iter([0.2, 0.3, 0.25, 0.3, 0.1, 0.4, 0.15, 0.2, 1.0, 1.0, 1.0])
-    probe = types.SimpleNamespace(probe_x=np.zeros((3, 8), np.float32))
-    models = iter(range(7))
-
-    def fake_timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
-        kind = "plain" if not callbacks else "probed" if callbacks == [probe] else type(callbacks[0]).__name__
-        calls.append((kind, model, epochs, repeats))
-        return [next(fake_seconds)]
-
-    monkeypatch.setattr(overhead, "_timed_fits", fake_timed_fits)
-    monkeypatch.setattr(overhead, "ResponseProbe", lambda *args, **kwargs: probe)
-    monkeypatch.setattr(overhead, "per_epoch_costs", lambda model, probe: {"probe_epoch_end_ms": (model, probe)})
-    workload = (lambda: next(models), 1.0, ("step",), "w")
-    monkeypatch.setattr(overhead, "PROBE_WORKLOADS", {"sgd": workload, "other": workload})
-    row = overhead.probe_overhead(100, 2)
-    assert [c[0] for c in calls] == ["plain", "probed", "_ForwardPassEachEpoch", "_MinimalMeasurementEachEpoch"] * 2
-    assert [c[1] for c in calls] == [0, 1, 2, 3] * 2  # a model of its own for each variant, the same one each round
-    assert all(c[2:] == (100, 1) for c in calls)
-    # Best 0.1, 0.3 and 0.15 s over 100 epochs: 1, 3 and 1.5 ms/epoch; medians 0.15, 0.35 and 0.2.
-    assert (row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"], row["probe_overhead"]) == (1.0, 3.0, 3.0)
+def test_probe_overhead_row_with_the_measurement_by_hand_last():
+    # Two rounds of 100 epochs. Best 0.1, 0.3, 0.15 and 0.2 s: 1, 3, 1.5 and 2 ms/epoch; medians 0.15,
+    # 0.35, 0.2 and 0.25: 0.35 / 0.15 = 2.333, 0.2 / 0.15 = 1.333, 0.25 / 0.15 = 1.667.
+    seconds = {"plain": [0.2, 0.1], "probe": [0.3, 0.4], "forward_pass": [0.25, 0.15], "minimal_measurement": [0.3, 0.2]}
+    row = overhead.probe_overhead_row("w", 100, seconds, target=1.3)
+    assert list(row) == PROBE_ROW_KEYS + BY_HAND_KEYS
+    assert (row["repeats"], row["fit_ms_per_epoch"], row["fit_with_probe_ms_per_epoch"], row["probe_overhead"]) == (2, 1.0, 3.0, 3.0)
     assert row["probe_overhead_of_medians"] == 2.333
     assert (row["fit_with_forward_pass_ms_per_epoch"], row["forward_pass_overhead"], row["forward_pass_overhead_of_medians"]) == (1.5, 1.5, 1.333)
-    # Best 0.2 s: 2 ms/epoch; medians 0.25 / 0.15.
-    assert (row["fit_with_minimal_measurement_ms_per_epoch"], row["minimal_measurement_overhead"], row["minimal_measurement_overhead_of_medians"]) == (2.0, 2.0, 1.667)
-    assert row["target"] == overhead.PROBE_TARGET
-    assert row["probe_epoch_end_ms"] == (1, probe)  # timed on the probed model and its probe
-    other = overhead.probe_overhead(100, 1, "other")
-    assert [c[0] for c in calls[8:]] == ["plain", "probed", "_ForwardPassEachEpoch"]
-    assert other["target"] is None and "minimal_measurement_overhead" not in other
+    assert [row[key] for key in BY_HAND_KEYS] == [2.0, 2.0, 1.667]
+
+
+def test_best_and_median_ms():
+    # Best 1 ms; the median of four is the mean of the middle two, (2 + 3) / 2; 1/3 ms rounds to 4 decimals.
+    assert overhead.best_and_median_ms([0.004, 0.001, 0.003, 0.002]) == {"best": 1.0, "median": 2.5}
+    assert overhead.best_and_median_ms([1 / 3000]) == {"best": 0.3333, "median": 0.3333}
+
+
+def _positive_and_finite(values):
+    return all(math.isfinite(v) and v > 0 for v in values)
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Records, in one shared list, (name, "begin") at the start of each fit and (name, epoch) at each epoch end."""
+
+    def __init__(self, name, seen):
+        super().__init__()
+        self.name, self.seen = name, seen
+
+    def on_train_begin(self, logs=None):
+        self.seen.append((self.name, "begin"))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seen.append((self.name, epoch))
+
+
+def test_alternating_fits_take_turns_each_on_its_own_model_resuming_where_it_ended():
+    x_o = random_bits(8, rng=0)
+    seen = []
+    variants = {name: (build_2024("relu", seed=0), [_Recorder(name, seen)]) for name in ("a", "b")}
+    seconds = overhead.alternating_fits(variants, x_o, 1.0, epochs=2, repeats=2)
+    assert list(seconds) == ["a", "b"]
+    assert all(len(times) == 2 and _positive_and_finite(times) for times in seconds.values())
+    # Each round: every variant's warm-up fit, then its timed fit of 2 epochs, before the next variant's.
+    per_fit = overhead.WARM_UP_EPOCHS + 2
+    starts = [name for name, event in seen if event == "begin"]
+    assert starts == ["a", "a", "b", "b"] * 2
+    # Each fit resumes at the epoch where the last fit of its model ended: one record per epoch, no gap.
+    for name in ("a", "b"):
+        assert [event for who, event in seen if who == name and event != "begin"] == list(range(2 * per_fit))
+    # One step per epoch, each variant's model trained by its own fits alone.
+    assert [int(model.optimizer.iterations.numpy()) for model, _ in variants.values()] == [2 * per_fit] * 2
+
+
+@pytest.fixture
+def epoch_ends(monkeypatch):
+    """(callback class name, model) at every epoch end of History (which every fit has), of the probe and of
+    the bench's forward-pass callbacks (the measurement by hand is one), in order: their public Keras hook
+    wrapped to record each call, and then run."""
+    seen = []
+    for cls in (keras.callbacks.History, ResponseProbe, overhead.ForwardPassEachEpoch):
+
+        def recorded(self, epoch, logs=None, hook=cls.on_epoch_end):
+            seen.append((type(self).__name__, self.model))
+            return hook(self, epoch, logs)
+
+        monkeypatch.setattr(cls, "on_epoch_end", recorded)
+    return seen
+
+
+def _fits(epoch_ends):
+    """(model, epochs) of each stretch of fit epochs on one model, in order."""
+    models = [model for name, model in epoch_ends if name == "History"]
+    return [(group[0], len(group)) for group in (list(g) for _, g in itertools.groupby(models, key=id))]
+
+
+def _models_of(epoch_ends, name):
+    return [model for who, model in epoch_ends if who == name]
+
+
+def test_probe_overhead_times_each_variant_on_its_own_model_in_turns(epoch_ends):
+    row = overhead.probe_overhead(epochs=2, repeats=1, epoch_end_calls=3)
+    fits = _fits(epoch_ends)
+    # The four variants in turn, each its warm-up and its timed fit of 2 epochs on a model of its own.
+    assert len(fits) == 4 and all(epochs == overhead.WARM_UP_EPOCHS + 2 for _, epochs in fits)
+    plain, probed, forwarded, by_hand = [model for model, _ in fits]
+    assert len({id(model) for model in (plain, probed, forwarded, by_hand)}) == 4
+    fit_epochs = overhead.WARM_UP_EPOCHS + 2
+    # The probe on its model at every fit epoch, and then 3 calls of its hook outside a fit (per_epoch_costs).
+    assert [id(model) for model in _models_of(epoch_ends, "ResponseProbe")] == [id(probed)] * (fit_epochs + 3)
+    assert [id(model) for model in _models_of(epoch_ends, "ForwardPassEachEpoch")] == [id(forwarded)] * fit_epochs
+    assert [id(model) for model in _models_of(epoch_ends, "MinimalMeasurementEachEpoch")] == [id(by_hand)] * fit_epochs
+    # The plain model has no callback of its own.
+    assert id(plain) not in {id(model) for name, model in epoch_ends if name != "History"}
+    assert list(row) == PROBE_ROW_KEYS + BY_HAND_KEYS + COST_KEYS
+    assert (row["epochs_per_fit"], row["repeats"], row["target"]) == (2, 1, overhead.PROBE_TARGET)
+    assert _positive_and_finite(row[key] for key in PROBE_ROW_KEYS + BY_HAND_KEYS if key not in ("workload", "target"))
+    for key in COST_KEYS:
+        assert 0 < row[key]["best"] <= row[key]["median"]
+
+
+def test_probe_overhead_of_another_workload_has_no_target_and_no_measurement_by_hand(epoch_ends):
+    row = overhead.probe_overhead(epochs=2, repeats=1, workload="softmax_10", epoch_end_calls=2)
+    assert len({id(model) for model, _ in _fits(epoch_ends)}) == 3  # plain, probe, forward pass
+    assert _models_of(epoch_ends, "MinimalMeasurementEachEpoch") == []
+    assert list(row) == PROBE_ROW_KEYS + COST_KEYS
+    assert row["target"] is None
+    assert row["workload"].startswith(overhead.PROBE_WORKLOADS["softmax_10"][3])
 
 
 def test_the_measurement_by_hand_equals_the_generic_one_on_the_2024_network():
     """minimal_measurement (Θ from the two layers' structure, the step from the stepped weights) against
     `measure`'s Jacobian-free double-backward Θ and its step, after a few training steps."""
-    from training_response.data import random_bits
     from training_response.response import keras_loss_fn, keras_output_fn, ntk_row, step_response
 
     x_o = random_bits(8, rng=0)
@@ -101,47 +187,44 @@ def test_the_measurement_by_hand_equals_the_generic_one_on_the_2024_network():
     np.testing.assert_allclose(values[1 + len(points) :], step, rtol=1e-3, atol=1e-4 * np.abs(step).max())
 
 
-def test_the_forward_pass_callback_runs_one_forward_pass_over_the_points_at_every_epoch_end(monkeypatch):
-    from training_response.data import random_bits
-
+def test_the_forward_pass_callback_runs_one_forward_pass_over_the_points_at_every_epoch_end():
     x_o = random_bits(8, rng=0)
     points = random_bits(8, rng=1)[None].repeat(5, axis=0) * np.arange(1, 6, dtype=np.float32)[:, None]
     model = build_2024("relu", seed=0)
-    passes = []
-    compiled_forward = overhead._compiled_forward
+    callback = overhead.ForwardPassEachEpoch(points)
+    compiled, compilations, passes = callback.compiled, [], []
 
-    def counted(model, points):
-        forward = compiled_forward(model, points)
+    def counted():  # the callback's own compiled pass, its outputs kept
+        compilations.append(1)
+        forward = compiled()
+        return lambda: passes.append(forward()) or passes[-1]
 
-        def call():
-            passes.append(1)
-            return forward()
-
-        return call
-
-    monkeypatch.setattr(overhead, "_compiled_forward", counted)
-    callback = overhead._ForwardPassEachEpoch(points)
-    model.fit(x_o[None], np.ones((1, 1)), epochs=4, verbose=0, callbacks=[callback])
-    model.fit(x_o[None], np.ones((1, 1)), initial_epoch=4, epochs=7, verbose=0, callbacks=[callback])
-    assert len(passes) == 7  # compiled once, called at each of the 7 epoch ends
-    # It reads the model's weights as they are: after the fits, the model's own output at the points.
-    np.testing.assert_allclose(callback._forward().numpy(), model(points, training=False).numpy(), rtol=1e-6)
+    callback.compiled = counted
+    # The model's own output at the points, read after the callback at each epoch end.
+    outputs = []
+    own = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: outputs.append(model(points, training=False).numpy()))
+    model.fit(x_o[None], np.ones((1, 1)), epochs=4, verbose=0, callbacks=[callback, own])
+    model.fit(x_o[None], np.ones((1, 1)), initial_epoch=4, epochs=7, verbose=0, callbacks=[callback, own])
+    assert len(compilations) == 1  # compiled at the first fit only
+    assert len(passes) == len(outputs) == 7  # one pass at each of the 7 epoch ends
+    # Each pass reads the weights as they are at its epoch end: the model's own output there, which moves.
+    for done, expected in zip(passes, outputs):
+        np.testing.assert_allclose(done.numpy(), expected, rtol=1e-6)
+    assert not np.allclose(outputs[0], outputs[-1])
 
 
 def test_per_epoch_costs_time_the_probes_epoch_end_and_a_forward_pass():
-    from training_response import ResponseProbe
-    from training_response.data import random_bits
-
     x_o = random_bits(8, rng=0)
     model = build_2024("relu", seed=0)
     probe = ResponseProbe(x_o, 1.0, shells=True, epochs=None)
     model.fit(x_o[None], np.ones((1, 1)), epochs=5, verbose=0, callbacks=[probe])
-    costs = overhead.per_epoch_costs(model, probe, calls=5)
+    costs = overhead.per_epoch_costs(probe, calls=5)
     # Each call of the hook is a measurement the probe records: 6 of the fit (epochs 0..5) and 5 more.
     assert len(probe.history["epoch"]) == 11 and list(probe.history["epoch"][6:]) == [1, 2, 3, 4, 5]
     np.testing.assert_array_equal(probe.history["step"][6], probe.history["step"][5])  # the weights of the fit's end
-    for key in ("probe_epoch_end_ms", "forward_pass_ms"):
-        assert set(costs[key]) == {"best", "median"} and 0 < costs[key]["best"] <= costs[key]["median"]
+    assert list(costs) == COST_KEYS
+    for key in COST_KEYS:
+        assert list(costs[key]) == ["best", "median"] and 0 < costs[key]["best"] <= costs[key]["median"]
 
 
 def test_seconds_of_calls_makes_each_call_once_in_order():
@@ -157,11 +240,16 @@ def test_ms_per_replica_epoch():
 
 
 SIZES = engine_speed.EngineSizes(fit_replicas=3, engine_replicas=100, epochs=1000)
+# bench.json's keys of an engine row (report adds measurement_in_forward_passes), in its order.
+ENGINE_ROW_KEYS = ["workload", "epochs", "fit_replicas", "engine_replicas", "engine_runs", "fit_ms_per_replica_epoch", "engine_ms_per_replica_epoch",
+                   "speedup", "target", "flop_per_replica_epoch", "gflops_effective", "fraction_of_matmul_rate"]
 
 
-def test_engine_speedup_row_from_fake_runs():
-    # 5 s over 100 × 1000 replica-epochs = 0.05 ms each; 2,432,256 FLOP in 0.05 ms = 48.645 GFLOP/s, 0.1 of 486.45.
-    row = engine_speed._engine_speedup_row("a workload", 300, SIZES, fit_seconds=3.0, engine_seconds=5.0, flop=2432256, machine_gflops=486.4512)
+def test_engine_speedup_row_from_timings():
+    # The best engine run, 5 s, over 100 × 1000 replica-epochs = 0.05 ms each; 3 s over 3 × 1000 = 1 ms;
+    # 2,432,256 FLOP in 0.05 ms = 48.645 GFLOP/s, 0.1 of 486.45.
+    row = engine_speed.engine_speedup_row("a workload", 300, SIZES, fit_seconds=[3.0], engine_seconds=[6.0, 5.0, 7.0], flop=2432256,
+                                          machine_gflops=486.4512)
     assert row == {
         "workload": "a workload",
         "epochs": 1000,
@@ -176,13 +264,14 @@ def test_engine_speedup_row_from_fake_runs():
         "gflops_effective": 48.645,
         "fraction_of_matmul_rate": 0.1,
     }
+    assert list(row) == ENGINE_ROW_KEYS
 
 
 def test_engine_speedup_is_the_ratio_of_the_unrounded_times():
     # Engine: 0.0014 s over 100 × 1000 = 0.000014 ms, written as 0.00001 (5 decimals); the speedup is
     # 1 / 0.000014 = 71428.57.., not 1 / 0.00001, and the rate 1400 FLOP / 1.4e-8 s = 100 GFLOP/s, not
     # 1400 / 1e-8 s = 140.
-    row = engine_speed._engine_speedup_row("w", None, SIZES, fit_seconds=3.0, engine_seconds=0.0014, flop=1400, machine_gflops=1000.0)
+    row = engine_speed.engine_speedup_row("w", None, SIZES, fit_seconds=[3.0], engine_seconds=[0.0014], flop=1400, machine_gflops=1000.0)
     assert row["engine_ms_per_replica_epoch"] == 0.00001
     assert row["speedup"] == 71428.6
     assert (row["gflops_effective"], row["fraction_of_matmul_rate"]) == (100.0, 0.1)
@@ -245,63 +334,82 @@ def test_probe_point_counts_of_the_engine_figures():
     # 2024-fig1: all 2^8 inputs. 2022-fig1: shells of 16 bits, whole up to 100 members else 100 sampled:
     # 1 + 16 + 13 × 100 (H = 2..14) + 16 + 1 = 1334. 2022-fig8: x_o alone.
     figs = [engine_speed.bench_figure(figure_id, "every") for figure_id in ("2024-fig1", "2022-fig1", "2022-fig8")]
-    counts = [engine_speed._probe_point_count(fig, engine_speed.bench_images(fig)) for fig in figs]
+    counts = [engine_speed.probe_point_count(fig, engine_speed.bench_images(fig)) for fig in figs]
     assert counts == [256, 1334, 1]
 
 
-def test_measurement_in_forwards_runs_the_engines_compiled_measurement():
-    # A ratio of two best times: positive whatever the machine's speed, rounded to 2 decimals.
-    ratio = engine_speed.measurement_in_forwards(engine_speed.bench_figure("2024-fig1", "every"), 2, repeats=2)
-    assert ratio > 0 and ratio == round(ratio, 2)
-
-
-def _fake_runs(monkeypatch):
-    """run_ensemble recording (trainer, replicas, epochs, seed, images), and a clock whose timed runs take
-    3 s (fit), then 6, 5 and 7 s (the engine's three runs)."""
-    runs = []
-    clock = iter([10.0, 13.0, 20.0, 26.0, 30.0, 35.0, 40.0, 47.0])  # start and end of each timed run
-
-    def fake_run_ensemble(fig, replicas, epochs, seed, trainer, progress, images):
-        runs.append((trainer.name, replicas, epochs, seed, images))
-
-    monkeypatch.setattr(engine_speed, "run_ensemble", fake_run_ensemble)
-    monkeypatch.setattr(timing, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
-    return runs
-
-
-def test_engine_speedup_times_the_runs_but_not_the_warm_up_and_takes_the_engines_best(monkeypatch):
-    runs = _fake_runs(monkeypatch)
-    row = engine_speed.engine_speedup(engine_speed.bench_figure("2024-fig1", "log"), SIZES, "a workload", 300, machine_gflops=100.0)
-    # Warm-ups: one replica through fit, all replicas through the engine (each traces for its own size);
-    # then one fit run and SIZES.engine_runs = 3 engine runs.
-    assert [r[:4] for r in runs] == [("fit", 1, 20, 1), ("fit", 3, 1000, 0), ("ensemble", 100, 20, 1), *[("ensemble", 100, 1000, 0)] * 3]
-    assert all(r[4] is None for r in runs)  # bit strings, no images
-    # 3 s over 3 × 1000 = 1 ms; the best engine run, 5 s, over 100 × 1000 = 0.05 ms.
-    assert (row["fit_ms_per_replica_epoch"], row["engine_ms_per_replica_epoch"], row["speedup"]) == (1.0, 0.05, 20.0)
-    assert row["workload"] == "a workload, schedule 'log'"
-    # The log schedule of 1000 epochs measures at 50 of them: 6912 + 0.05 × 2,425,344 = 128,179.2 FLOP,
-    # in 0.05 ms: 2.564 GFLOP/s, 0.0256 of 100.
-    assert (row["flop_per_replica_epoch"], row["gflops_effective"], row["fraction_of_matmul_rate"]) == (128179, 2.564, 0.0256)
-
-
-def test_engine_speedup_passes_random_images_for_an_image_figure(monkeypatch):
-    runs = _fake_runs(monkeypatch)
+def test_engine_flop_counts_the_epochs_the_schedule_measures():
+    # Every epoch: 3F + P (3F + 2N) = 2,432,256 (test_forward_flop_and_flop_per_replica_epoch_of_the_2024_network).
+    # The log schedule of 1000 epochs measures at 50 of them: 6912 + 0.05 × 2,425,344 = 128,179.2.
+    assert engine_speed.engine_flop(engine_speed.bench_figure("2024-fig1", "every"), 1000) == 2432256
+    assert engine_speed.engine_flop(engine_speed.bench_figure("2024-fig1", "log"), 1000) == pytest.approx(128179.2)
+    # 2022-fig8: F = 2 × (26² × 9 × 8 + 24² × 9 × 64 + 22² × 9 × 64 + 22² × 8) = 2 × 663,104 = 1,326,208;
+    # N = 80 + 584 + 584 + 3873 = 5121; P = 1: 3F + 3F + 2N = 7,957,248 + 10,242 = 7,967,490.
     fig = engine_speed.bench_figure("2022-fig8", "every")
-    row = engine_speed.engine_speedup(fig, engine_speed.EngineSizes(1, 4, 10, engine_runs=1), "w", None, machine_gflops=100.0)
-    expected = engine_speed.bench_images(fig)
-    assert len(runs) == 4
-    for run in runs:
-        np.testing.assert_array_equal(run[4], expected)
-    # F = 2 × (26² × 9 × 8 + 24² × 9 × 64 + 22² × 9 × 64 + 22² × 8) = 2 × 663,104 = 1,326,208; N = 80 + 584 + 584 + 3873
-    # = 5121; P = 1: 3F + 3F + 2N = 7,957,248 + 10,242 = 7,967,490.
-    assert row["flop_per_replica_epoch"] == 7967490
-    assert row["target"] is None
+    assert engine_speed.engine_flop(fig, 10, engine_speed.bench_images(fig)) == 7967490
+
+
+@pytest.fixture
+def trainer_calls(monkeypatch):
+    """(trainer name, setups, epochs) of every call of a trainer's train_points, in order: the public
+    method of each training path wrapped to record its calls, and then run."""
+    calls = []
+    for name, trainer in TRAINERS.items():
+
+        def recorded(fig, setups, epochs, *args, name=name, train=trainer.train_points):
+            calls.append((name, setups, epochs))
+            return train(fig, setups, epochs, *args)
+
+        monkeypatch.setattr(trainer, "train_points", recorded)
+    return calls
+
+
+def test_run_seconds_warm_up_each_path_untimed_then_time_its_runs_on_the_bench_images(trainer_calls):
+    fig = engine_speed.bench_figure("2022-fig8", "every")
+    images = engine_speed.bench_images(fig)
+    seconds = engine_speed.run_seconds(fig, engine_speed.EngineSizes(fit_replicas=2, engine_replicas=2, epochs=2, engine_runs=2), images)
+    # Warm-ups: one replica through fit, all replicas through the engine (each traces for its own size),
+    # 20 epochs, seed 1; then one fit run and engine_runs = 2 engine runs, seed 0; only these are timed.
+    expected = [("fit", 1, 20, 1), ("fit", 2, 2, 0), ("ensemble", 2, 20, 1), ("ensemble", 2, 2, 0), ("ensemble", 2, 2, 0)]
+    assert [(name, len(setups), epochs) for name, setups, epochs in trainer_calls] == [e[:3] for e in expected]
+    assert {path: len(times) for path, times in seconds.items()} == {"fit": 1, "ensemble": 2}
+    assert all(_positive_and_finite(times) for times in seconds.values())
+    # Each run's replicas are those of its seed, drawn from the bench's images.
+    for (_, setups, epochs), (*_, seed) in zip(trainer_calls, expected):
+        for replica, setup in enumerate(setups):
+            drawn = replica_setup(fig, seed, replica, epochs, images)
+            assert setup["model_seed"] == drawn["model_seed"]
+            np.testing.assert_array_equal(setup["x_o"], drawn["x_o"])
+
+
+def test_engine_speedup_row_of_a_real_run(trainer_calls):
+    fig = engine_speed.bench_figure("2024-fig1", "log")
+    sizes = engine_speed.EngineSizes(fit_replicas=1, engine_replicas=2, epochs=2, engine_runs=1)
+    row = engine_speed.engine_speedup(fig, sizes, "a workload", None, machine_gflops=100.0)
+    # A warm-up and a timed run on each path, on bit strings (no images): each replica's x_o as its seed draws it.
+    runs = [(name, len(setups), epochs) for name, setups, epochs in trainer_calls]
+    assert runs == [("fit", 1, 20), ("fit", 1, 2), ("ensemble", 2, 20), ("ensemble", 2, 2)]
+    for (_, setups, epochs), seed in zip(trainer_calls, [1, 0, 1, 0]):
+        for replica, setup in enumerate(setups):
+            np.testing.assert_array_equal(setup["x_o"], replica_setup(fig, seed, replica, epochs)["x_o"])
+    assert list(row) == ENGINE_ROW_KEYS
+    assert row["workload"] == "a workload, schedule 'log'"
+    assert [row[key] for key in ("epochs", "fit_replicas", "engine_replicas", "engine_runs", "target")] == [2, 1, 2, 1, None]
+    # Both epochs of a run this short are measured: the FLOPs of the probe at every epoch.
+    assert row["flop_per_replica_epoch"] == 2432256
+    assert _positive_and_finite(row[key] for key in ("fit_ms_per_replica_epoch", "speedup", "gflops_effective", "fraction_of_matmul_rate"))
+
+
+def test_measurement_in_forwards_runs_the_engines_compiled_measurement():
+    # A ratio of two best times: positive and finite whatever the machine's speed, rounded to 2 decimals.
+    ratio = engine_speed.measurement_in_forwards(engine_speed.bench_figure("2024-fig1", "every"), 2, repeats=2)
+    assert _positive_and_finite([ratio]) and ratio == round(ratio, 2)
 
 
 def test_relative_distances_of_masked_steps():
     inference = np.array([3.0, 4.0])  # norm 5
     steps = np.array([[6.0, 4.0], [3.0, 8.0]])
-    each, of_mean = dropout._relative_distances(steps, inference)
+    each, of_mean = dropout.relative_distances(steps, inference)
     # |(3, 0)| / 5 and |(0, 4)| / 5; the mean step (4.5, 6) is (1.5, 2) away: 2.5 / 5, not the mean 0.7
     # of the single distances.
     assert each == pytest.approx([0.6, 0.8])
@@ -311,18 +419,18 @@ def test_relative_distances_of_masked_steps():
 def test_dropout_row_median_quartiles_and_mean():
     # Median of 1..4 is 2.5; numpy's linear quartiles at positions 0.75 and 2.25: 1.75, 3.25; mean of
     # three thirds is 0.333.
-    row = dropout._dropout_row([4.0, 1.0, 3.0, 2.0], [1 / 3, 1 / 3, 1 / 3])
+    row = dropout.dropout_row([4.0, 1.0, 3.0, 2.0], [1 / 3, 1 / 3, 1 / 3])
     assert row == {"one_masked_step_median": 2.5, "one_masked_step_quartiles": [1.75, 3.25], "mean_of_masked_steps": 0.333}
 
 
 def test_mib_in_status_converts_kb_rounding_down():
     status = ["Name:\tpython\n", "VmHWM:\t 2097151 kB\n", "VmRSS:\t 1048576 kB\n"]
-    assert memory._mib_in_status(status, "VmRSS") == 1024
-    assert memory._mib_in_status(status, "VmHWM") == 2047  # 2047.999 MiB
+    assert memory.mib_in_status(status, "VmRSS") == 1024
+    assert memory.mib_in_status(status, "VmHWM") == 2047  # 2047.999 MiB
 
 
 def test_memory_row_measures_the_peak_above_the_memory_before():
-    row = memory._memory_row(8, 1000, 23589761, 9.4449, before_mib=873, peak_mib=1684)
+    row = memory.memory_row(8, 1000, 23589761, 9.4449, before_mib=873, peak_mib=1684)
     assert row == {"chunk": 8, "points": 1000, "parameters": 23589761, "seconds_per_measurement": 9.4,
                    "rss_before_mib": 873, "peak_rss_mib": 1684, "measurement_peak_mib": 811}
     # bench.json keeps this order.
@@ -359,7 +467,7 @@ def test_summary_lines_of_a_fake_result():
         "engine": engine,
         "jax_reference": jax,
     }
-    assert report._summary_lines(result, "out/bench.json") == [
+    assert report.summary_lines(result, "out/bench.json") == [
         "fit: 0.628 ms/epoch",
         "fit with probe (256 points, every epoch): 0.874 ms/epoch",
         "wrote out/bench.json",
@@ -388,4 +496,4 @@ def test_summary_lines_of_a_fake_result():
         "scale-relative difference 4.3e-05",
     ]
     result["jax_reference"] = {"status": "not measured: JAX is not installed (pip install '.[jax]')"}
-    assert report._summary_lines(result, "out/bench.json")[-1] == "JAX reference: not measured: JAX is not installed (pip install '.[jax]')"
+    assert report.summary_lines(result, "out/bench.json")[-1] == "JAX reference: not measured: JAX is not installed (pip install '.[jax]')"

@@ -9,7 +9,7 @@ from training_response.data import random_bits, shells
 from ..models import build_2022
 
 
-def _relative_distances(steps, inference):
+def relative_distances(steps, inference):
     """Relative L2 distances to the probe's `inference`-mode step: of each masked step (one per row of
     `steps`), and of the masked steps' mean."""
     norm = np.linalg.norm(inference)
@@ -17,7 +17,7 @@ def _relative_distances(steps, inference):
     return each, float(np.linalg.norm(steps.mean(axis=0) - inference) / norm)
 
 
-def _dropout_row(single, averaged):
+def dropout_row(single, averaged):
     """bench.json's row of one training length: the spread of the single masked steps' distances over all
     networks, and the mean over networks of their mean step's distance."""
     return {
@@ -64,10 +64,10 @@ def dropout_step_difference(networks=5, masks=300, trained_epochs=(0, 300), prob
             model.fit(x_o[None], np.ones((1, 1)), epochs=0, verbose=0, callbacks=[probe])
             inference = probe.history["step"][0]
             steps = _masked_steps(model, x_o, probe_x, masks, float(model.optimizer.learning_rate))
-            each, of_mean = _relative_distances(steps, inference)
+            each, of_mean = relative_distances(steps, inference)
             single += each
             averaged.append(of_mean)
-        rows[f"epoch_{epochs}"] = _dropout_row(single, averaged)
+        rows[f"epoch_{epochs}"] = dropout_row(single, averaged)
     return {
         "workload": f"2022 Fig. 3 network, {networks} networks × {masks} dropout masks, probe points in Hamming shells 0, 1, 2, 4, 8 "
         "(20 each); relative L2 distance of training-mode steps to the probe's inference-mode step",

@@ -55,41 +55,55 @@ def bench_figure(figure_id, schedule):
 def bench_images(fig, count=100):
     """`count` seeded uniform random images in [0, 1] of the figure's image shape for a figure that trains
     on images (the bench runs offline, without MNIST), else None."""
-    if not fig.uses_images:
+    if fig.kind != "images":
         return None
     return np.random.default_rng(0).random((count, *fig.model["image_shape"]), dtype=np.float32)
 
 
-def _probe_point_count(fig, images):
+def probe_point_count(fig, images=None):
     """P: how many points the figure's probe measures, as replica 0 of a run sees them."""
     setup = replica_setup(fig, 0, 0, 1, images)
     return len(replica_probe(fig, setup, setup["x_o"])[0])
 
 
+def engine_flop(fig, epochs, images=None):
+    """The naive FLOPs of a replica-epoch (flops.flop_per_replica_epoch) of the figure's network and probe
+    in a run of `epochs` epochs, of which its schedule measures some."""
+    probed_share = len(measured_epochs(fig, epochs)) / epochs
+    return flop_per_replica_epoch(build_model(fig, 0), probe_point_count(fig, images), probed_share)
+
+
 def engine_speedup(fig, sizes, description, target, machine_gflops):
     """bench.json's row of the whole run of `fig` (building, training and the probe at the figure's
-    schedule) through the fit path on sizes.fit_replicas and through the engine on sizes.engine_replicas
-    (the best of sizes.engine_runs runs), each after a short warm-up run, with the naive FLOPs of a
+    schedule) through the fit path and through the engine (run_seconds), with the naive FLOPs of a
     replica-epoch and the rate the engine reaches against `machine_gflops`. A figure that trains on images
     gets random ones (bench_images)."""
     images = bench_images(fig)
+    seconds = run_seconds(fig, sizes, images)
+    workload = f"{description}, schedule {fig.probe['schedule']!r}"
+    flop = engine_flop(fig, sizes.epochs, images)
+    return engine_speedup_row(workload, target, sizes, seconds["fit"], seconds["ensemble"], flop, machine_gflops)
+
+
+def run_seconds(fig, sizes, images=None):
+    """Seconds of each timed whole run of `fig` (seed 0, sizes.epochs epochs) on each path: "fit", one run
+    on sizes.fit_replicas, and "ensemble", sizes.engine_runs runs on sizes.engine_replicas; each path after
+    a warm-up run of 20 epochs (seed 1) that is not timed, on one replica for the fit path and on all for
+    the engine, which traces for its size."""
     seconds = {}
     for engine, replicas, runs in (("fit", sizes.fit_replicas, 1), ("ensemble", sizes.engine_replicas, sizes.engine_runs)):
         trainer = TRAINERS[engine]
-        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, trainer=trainer, progress=False, images=images)
-        run = lambda _: run_ensemble(fig, replicas, sizes.epochs, seed=0, trainer=trainer, progress=False, images=images)  # noqa: E731
-        seconds[engine] = min(seconds_of_calls(run, runs))
-    probed_share = len(measured_epochs(fig, sizes.epochs)) / sizes.epochs
-    flop = flop_per_replica_epoch(build_model(fig, 0), _probe_point_count(fig, images), probed_share)
-    workload = f"{description}, schedule {fig.probe['schedule']!r}"
-    return _engine_speedup_row(workload, target, sizes, seconds["fit"], seconds["ensemble"], flop, machine_gflops)
+        run_ensemble(fig, 1 if engine == "fit" else replicas, 20, seed=1, trainer=trainer, images=images)
+        run = lambda _: run_ensemble(fig, replicas, sizes.epochs, seed=0, trainer=trainer, images=images)  # noqa: E731
+        seconds[engine] = seconds_of_calls(run, runs)
+    return seconds
 
 
-def _engine_speedup_row(workload, target, sizes, fit_seconds, engine_seconds, flop, machine_gflops):
-    """bench.json's row of the engine comparison, from the seconds of the whole run on each path and the
-    FLOPs of a replica-epoch."""
-    fit_ms = ms_per_replica_epoch(fit_seconds, sizes.fit_replicas, sizes.epochs)
-    engine_ms = ms_per_replica_epoch(engine_seconds, sizes.engine_replicas, sizes.epochs)
+def engine_speedup_row(workload, target, sizes, fit_seconds, engine_seconds, flop, machine_gflops):
+    """bench.json's row of the engine comparison, from the seconds of each timed whole run on each path
+    (the best of them taken) and the FLOPs of a replica-epoch."""
+    fit_ms = ms_per_replica_epoch(min(fit_seconds), sizes.fit_replicas, sizes.epochs)
+    engine_ms = ms_per_replica_epoch(min(engine_seconds), sizes.engine_replicas, sizes.epochs)
     gflops = gflop_per_second(flop, engine_ms / 1e3)
     return {
         "workload": workload,

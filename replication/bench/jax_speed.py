@@ -22,7 +22,7 @@ def jax_comparison(fig, sizes, engine_row, check_sizes=EngineSizes(0, 10, 200)):
     except ImportError:
         return {"status": "not measured: JAX is not installed (pip install '.[jax]')"}
     reference, _ = reference_run(fig, check_sizes.engine_replicas, check_sizes.epochs)
-    engine = run_ensemble(fig, check_sizes.engine_replicas, check_sizes.epochs, seed=0, progress=False)
+    engine = run_ensemble(fig, check_sizes.engine_replicas, check_sizes.epochs, seed=0)
     difference = {k: float(np.max(np.abs(engine[k] - reference[k])) / np.max(np.abs(reference[k]))) for k in reference}
     _, seconds = reference_run(fig, sizes.engine_replicas, sizes.epochs, runs=sizes.engine_runs)
     jax_ms = ms_per_replica_epoch(seconds, sizes.engine_replicas, sizes.epochs)

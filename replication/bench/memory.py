@@ -11,7 +11,7 @@ from ..timing import seconds_of_calls
 from .fresh_process import in_fresh_process
 
 
-def _mib_in_status(lines, field):
+def mib_in_status(lines, field):
     """The memory figure `field` (VmRSS, VmHWM) of a /proc/PID/status text, which gives kB, in whole MiB."""
     return next(int(line.split()[1]) // 1024 for line in lines if line.startswith(field + ":"))
 
@@ -19,10 +19,10 @@ def _mib_in_status(lines, field):
 def _status_mib(field):
     """A memory figure of this process from Linux's /proc/self/status, in MiB."""
     with open("/proc/self/status") as fh:
-        return _mib_in_status(fh, field)
+        return mib_in_status(fh, field)
 
 
-def _memory_row(chunk, points, parameters, seconds, before_mib, peak_mib):
+def memory_row(chunk, points, parameters, seconds, before_mib, peak_mib):
     """bench.json's row of one large-model configuration."""
     return {"chunk": chunk, "points": points, "parameters": parameters, "seconds_per_measurement": round(seconds, 1),
             "rss_before_mib": before_mib, "peak_rss_mib": peak_mib, "measurement_peak_mib": peak_mib - before_mib}
@@ -45,7 +45,7 @@ def _large_model_child(chunk, points):
     model.fit(x[:1], np.ones((1, 1)), epochs=0, verbose=0, callbacks=[probe])  # traces and measures once
     [seconds] = seconds_of_calls(lambda _: probe._measure().numpy(), 1)
     peak = _status_mib("VmHWM")
-    print(json.dumps(_memory_row(chunk, points, model.count_params(), seconds, before, peak)))
+    print(json.dumps(memory_row(chunk, points, model.count_params(), seconds, before, peak)))
 
 
 def large_model_memory(configs=((8, 1000), (32, 1000), (8, 250))):

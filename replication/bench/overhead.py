@@ -13,12 +13,13 @@ from ..timing import seconds_of_calls
 from .by_hand import minimal_measurement
 
 PROBE_TARGET = 1.3  # model.fit with the probe every epoch may take at most this multiple of plain fit
+WARM_UP_EPOCHS = 50  # an untimed fit before each timed one, to trace and warm up
 
 
-def _timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
-    """Seconds of `repeats` fits of `epochs` single-step epochs, after a warm-up fit. Each fit resumes
-    where the last ended (one step per epoch, so at the optimizer's iteration count), as a resumed
-    training does, so that a probe keeps one record."""
+def _timed_fit(model, x_o, y_o, epochs, callbacks):
+    """Seconds of one fit of `epochs` single-step epochs, after a warm-up fit. Each fit resumes where the
+    last ended (one step per epoch, so at the optimizer's iteration count), as a resumed training does, so
+    that a probe keeps one record."""
     inputs = np.broadcast_to(x_o, (epochs,) + x_o.shape)
     dataset = tf.data.Dataset.from_tensor_slices((inputs, np.full((epochs, 1), y_o, np.float32))).batch(1)
 
@@ -26,8 +27,19 @@ def _timed_fits(model, x_o, y_o, epochs, repeats, callbacks):
         done = int(model.optimizer.iterations.numpy())
         model.fit(dataset, initial_epoch=done, epochs=done + count, steps_per_epoch=1, shuffle=False, verbose=0, callbacks=callbacks)
 
-    fit(50)  # trace and warm up
-    return seconds_of_calls(lambda _: fit(epochs), repeats)
+    fit(WARM_UP_EPOCHS)
+    return seconds_of_calls(lambda _: fit(epochs), 1)
+
+
+def alternating_fits(variants, x_o, y_o, epochs, repeats):
+    """Seconds of `repeats` timed fits on (x_o, y_o) of `epochs` single-step epochs of each variant, name →
+    (model, callbacks), each after an untimed warm-up fit (_timed_fit): the variants take turns, so that
+    drift hits all."""
+    seconds = {name: [] for name in variants}
+    for _ in range(repeats):
+        for name, (model, callbacks) in variants.items():
+            seconds[name] += _timed_fit(model, x_o, y_o, epochs, callbacks)
+    return seconds
 
 
 def _softmax_2024(seed=0):
@@ -68,21 +80,24 @@ def _against_plain(name, seconds, plain, epochs):
     }
 
 
-def _probe_overhead_row(description, epochs, repeats, plain, probed, target, forwarded, minimal=()):
-    """bench.json's row of a probe workload, from the seconds of its timed fits without (`plain`) and
-    with (`probed`) the probe, with a callback that runs one compiled forward pass over the probe
-    points at every epoch end (`forwarded`) and, when timed, with one that runs the measurement written out
-    by hand for the network (`minimal`)."""
-    return {
+def probe_overhead_row(description, epochs, seconds, target):
+    """bench.json's row of a probe workload from `seconds`, the seconds of each timed fit of `epochs`
+    epochs of each variant: "plain" (no callback), "probe", "forward_pass" (a callback running one
+    compiled forward pass over the probe points at every epoch end) and, when timed,
+    "minimal_measurement" (one running the measurement written out by hand for the network)."""
+    plain = seconds["plain"]
+    row = {
         "workload": f"{description}; one step per epoch, probe over all 256 inputs at every epoch",
         "epochs_per_fit": epochs,
-        "repeats": repeats,
+        "repeats": len(plain),
         "fit_ms_per_epoch": round(_best_ms_per_epoch(plain, epochs), 4),
-        **_against_plain("probe", probed, plain, epochs),
+        **_against_plain("probe", seconds["probe"], plain, epochs),
         "target": target,
-        **_against_plain("forward_pass", forwarded, plain, epochs),
-        **(_against_plain("minimal_measurement", minimal, plain, epochs) if len(minimal) else {}),
     }
+    for name in ("forward_pass", "minimal_measurement"):
+        if name in seconds:
+            row.update(_against_plain(name, seconds[name], plain, epochs))
+    return row
 
 
 def _compiled_forward(model, points):
@@ -92,27 +107,28 @@ def _compiled_forward(model, points):
     return tf.function(lambda: model(points, training=False), jit_compile=measure_under_xla(model)).get_concrete_function()
 
 
-class _ForwardPassEachEpoch(keras.callbacks.Callback):
+class ForwardPassEachEpoch(keras.callbacks.Callback):
     """At every epoch end, one compiled forward pass over `points` and its copy to the host: the least a
-    callback that measures those points at every epoch does inside a fit."""
+    callback that measures those points at every epoch does inside a fit. Compiled at its first fit."""
 
     def __init__(self, points):
         super().__init__()
         self.points = points
         self._forward = None
 
-    def _compiled(self):
+    def compiled(self):
+        """The function of no arguments run at every epoch end, compiled for self.model."""
         return _compiled_forward(self.model, self.points)
 
     def on_train_begin(self, logs=None):
         if self._forward is None:
-            self._forward = self._compiled()
+            self._forward = self.compiled()
 
     def on_epoch_end(self, epoch, logs=None):
         self._forward().numpy()
 
 
-class _MinimalMeasurementEachEpoch(_ForwardPassEachEpoch):
+class MinimalMeasurementEachEpoch(ForwardPassEachEpoch):
     """At every epoch end, the 2024-fig1 network's step and Θ at `points` written out by hand
     (by_hand.minimal_measurement) and its copy to the host: what the probe's generic measurement would cost
     inside a fit if it did no more arithmetic than these kinds need."""
@@ -121,48 +137,44 @@ class _MinimalMeasurementEachEpoch(_ForwardPassEachEpoch):
         super().__init__(points)
         self.x_o, self.y_o = x_o, y_o
 
-    def _compiled(self):
+    def compiled(self):
         return minimal_measurement(self.model, self.points, self.x_o, self.y_o)
 
 
-def probe_overhead(epochs, repeats, workload="sgd"):
+def probe_overhead(epochs, repeats, workload="sgd", epoch_end_calls=2000):
     """Wall time per epoch of a single-point fit without and with a probe over all 256 8-bit inputs
     measured every epoch, and with the least such a measurement can be, one compiled forward pass over the
-    same points at every epoch end (_ForwardPassEachEpoch): the best of `repeats` fits each (as timeit
-    does: the least disturbed run), the variants alternating so that drift hits all. Medians are recorded
-    too, and what the probe's epoch costs outside a fit against one forward pass over its points
-    (per_epoch_costs)."""
+    same points at every epoch end (ForwardPassEachEpoch): the best of `repeats` fits each (as timeit
+    does: the least disturbed run), each variant on a model of its own, the variants alternating so that
+    drift hits all (alternating_fits). Medians are recorded too, and what the probe's epoch costs outside a
+    fit against one forward pass over its points (per_epoch_costs, over `epoch_end_calls` calls)."""
     build, y_o, kinds, description = PROBE_WORKLOADS[workload]
     x_o = random_bits(8, rng=0)
-    plain_model, probed_model, forwarded_model = build(), build(), build()
     probe = ResponseProbe(x_o, y_o, shells=True, epochs=None, kinds=kinds)
-    forward = _ForwardPassEachEpoch(probe.probe_x)
-    # The target's workload (SGD) is also timed with its measurement written out by hand for its network.
-    by_hand = _MinimalMeasurementEachEpoch(np.concatenate([probe.probe_x, x_o[None]]), x_o, y_o) if workload == "sgd" else None
-    by_hand_model = build() if by_hand else None
-    plain, probed, forwarded, minimal = [], [], [], []
-    for _ in range(repeats):
-        plain += _timed_fits(plain_model, x_o, y_o, epochs, 1, [])
-        probed += _timed_fits(probed_model, x_o, y_o, epochs, 1, [probe])
-        forwarded += _timed_fits(forwarded_model, x_o, y_o, epochs, 1, [forward])
-        if by_hand:
-            minimal += _timed_fits(by_hand_model, x_o, y_o, epochs, 1, [by_hand])
-    # The target is the SGD workload's; the other workloads are measured for comparison.
-    row = _probe_overhead_row(description, epochs, repeats, plain, probed, PROBE_TARGET if workload == "sgd" else None, forwarded, minimal)
-    return {**row, **per_epoch_costs(probed_model, probe)}
+    variants = {"plain": (build(), []), "probe": (build(), [probe]), "forward_pass": (build(), [ForwardPassEachEpoch(probe.probe_x)])}
+    # The target's workload (SGD) is also timed with its measurement written out by hand for its network;
+    # the target is the SGD workload's, the other workloads are measured for comparison.
+    if workload == "sgd":
+        by_hand = MinimalMeasurementEachEpoch(np.concatenate([probe.probe_x, x_o[None]]), x_o, y_o)
+        variants["minimal_measurement"] = (build(), [by_hand])
+    seconds = alternating_fits(variants, x_o, y_o, epochs, repeats)
+    row = probe_overhead_row(description, epochs, seconds, PROBE_TARGET if workload == "sgd" else None)
+    return {**row, **per_epoch_costs(probe, epoch_end_calls)}
 
 
-def per_epoch_costs(model, probe, calls=2000):
+def best_and_median_ms(seconds):
+    """The best and the median of `seconds` in ms, rounded to 4 decimals."""
+    return {"best": round(1e3 * float(np.min(seconds)), 4), "median": round(1e3 * float(np.median(seconds)), 4)}
+
+
+def per_epoch_costs(probe, calls=2000):
     """ms of the probe's work at one epoch end, timed outside a fit over `calls` calls of its Keras hook
     on_epoch_end (the compiled measurement, the copy to the host, the record and the epoch logs), and of
-    the least a measurement of the same points at every epoch can cost: one call of a forward pass of
-    `model` over the probe points, compiled as the probe compiles its measurement, with its copy to the
-    host. Best and median of each. The probe must have been through a fit of `model` whose schedule
+    the least a measurement of the same points at every epoch can cost: one call of a forward pass of the
+    probe's model over the probe points, compiled as the probe compiles its measurement, with its copy to
+    the host. Best and median of each. The probe must have been through a fit of its model whose schedule
     covers epochs 1..calls."""
-    forward = _compiled_forward(model, probe.probe_x)
-
-    def ms(call):
-        times = seconds_of_calls(call, calls)
-        return {"best": round(1e3 * float(np.min(times)), 4), "median": round(1e3 * float(np.median(times)), 4)}
-
-    return {"probe_epoch_end_ms": ms(lambda epoch: probe.on_epoch_end(epoch, {})), "forward_pass_ms": ms(lambda epoch: forward().numpy())}
+    forward = _compiled_forward(probe.model, probe.probe_x)
+    hook = seconds_of_calls(lambda epoch: probe.on_epoch_end(epoch, {}), calls)
+    passes = seconds_of_calls(lambda epoch: forward().numpy(), calls)
+    return {"probe_epoch_end_ms": best_and_median_ms(hook), "forward_pass_ms": best_and_median_ms(passes)}

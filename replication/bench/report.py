@@ -31,7 +31,7 @@ def run_bench(epochs=2000, repeats=5, out="results", command=None, replicas=100,
     result["jax_reference"] = jax_comparison(bench_figure("2024-fig1", "every"), EngineSizes(fit_replicas, replicas, engine_epochs), result["engine"])
     path = os.path.join(out, "bench.json")
     write_json(path, result)
-    print("\n".join(_summary_lines(result, path)))
+    print("\n".join(summary_lines(result, path)))
     return result
 
 
@@ -41,7 +41,7 @@ def _rate_line(row, machine_gflops):
             f"{row['fraction_of_matmul_rate']:.2%} of this machine's float32 matmul rate ({machine_gflops:.0f} GFLOP/s)")
 
 
-def _summary_lines(result, path):
+def summary_lines(result, path):
     """The console summary of a bench result written to `path`."""
     p = result["probe"]
     e = result["engine"]
