@@ -284,7 +284,7 @@ def _run(args, chosen, command):
     def wrote(fig_id, paths, seconds):
         times[fig_id] = round(seconds, 1)
         finished.append(fig_id)
-        print(f"\n{fig_id}: wrote {paths['npz']}, {paths['json']}, {paths['png']}")
+        print(f"\n{fig_id}: wrote {', '.join(paths.values())}")
 
     try:
         if args.workers > 1 and len(planned) > 1:
