@@ -103,9 +103,7 @@ def run_many(runs, *, command=None, workers=1, cluster=None, report=None):
     """run_point for every run (any figures), here, in `workers` processes or on a Dask cluster; returns
     one row per run in the runs' order, a failed run's row holding its error. `report(done, total, row,
     seconds)` is called as each run finishes."""
-    # Only runs here draw their figure's bar: in other processes it would garble the command's.
-    calls = [(run, command, not cluster and workers == 1) for run in runs]
-    rows = [None] * len(calls)
+    rows = [None] * len(runs)
     started = time.perf_counter()
 
     def finished(index, row):
@@ -114,28 +112,29 @@ def run_many(runs, *, command=None, workers=1, cluster=None, report=None):
             report(sum(r is not None for r in rows), len(rows), row, time.perf_counter() - started)
 
     if cluster:
-        _on_dask(calls, cluster, finished)
+        _on_dask(runs, command, cluster, finished)
     elif workers > 1:
-        _in_processes(calls, workers, finished)
+        _in_processes(runs, command, workers, finished)
     else:
-        for index, call in enumerate(calls):
-            finished(index, _guarded(call))
+        for index, run in enumerate(runs):
+            # Only runs in this process draw their figure's bar: in others it would garble the command's.
+            finished(index, _guarded(run, command, True))
     return rows
 
 
-def _guarded(call):
+def _guarded(run, command, bar=False):
     """run_point, with a failure turned into the point's row (the other points go on)."""
     try:
-        return run_point(*call)
+        return run_point(run, command, bar)
     except Exception as error:  # a point's failure is reported in sweep.json, never raised over the rest
-        return _failed(call, error)
+        return _failed(run, error)
 
 
-def _failed(call, error):
-    return {"settings": dict(call[0].settings), "error": f"{type(error).__name__}: {error}"}
+def _failed(run, error):
+    return {"settings": dict(run.settings), "error": f"{type(error).__name__}: {error}"}
 
 
-def _in_processes(calls, workers, finished):
+def _in_processes(runs, command, workers, finished):
     import concurrent.futures
     import multiprocessing
 
@@ -144,25 +143,25 @@ def _in_processes(calls, workers, finished):
     # Spawned, not forked: a forked TensorFlow runtime is not safe to use. Each takes its share of the cores.
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=use_one_thread_per_op, initargs=(workers,)) as pool:
-        futures = {pool.submit(_guarded, call): index for index, call in enumerate(calls)}
+        futures = {pool.submit(_guarded, run, command): index for index, run in enumerate(runs)}
         for future in concurrent.futures.as_completed(futures):
             finished(futures[future], future.result())
 
 
-def _on_dask(calls, address, finished):
+def _on_dask(runs, command, address, finished):
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
         raise ValueError("--cluster needs Dask's distributed scheduler: pip install '.[cluster]'") from None
     with Client(address) as client:
         # A worker that dies is retried once by Dask; a point that fails twice is reported in its row.
-        futures = {client.submit(run_point, *call, retries=1, pure=False): index for index, call in enumerate(calls)}
+        futures = {client.submit(run_point, run, command, retries=1, pure=False): index for index, run in enumerate(runs)}
         for future in as_completed(futures):
             index = futures[future]
             try:
                 finished(index, future.result())
             except Exception as error:
-                finished(index, _failed(calls[index], error))
+                finished(index, _failed(runs[index], error))
 
 
 def write_sweep(folder, record):
