@@ -5,11 +5,19 @@ cluster workers). TensorFlow is imported inside the functions: importing this mo
 import os
 
 
+def _tensorflow():
+    """TensorFlow, loaded by the package (without its start-up banners) when this is the first import: in a
+    worker process this module may be the first of the project to run, by the name `replication.processes`."""
+    import training_response  # noqa: F401
+    import tensorflow as tf
+
+    return tf
+
+
 def parallel_replicas():
     """How many replicas a convolutional network's measurement runs side by side: the ops TensorFlow runs at
     once in this process (see use_one_thread_per_op)."""
-    import tensorflow as tf
-
+    tf = _tensorflow()
     set_ = os.environ.get("TF_NUM_INTEROP_THREADS", "")
     return (int(set_) if set_.isdigit() else 0) or tf.config.threading.get_inter_op_parallelism_threads() or os.cpu_count() or 1
 
@@ -22,9 +30,7 @@ def use_one_thread_per_op(processes=None):
     TF_NUM_INTRAOP_THREADS or TF_NUM_INTEROP_THREADS say otherwise. It takes effect only before TensorFlow
     runs its first op; later (a sweep point run in a process that has run others) the threads stay as they
     are, as does a share set before."""
-    import tensorflow as tf
-
-    threading = tf.config.threading
+    threading = _tensorflow().config.threading
     settings = [("TF_NUM_INTRAOP_THREADS", threading.get_intra_op_parallelism_threads, threading.set_intra_op_parallelism_threads, 1)]
     if processes is not None:
         share = max(1, (os.cpu_count() or 1) // processes)

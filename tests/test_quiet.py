@@ -48,6 +48,15 @@ def test_the_cli_loads_tensorflow_quietly(cli, tmp_path):
     assert not os.listdir(tmp_path)  # nothing written, not even the output folder
 
 
+def test_worker_processes_load_tensorflow_quietly(tmp_path):
+    # A sweep's worker process first runs this project's code by its `replication.` name (the command's
+    # own package), not through the installed package that loads TensorFlow quietly.
+    size = ["--replicas", "1", "--epochs", "2", "--out", str(tmp_path)]
+    quiet = run([*MODULE, "sweep", "2024-fig1", "--grid", "model.features=4,8", "--workers", "2", *size])
+    assert quiet.returncode == 0, quiet.stderr
+    assert not banner_in(quiet.stderr), quiet.stderr
+
+
 def test_verbose_shows_tensorflows_start_up_messages(tmp_path):
     verbose = run([*MODULE, "--verbose", *_missing_mnist(tmp_path)])
     assert verbose.returncode == 2 and "does not exist" in verbose.stderr
