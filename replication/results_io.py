@@ -106,16 +106,14 @@ def json_ready(value):
     return value
 
 
-def write_figure(fig, out, arrays, record, draw, shells=None):
-    """Writes a figure's npz (`arrays`), shells (`shells`, for a figure others compare against), png
-    (`draw(file)` renders it) and json (`record`); returns their paths. Every file is rendered in memory first, so a failure (a plot that cannot be drawn,
+def write_figure(fig, out, arrays, record, draw, shells):
+    """Writes a figure's npz (`arrays`), shells (`shells`, what comparisons read: only for a figure that
+    others compare against), png (`draw(file)` renders it) and json (`record`); returns their paths. Every file is rendered in memory first, so a failure (a plot that cannot be drawn,
     a record that is not json) leaves the previous results untouched. The json goes first and comes
     back last: a figure counts as done (for the report and for resuming) only with its json, so an
     interruption between the files leaves it "not done" instead of pairing new arrays with an old record."""
     paths = output_paths(fig, out)
-    if ("shells" in paths) != (shells is not None):
-        raise ValueError(f"{fig.id}: shells are written for the figures others compare against, and only for them")
-    contents = {"npz": _npz(arrays), **({"shells": _npz(shells)} if shells is not None else {})}
+    contents = {"npz": _npz(arrays), **({"shells": _npz(shells)} if "shells" in paths else {})}
     png = io.BytesIO()
     draw(png)
     contents["png"] = png.getvalue()

@@ -17,7 +17,7 @@ from .checkpoint import Checkpoint
 from .files import check_writable
 from .keeping import KEPT, keep_mode
 from .progress import NO_PROGRESS
-from .results_io import checkpoint_path, comparison_arrays, compared_against, flatten_variants, load_references, without_diverged, write_figure
+from .results_io import checkpoint_path, comparison_arrays, flatten_variants, load_references, without_diverged, write_figure
 from .training import get_trainer, run_ensemble
 
 
@@ -96,7 +96,7 @@ def _config(fig, replicas, epochs):
 
 
 def run_figure(run, progress=NO_PROGRESS, mnist=None, command=None):
-    """Runs one figure run (run.Run) end to end and returns the paths of its npz, json and png.
+    """Runs one figure run (run.Run) end to end and returns the paths of its files (results_io.output_paths).
     `progress` counts its replica-epochs (a progress.Progress shared with other runs, or NO_PROGRESS).
     `mnist` is what training_response.data.mnist.load() returned, for figures that train on MNIST; None
     loads it from `run.mnist` when one is needed. `command` is the command recorded in the json."""
@@ -148,7 +148,7 @@ def run_figure(run, progress=NO_PROGRESS, mnist=None, command=None):
         },
     }
     arrays = flatten_variants({label: {**raw[label], **summary[label]} for label in runs})
-    shells = flatten_variants({label: comparison_arrays(raw[label]) for label in runs}) if fig.id in compared_against() else None
+    shells = flatten_variants({label: comparison_arrays(raw[label]) for label in runs})
     paths = write_figure(fig, out, arrays, record, lambda file: plots.plot_figure(fig, runs, summary, claims, file, references), shells)
     for checkpoint in checkpoints.values():
         checkpoint.remove()
