@@ -113,6 +113,9 @@ def _parser():
     robust.add_argument("--mnist", metavar="FILE.npz", help="as for run")
     report = sub.add_parser("report", help="write DIR/REPORT.md from the figures' json files")
     report.add_argument("--out", default="results", help="results folder (default results/)")
+    report.add_argument(
+        "--before", metavar="DIR", help="another results folder (e.g. an older commit's): record which verdicts moved since, and why"
+    )
     return parser
 
 
@@ -386,7 +389,7 @@ def _main(argv):
         elif args.command == "report":
             from .report import write_report
 
-            print(f"wrote {write_report(args.out)}")
+            print(f"wrote {write_report(args.out, before=args.before, command=command)}")
     except ValueError as error:
         print(f"python -m replication: error: {error}", file=sys.stderr)
         return 2

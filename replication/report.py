@@ -5,7 +5,9 @@ import json
 import os
 
 from . import figures
-from .files import write_text
+from .claims import VERDICTS
+from .claims.verdicts import Band, Bound, combine
+from .files import write_json, write_text
 
 
 def _short(value, ci=None):
@@ -29,41 +31,120 @@ def _short(value, ci=None):
     return str(value)
 
 
-VERDICTS = ("reproduced", "not reproduced", "inconclusive")
-
-
 def _paper(figure_id):
     """The paper a figure belongs to, as the summary table names it."""
     return "2024" if figure_id.startswith("2024") else "2022"
 
 
+def _origin(claim):
+    """Whose claim it is: the paper's, or this replication's own extension."""
+    return "extensions" if claim.get("extension") else "the paper's claims"
+
+
 def _verdict_counts(records):
-    """{paper: {verdict: number of claims}}, for the papers with at least one claim."""
+    """{(paper, origin): {verdict: number of claims}}; secondary readings are never counted."""
     rows = {}
     for _, r in records:
         for claim in r["claims"]:
-            rows.setdefault(_paper(r["figure"]), dict.fromkeys(VERDICTS, 0))[claim["verdict"]] += 1
+            rows.setdefault((_paper(r["figure"]), _origin(claim)), dict.fromkeys(VERDICTS, 0))[claim["verdict"]] += 1
     return rows
 
 
 def _summary_table(records):
-    """Summary table: verdict counts per paper and in total."""
+    """Summary table: verdict counts per paper, the paper's claims and this replication's extensions in
+    separate rows, and the totals of each."""
     rows = _verdict_counts(records)
-    total = {v: sum(row[v] for row in rows.values()) for v in VERDICTS}
-    lines = ["| paper | figures | claims | reproduced | not reproduced | inconclusive |", "|---|---|---|---|---|---|"]
-    for paper, row in sorted(rows.items(), reverse=True):
-        n_figs = sum(1 for _, r in records if r["figure"].startswith(paper))
-        lines.append(f"| {paper} | {n_figs} | {sum(row.values())} | " + " | ".join(str(row[v]) for v in VERDICTS) + " |")
-    lines.append(f"| **all** | {len(records)} | {sum(total.values())} | " + " | ".join(f"**{total[v]}**" for v in VERDICTS) + " |")
+    lines = ["| paper | claims of | claims | " + " | ".join(VERDICTS) + " |", "|---|---|---|" + "---|" * len(VERDICTS)]
+    for (paper, origin), row in sorted(rows.items(), key=lambda item: (item[0][0] != "2024", item[0][1] == "extensions")):
+        lines.append(f"| {paper} | {origin} | {sum(row.values())} | " + " | ".join(str(row[v]) for v in VERDICTS) + " |")
+    for origin in ("the paper's claims", "extensions"):
+        total = {v: sum(row[v] for (_, o), row in rows.items() if o == origin) for v in VERDICTS}
+        lines.append(f"| **both** | **{origin}** | {sum(total.values())} | " + " | ".join(f"**{total[v]}**" for v in VERDICTS) + " |")
     return lines
 
 
+def _claim_text(claim):
+    return claim["claim"] + (" *(extension)*" if claim.get("extension") else "")
+
+
+def _secondary_cell(claim):
+    other = claim.get("secondary")
+    return f"{other['verdict']} ({other['test']})" if other else "—"
+
+
 def _claims_table(records):
-    """One row per claim of every figure, with the size of the run that decided it."""
-    lines = ["| figure | runs × epochs | claim | verdict |", "|---|---|---|---|"]
+    """One row per claim of every figure, with the size of the run that decided it and, where the words
+    admit another reading, that reading's verdict (shown, not counted)."""
+    lines = ["| figure | runs × epochs | claim | verdict | other reading (not counted) |", "|---|---|---|---|---|"]
     for _, r in records:
         for claim in r["claims"]:
-            lines.append(f"| {r['figure']} | {r['replicas']} × {r['epochs']} | {claim['claim']} | **{claim['verdict']}** |")
+            lines.append(
+                f"| {r['figure']} | {r['replicas']} × {r['epochs']} | {_claim_text(claim)} | **{claim['verdict']}** | {_secondary_cell(claim)} |"
+            )
+    return lines
+
+
+def _deciding(claim):
+    """The values that decide a claim, each with its 95% interval (or the note that it has none)."""
+    parts = []
+    for d in claim["decision"]:
+        for key, value, ci in ((d["quantity"], d["value"], d["ci95"]), *(((d["not_quantity"], d["not_value"], d["not_ci95"]),) if "not_quantity" in d else ())):
+            interval = f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else " (no interval)"
+            parts.append(f"{key} = {_short(value)}{interval}")
+    return "; ".join(parts)
+
+
+def _on_values(claim):
+    """The verdict the claim's bands give its values alone, without their intervals."""
+
+    def point(x):
+        return (x, x) if isinstance(x, (int, float)) else (float("nan"),) * 2
+
+    bands = [(Band(Bound(**d["reproduced_if"]), Bound(**d["not_reproduced_if"])), d) for d in claim["decision"]]
+    return combine([band.verdict(point(d["value"]), point(d.get("not_value", d["value"]))) for band, d in bands])
+
+
+def _why_changed(old, new):
+    """Why a claim's verdict moved between two evaluations (old and new records of the same claim)."""
+    if new["verdict"] == "undefined":
+        bad = [d["quantity"] for d in new["decision"] if d["verdict"] == "undefined"]
+        return f"undefined: {', '.join(bad)} or its interval is not a finite number"
+    if old["test"] != new["test"]:
+        return f"reading: {new.get('reading') or new['test']} (was the check {old['test']})"
+    if _on_values(new) == old["verdict"]:
+        return f"interval rule: on its value alone it is {old['verdict']}, but its interval ({_deciding(new)}) is not wholly inside that bound"
+    if old.get("quantity") != new["quantity"]:
+        return f"measurement: {new['quantity']} (was: {old.get('quantity')})"
+    effects = [d["effect_size"] for d in new["decision"] if d["effect_size"] is not None]
+    if effects:
+        return f"effect size: the change must exceed {', '.join(f'{e:g}' for e in effects)} ({_deciding(new)})"
+    return f"criterion: {new['criterion']}"
+
+
+def verdict_changes(before, out):
+    """Every claim whose verdict differs between the figure results in `before` (another results folder,
+    e.g. an older commit's) and in `out`: old → new, and why."""
+    old = {(r["figure"], c["claim"]): c for _, r in _figure_records(before) for c in r["claims"]}
+    changes = []
+    for _, r in _figure_records(out):
+        for claim in r["claims"]:
+            was = old.get((r["figure"], claim["claim"]))
+            if was is not None and was["verdict"] != claim["verdict"]:
+                changes.append({"figure": r["figure"], "claim": claim["claim"], "old": was["verdict"], "new": claim["verdict"], "why": _why_changed(was, claim)})
+    return changes
+
+
+def _changes_section(record):
+    lines = [
+        "",
+        "## What changed in the verdicts",
+        "",
+        f"Every claim whose verdict moved against {record['before']}, old → new, and why (`{record['command']}`):",
+        "",
+        "| figure | claim | old → new | why |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {c['figure']} | {c['claim']} | {c['old']} → **{c['new']}** | {c['why']} |" for c in record["changes"]]
     return lines
 
 
@@ -219,12 +300,19 @@ def _figure_section(path, r, out):
         "",
         *([f"- MNIST: {r['mnist']['source']} (the paper: {r['mnist']['paper']})"] if "mnist" in r else []),
         "",
-        "| claim | measurement | value [95% CI] | criterion | verdict |",
-        "|---|---|---|---|---|",
+        "| claim | the paper's words | reading | deciding value [95% CI] | criterion | verdict |",
+        "|---|---|---|---|---|---|",
     ]
     for claim in r["claims"]:
-        value = _short(claim["value"], claim.get("ci95"))
-        lines.append(f"| {claim['claim']} | {claim['quantity']} | {value} | {claim['criterion']} | **{claim['verdict']}** |")
+        words = f"“{claim['quote']}”" + (f" Extension: {claim['extension']}." if claim.get("extension") else "")
+        lines.append(
+            f"| {claim['claim']} | {words} | {claim['reading']} | {_deciding(claim)} | {claim['criterion']} | **{claim['verdict']}** |"
+        )
+        other = claim.get("secondary")
+        if other:
+            lines.append(
+                f"| ↳ the other reading (not counted) | | {other['reading']} | {_deciding(other)} | {other['criterion']} | {other['verdict']} |"
+            )
     lines += _diagnostics_lines(r.get("diagnostics") or {})
     lines += ["", "Assumptions where the paper is silent:", ""]
     lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
@@ -243,8 +331,8 @@ def _sweep_section(path, sweep, out):
         "",
         f"- command: `{sweep['command']}` ({sweep['replicas']} runs × {sweep['epochs']} epochs per point, {sweep['seconds']} s, {sweep['runner']})",
         "",
-        f"| {' | '.join(names)} | τ [95% CI] | reproduced | not reproduced | inconclusive |",
-        "|" + "---|" * (len(names) + 4),
+        f"| {' | '.join(names)} | τ [95% CI] | {' | '.join(VERDICTS)} |",
+        "|" + "---|" * (len(names) + 1 + len(VERDICTS)),
     ]
     for row in sweep["points"]:
         settings = " | ".join(str(row["settings"][n]) for n in names)
@@ -254,18 +342,18 @@ def _sweep_section(path, sweep, out):
         ci = row.get("tau_ci95")
         tau = "—" if row.get("tau") is None else f"{_short(row['tau'])}" + (f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else "")
         verdicts = [v["verdict"] for v in row["verdicts"]]
-        counts = " | ".join(str(verdicts.count(v)) for v in ("reproduced", "not reproduced", "inconclusive"))
+        counts = " | ".join(str(verdicts.count(v)) for v in VERDICTS)
         lines.append(f"| {settings} | {tau} | {counts} |")
     return lines
 
 
 def _headline_cell(headline):
-    """A claim's headline number as 'name = v [low, high]' (robustness.headline), or — without one."""
+    """A claim's deciding value as 'name = v [low, high]' (robustness.headline), or — without one."""
     if headline is None:
         return "—"
     name, value, ci = headline
-    interval = f" [{_short(float(ci[0]))}, {_short(float(ci[1]))}]" if ci else ""
-    return f"{name} = {_short(float(value))}{interval}"
+    interval = f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else ""
+    return f"{name} = {'—' if value is None else _short(value)}{interval}"
 
 
 def _finding_counts(rows):
@@ -296,7 +384,7 @@ def _robustness_section(record):
         f"{record['run_seconds']} s in all); the plan is declared in "
         "`replication/robustness.py`, fixed before its results were seen; the criteria are the committed ones, unchanged.",
         "- Each variant is a whole figure run at the committed size unless its name says otherwise; the value shown is the "
-        "claim's first measured number with a 95% interval (the figure's section above gives them all).",
+        "value that decides the claim (its first, for a claim decided by several) with its 95% interval.",
         "",
         "| figure | committed run | the paper states | variants |",
         "|---|---|---|---|",
@@ -333,18 +421,31 @@ def _robustness_section(record):
     return lines
 
 
-def write_report(out="results"):
+CHANGES = "verdict_changes.json"
+
+
+def write_report(out="results", before=None, command=None):
+    """Writes OUT/REPORT.md. With `before` (another results folder), first records in OUT/verdict_changes.json
+    every claim whose verdict moved since those results; the report shows the last such record."""
     records = _figure_records(out)
     if not records:
         raise ValueError(f"no figure results under {out!r}; run `python -m replication run ID` first")
+    if before is not None:
+        if not _figure_records(before):
+            raise ValueError(f"no figure results under {before!r} to compare with; give the results folder of the run before")
+        write_json(os.path.join(out, CHANGES), {"command": command, "before": before, "changes": verdict_changes(before, out)})
     expected = _missing_figures(records)
     lines = [
         "# Replication report",
         "",
         "Written by `python -m replication report` from the json files beside it; every number below comes from",
-        "the run named in its figure's `command`. Verdicts follow the thresholds in `replication/claims/thresholds.py`,",
-        "whose criteria are also stored with each claim in the json. Values in brackets are 95% bootstrap intervals over",
-        "the replicas (1,000 resamples of the runs, and independently of a compared figure's runs; none below 5 runs).",
+        "the run named in its figure's `command`. Each claim quotes the paper's sentence it tests and says how it reads",
+        "it; its verdict follows one rule (`replication/claims/verdicts.py`) on the thresholds and minimum effects of",
+        "`replication/claims/thresholds.py`: reproduced only when the 95% interval of the deciding value lies wholly",
+        "inside the reproducing bound, not reproduced only when wholly inside the not-reproducing bound, else inconclusive;",
+        "undefined when the value or its interval is not a finite number. Intervals are bootstrap intervals over the runs",
+        "(1,000 resamples, and independently of a compared figure's runs); below 5 runs a claim is decided on its value.",
+        "Extensions are this replication's own claims, counted apart; a claim's other reading is shown, never counted.",
         "",
         *_summary_table(records),
         "",
@@ -358,6 +459,9 @@ def write_report(out="results"):
         lines += _figure_section(path, r, out)
     for path in sorted(glob.glob(os.path.join(out, "sweeps", "*", "*", "sweep.json"))):
         lines += _sweep_section(path, _read_json(path), out)
+    changes = _json_if_present(os.path.join(out, CHANGES))
+    if changes is not None:
+        lines += _changes_section(changes)
     robustness = _json_if_present(os.path.join(out, "robustness.json"))
     if robustness is not None:
         lines += _robustness_section(robustness)

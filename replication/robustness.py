@@ -20,6 +20,7 @@ FINDINGS = {
     "reproduced": "robust: reproduced under every variant",
     "not reproduced": "robust: not reproduced under every variant",
     "inconclusive": "undetermined at this ensemble size: the interval spans the criterion under every variant",
+    "undefined": "undefined under every variant: its deciding value or interval is not a finite number",
 }
 
 
@@ -82,17 +83,13 @@ def _claim_key(claim):
 
 
 def headline(claim):
-    """The claim's first measured scalar that has a 95% interval, as (name, value, [low, high]); the first
-    scalar when none has one; None for a claim without a scalar value."""
-    value, ci = claim.get("value"), claim.get("ci95") or {}
-    if not isinstance(value, dict):
-        return ("value", value, None) if isinstance(value, (int, float)) else None
-    scalars = [(k, v) for k, v in value.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    with_ci = [(k, v) for k, v in scalars if isinstance(ci.get(k), list)]
-    if not (with_ci or scalars):
+    """The value that decides the claim (its first, for a claim decided by several), as (name, value,
+    [low, high] or None without an interval); None for a claim without a decision."""
+    decision = claim.get("decision") or []
+    if not decision:
         return None
-    name, number = (with_ci or scalars)[0]
-    return name, number, ci.get(name)
+    first = decision[0]
+    return first["quantity"], first["value"], first["ci95"]
 
 
 def finding(baseline, runs):

@@ -66,14 +66,16 @@ def power_law_fit(epochs, values, window):
     """Least-squares fit of log values = log c − τ log epoch over epochs in [window[0], window[1]].
 
     Returns dict with tau, prefactor, r2, n_points and the window; tau is NaN when fewer than three
-    positive points fall in the window.
+    positive points fall in the window, or when any value in it is not a finite number (a fit over the
+    remaining points would be decided by a selection of the data).
     """
     epochs = np.asarray(epochs, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     lo, hi = window
-    keep = (epochs >= lo) & (epochs <= hi) & (values > 0) & np.isfinite(values)
+    inside = (epochs >= lo) & (epochs <= hi)
+    keep = inside & (values > 0) & np.isfinite(values)
     result = {"window": [float(lo), float(hi)], "n_points": int(keep.sum())}
-    if keep.sum() < 3:
+    if keep.sum() < 3 or not np.all(np.isfinite(values[inside])):
         return {**result, "tau": float("nan"), "prefactor": float("nan"), "r2": float("nan")}
     x, y = np.log(epochs[keep]), np.log(values[keep])
     slope, intercept = np.polyfit(x, y, 1)
@@ -118,9 +120,14 @@ def s_shaped(levels, k, max_rho, standard_errors):
 
 
 def line_fits(levels, rows):
-    """Least-squares line of each row against `levels`: (slopes, R²), R² NaN for a flat row."""
+    """Least-squares line of each row against `levels`: (slopes, R²), R² NaN for a flat row, both NaN
+    for a row with a value that is not a finite number."""
     slopes, r2 = [], []
     for row in rows:
+        if not np.all(np.isfinite(row)):
+            slopes.append(float("nan"))
+            r2.append(float("nan"))
+            continue
         slope, intercept = np.polyfit(levels, row, 1)
         residual = row - (slope * levels + intercept)
         slopes.append(float(slope))
@@ -234,7 +241,7 @@ def bootstrap_intervals(check, data, params, reference, resamples=BOOTSTRAP_RESA
         if reference:
             ref = {label: resample_replicas(d, rng.integers(0, replica_count(d), replica_count(d))) for label, d in reference.items()}
         with np.errstate(all="ignore"):
-            _, value, _, _ = check(resampled, params, ref)
+            value = check(resampled, params, ref).value
         for key, v in scalars(value).items():
             samples.setdefault(key, []).append(v)
     return {key: [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))] for key, v in samples.items() if len(v) == resamples}

@@ -1,16 +1,31 @@
-"""The papers' claims as data: every check measures a value and hands it to a threshold object from
-thresholds.py, which decides the verdict and writes the criterion stored with it.
+"""The papers' claims as data: every check measures and names the values that decide it, each with a
+Band from thresholds.py; verdicts.decide judges them by their 95% intervals over runs.
 
 Figure configs name a check per claim under the key "test"; CHECKS maps those names to the checks.
+Each claim quotes the paper's sentence it tests ("quote") and says how its words are read into a
+measurement ("reading"); where the words admit another reading, "secondary" names it (a check and its
+parameters), evaluated and stored beside the claim but never counted. A claim the papers do not make
+(this replication's own addition) carries "extension": the reason, and is counted apart.
 """
 
 from .. import stats
 from ..settings import NONE, fits, type_names
 from . import aging, dynamics, features, kernels
 from .measurement import diagnostics
-from .verdicts import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED
+from .verdicts import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, UNDEFINED, VERDICTS, decide
 
-__all__ = ["CHECKS", "CLAIM", "INCONCLUSIVE", "NOT_REPRODUCED", "REPRODUCED", "check_claims", "diagnostics", "evaluate_claims"]
+__all__ = [
+    "CHECKS",
+    "CLAIM",
+    "INCONCLUSIVE",
+    "NOT_REPRODUCED",
+    "REPRODUCED",
+    "UNDEFINED",
+    "VERDICTS",
+    "check_claims",
+    "diagnostics",
+    "evaluate_claims",
+]
 
 CHECKS = {
     "power_law": aging.check_power_law,
@@ -18,15 +33,18 @@ CHECKS = {
     "exponent_differs": aging.check_exponent_differs,
     "exponent_matches": aging.check_exponent_matches,
     "faster_decay": aging.check_faster_decay,
+    "faster_plateau": aging.check_faster_plateau,
     "power_law_less_clear": aging.check_power_law_less_clear,
     "kernel_decreasing": kernels.check_kernel_decreasing,
     "peak_shift": kernels.check_peak_shift,
+    "peak_trend": kernels.check_peak_trend,
     "kernel_sign": kernels.check_kernel_sign,
     "s_curve": kernels.check_s_curve,
     "kernel_variability": kernels.check_kernel_variability,
     "kernel_broader": kernels.check_kernel_broader,
     "kernel_linear": kernels.check_kernel_linear,
     "kernel_slope_trend": kernels.check_kernel_slope_trend,
+    "kernel_slope_change": kernels.check_kernel_slope_change,
     "kernel_drift": kernels.check_kernel_drift,
     "image_kernel_decreasing": kernels.check_image_kernel_decreasing,
     "pair_difference_differs": dynamics.check_pair_difference_differs,
@@ -43,6 +61,10 @@ CHECKS = {
 CLAIM = {
     "claim": str,
     "test": str,
+    "quote": str,
+    "reading": str,
+    "extension": str,
+    "secondary": dict,
     "variant": str,
     "reference": (str, NONE),
     "reference_variant": str,
@@ -67,21 +89,58 @@ def check_claims(fig):
     labels = [v.get("label", "") for v in fig.variants] or [""]
     for claim in fig.claims:
         text = claim.get("claim", "?")
-        for key, value in claim.items():
+        secondary = claim.get("secondary", {})
+        owned = sorted(set(secondary) & {"claim", "quote", "extension", "secondary"})
+        if owned:
+            raise ValueError(f"{fig.id}: claim {text!r}: a secondary reading has a test, a reading and parameters; its {owned[0]} is the claim's")
+        for key, value in [*claim.items(), *secondary.items()]:
             if key not in CLAIM:
                 raise ValueError(f"{fig.id}: claim {text!r} has an unknown parameter {key!r}; valid: {', '.join(CLAIM)}")
             if not fits(value, CLAIM[key]):
                 raise ValueError(f"{fig.id}: claim {text!r}: {key} = {value!r} is a {type(value).__name__}; it takes {type_names(CLAIM[key])}")
-        if claim.get("test") not in CHECKS:
-            raise ValueError(f"{fig.id}: claim {text!r} names no known check ({claim.get('test')!r}); use one of {', '.join(CHECKS)}")
+        for test in (claim.get("test"), *([claim["secondary"].get("test")] if "secondary" in claim else [])):
+            if test not in CHECKS:
+                raise ValueError(f"{fig.id}: claim {text!r} names no known check ({test!r}); use one of {', '.join(CHECKS)}")
         # A variant's own Figure (variant_configs) has no variants but keeps the figure's claims.
         if fig.variants and claim.get("variant", "") not in labels:
             raise ValueError(f"{fig.id}: claim {text!r} is about variant {claim['variant']!r}; the figure's are {labels}")
 
 
+# What a claim holds besides its check's parameters.
+_ABOUT = ("claim", "test", "quote", "reading", "extension", "secondary")
+# What a secondary reading takes from its claim: the data it reads and what it expects; its other
+# parameters are its own.
+_SHARED_WITH_SECONDARY = ("variant", "kind", "reference", "reference_variant", "expect")
+
+
+def _judged(test, params, data, reference, resamples):
+    """The record of one reading of a claim: what was measured, its intervals, how it was decided."""
+    check = CHECKS[test]
+    reading = check(data, params, reference)
+    replicas = stats.replica_count(data)
+    if replicas >= stats.BOOTSTRAP_MIN_REPLICAS and resamples >= 1:
+        ci95, why = stats.bootstrap_intervals(check, data, params, reference, resamples), None
+    else:
+        ci95, why = None, f"{replicas} run(s); a bootstrap over runs needs at least {stats.BOOTSTRAP_MIN_REPLICAS}"
+    verdict, decisions, criterion = decide(reading, ci95, why)
+    return {
+        "test": test,
+        "parameters": params,
+        "quantity": reading.quantity,
+        "value": reading.value,
+        "ci95": ci95 or {},
+        "replicas": replicas,
+        "criterion": criterion,
+        "decision": decisions,
+        "verdict": verdict,
+    }
+
+
 def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RESAMPLES):
-    """One json-ready record per claim: the claim, the quantity, its value with 95% bootstrap
-    intervals over replicas (`ci95`, per scalar), the criterion, the verdict.
+    """One json-ready record per claim: the claim, its quote, reading and extension mark, the quantity,
+    its value with 95% bootstrap intervals over replicas (`ci95`, per scalar), the criterion, the
+    decision (each deciding value, its interval, bounds and effect size) and the verdict; and, for a
+    claim with a secondary reading, the same for that reading under "secondary" (never counted).
 
     `runs` maps each variant label to its arrays (a plain dict of arrays stands for the one variant "");
     `references` maps figure ids to their loaded results, for claims that compare against another figure.
@@ -91,26 +150,24 @@ def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RES
     references = references or {}
     records = []
     for claim in claims:
-        params = {k: v for k, v in claim.items() if k not in ("claim", "test")}
+        params = {k: v for k, v in claim.items() if k not in _ABOUT}
         if "reference" in params:
             reference = references.get(params["reference"])
         else:
             # A reference variant without a reference figure is another variant of this figure.
             reference = runs if "reference_variant" in params else None
         data = runs[params.get("variant", "")]
-        check = CHECKS[claim["test"]]
-        quantity, value, criterion, verdict = check(data, params, reference)
-        records.append(
-            {
-                "claim": claim["claim"],
-                "test": claim["test"],
-                "parameters": params,
-                "quantity": quantity,
-                "value": value,
-                "ci95": stats.bootstrap_intervals(check, data, params, reference, resamples),
-                "replicas": stats.replica_count(data),
-                "criterion": criterion,
-                "verdict": verdict,
-            }
-        )
+        record = {
+            "claim": claim["claim"],
+            "quote": claim.get("quote"),
+            "reading": claim.get("reading"),
+            "extension": claim.get("extension"),
+            **_judged(claim["test"], params, data, reference, resamples),
+        }
+        if "secondary" in claim:
+            other = claim["secondary"]
+            own = {k: v for k, v in other.items() if k not in _ABOUT}
+            inherited = {k: params[k] for k in _SHARED_WITH_SECONDARY if k in params}
+            record["secondary"] = {"reading": other.get("reading"), **_judged(other["test"], {**inherited, **own}, data, reference, resamples)}
+        records.append(record)
     return records

@@ -4,7 +4,10 @@ with another figure's (or variant's) runs."""
 import numpy as np
 
 from .. import stats
-from .verdicts import INCONCLUSIVE, one_of
+from .verdicts import Band, Reading, Test, at_least, below, one_of
+
+# What a missing reference decides on: nothing, so its claim is undefined.
+_NOTHING = Band(at_least(0), below(0))
 
 
 def window(params, epochs):
@@ -19,21 +22,26 @@ def choice(params, key, valid):
 
 
 def missing(params):
-    """The result of a comparison whose reference figure has not been run."""
+    """The reading of a comparison whose reference figure has not been run: undefined."""
     ref = params["reference"]
     criterion = f"needs {ref}'s results in the same results folder: `python -m replication run {ref}` with the same --out makes them"
-    return "comparison with " + params["reference"], {"reference": None}, criterion, INCONCLUSIVE
+    return Reading("comparison with " + ref, {"reference": None}, criterion, (Test(_NOTHING, "reference"),))
 
 
 def reference_variant(reference, params):
     return reference[params.get("reference_variant", "")]
 
 
-def against_reference(data, params, reference, statistic, key, shift, direction):
-    """The means and standard errors of a per-replica statistic(data, params) and of the same statistic
-    of the reference variant, and `shift`'s verdict on their difference (combined standard errors)."""
-    m, se = stats.mean_sem(statistic(data, params))
-    mr, ser = stats.mean_sem(statistic(reference_variant(reference, params), params))
-    verdict = shift.verdict(float(m - mr), float(np.hypot(se, ser)), direction)
-    value = {key: float(m), f"{key}_sem": float(se), f"reference_{key}": float(mr), f"reference_{key}_sem": float(ser)}
-    return value, verdict
+def against_reference(data, params, reference, statistic, key):
+    """The ensemble means of a per-replica statistic(data, params) and of the same statistic of the
+    reference variant, and their difference (`key`_difference, what a comparison decides on)."""
+    with np.errstate(all="ignore"):
+        m = float(np.mean(statistic(data, params)))
+        mr = float(np.mean(statistic(reference_variant(reference, params), params)))
+    return {key: m, f"reference_{key}": mr, f"{key}_difference": m - mr}
+
+
+def finite_mean(values):
+    """The mean of `values`, NaN unless every one is a finite number (an empty list included)."""
+    values = np.asarray(values, dtype=np.float64)
+    return float(values.mean()) if values.size and np.all(np.isfinite(values)) else float("nan")

@@ -1,12 +1,13 @@
 """Claims about learning dynamics on sets of points (the 2022 paper's Figs. 4-6): how two points age
 each other, how group means move, and whether the mean-field model follows them. Checks return
-(quantity, value, criterion, verdict)."""
+a Reading (verdicts.py)."""
 
 import numpy as np
 
 from .. import meanfield, stats
 from .common import against_reference, choice
 from .thresholds import DYNAMICS, MEANFIELD
+from .verdicts import Reading, Test
 
 
 def _variant(params):
@@ -22,24 +23,29 @@ def _log_size_x2(data, params):
 
 
 def check_pair_difference_differs(data, params, reference=None):
-    value, verdict = against_reference(data, params, reference, _last_difference, "size_difference", DYNAMICS.shift, "differs")
-    criterion = DYNAMICS.shift.sentence("the size difference at the last epoch", "differs", _variant(params))
-    return "normalized response size of x2 minus x1 at the last epoch, against " + _variant(params), value, criterion, verdict
+    value = against_reference(data, params, reference, _last_difference, "size_difference")
+    band = DYNAMICS.size_differs
+    criterion = band.sentence(f"the size difference at the last epoch minus {_variant(params)}'s")
+    quantity = "normalized response size of x2 minus x1 at the last epoch, against " + _variant(params)
+    return Reading(quantity, value, criterion, (Test(band, "size_difference_difference"),))
 
 
 def check_pair_aging_enhanced(data, params, reference=None):
-    value, verdict = against_reference(data, params, reference, _log_size_x2, "log_size_x2", DYNAMICS.shift, "lower")
-    criterion = DYNAMICS.shift.sentence("x2's log normalized response size at the last epoch (lower: aged more)", "lower", _variant(params))
-    return "log of x2's normalized response size at the last epoch, against " + _variant(params), value, criterion, verdict
+    value = against_reference(data, params, reference, _log_size_x2, "log_size_x2")
+    band = DYNAMICS.aged_more
+    criterion = band.sentence(f"x2's log normalized response size at the last epoch minus {_variant(params)}'s (lower: aged more)")
+    quantity = "log of x2's normalized response size at the last epoch, against " + _variant(params)
+    return Reading(quantity, value, criterion, (Test(band, "log_size_x2_difference"),))
 
 
 def check_pair_aging_limited(data, params, reference=None):
-    x1, x2 = (float(np.mean(np.log(stats.normalized_self_response(data, p)[:, -1]))) for p in (0, 1))
-    ratio = x2 / x1 if x1 != 0 else float("nan")
+    with np.errstate(all="ignore"):
+        x1, x2 = (float(np.mean(np.log(stats.normalized_self_response(data, p)[:, -1]))) for p in (0, 1))
+        ratio = x2 / x1 if np.isfinite(x1) and np.isfinite(x2) and x1 != 0 else float("nan")
     criterion = DYNAMICS.pair_limited.sentence("x2's mean log-decay over x1's (x2, trained with α, hardly aged by x1's training)")
     value = {"log_size_x1": x1, "log_size_x2": x2, "ratio": ratio}
     quantity = "mean log of the normalized response sizes at the last epoch, x2 over x1"
-    return quantity, value, criterion, DYNAMICS.pair_limited.verdict(ratio)
+    return Reading(quantity, value, criterion, (Test(DYNAMICS.pair_limited, "ratio"),))
 
 
 def _waypoint_rows(mean, path):
@@ -63,30 +69,31 @@ def check_group_move(data, params, reference=None):
     if np.any(data["group"] != data["group"][:1]):
         raise ValueError("group_move needs every replica to share the group layout")
     trajectories = stats.group_trajectories(data)
-    mean, _ = stats.mean_sem(trajectories)
-    rows = _waypoint_rows(mean, params["path"])
+    with np.errstate(all="ignore"):
+        mean = np.mean(trajectories, axis=0)
     direction, group = choice(params, "direction", ("up", "down")), params["group"]
-    move = (1.0 if direction == "up" else -1.0) * (trajectories[:, rows[-1], group] - trajectories[:, rows[-2], group])
-    m, se = stats.mean_sem(move)
-    epochs = [int(data["epoch"][r]) for r in rows]
-    criterion = DYNAMICS.shift.sentence(
-        f"the move of group {group}'s mean prediction {direction} from epoch {epochs[-2]} to {epochs[-1]} "
-        f"(waypoints {list(params['path'])} on the ensemble means)",
-        "higher",
+    value = {"move": float("nan")}
+    if mean.size and np.all(np.isfinite(mean)):
+        rows = _waypoint_rows(mean, params["path"])
+        move = (1.0 if direction == "up" else -1.0) * (trajectories[:, rows[-1], group] - trajectories[:, rows[-2], group])
+        value = {"move": float(np.mean(move)), "waypoint_epochs": [int(data["epoch"][r]) for r in rows]}
+    band = DYNAMICS.move
+    criterion = band.sentence(
+        f"the move of group {group}'s mean prediction {direction} between the last two waypoints {list(params['path'])} "
+        "(found on the ensemble means)"
     )
-    value = {"move": float(m), "move_sem": float(se), "waypoint_epochs": epochs}
-    verdict = DYNAMICS.shift.verdict(float(m), float(se), "higher")
-    return f"move of group {group}'s mean prediction between waypoints", value, criterion, verdict
+    return Reading(f"move of group {group}'s mean prediction between waypoints", value, criterion, (Test(band, "move"),))
 
 
 def check_meanfield_agreement(data, params, reference=None):
     # The runner stores each replica's prediction as "meanfield"; computing it is the slow part.
     predicted = data["meanfield"] if "meanfield" in data else meanfield.predict_run(data, params["batch_size"])
-    model, _ = stats.mean_sem(predicted)
-    network, _ = stats.mean_sem(stats.group_trajectories(data))
-    rms = np.sqrt(np.mean((model - network) ** 2, axis=0))
-    worst = float(rms.max())
+    with np.errstate(all="ignore"):
+        model = np.mean(predicted, axis=0)
+        network = np.mean(stats.group_trajectories(data), axis=0)
+        rms = np.sqrt(np.mean((model - network) ** 2, axis=0))
+    worst = float(np.max(rms)) if rms.size else float("nan")
     criterion = MEANFIELD.agreement.sentence("the worst group's RMS between the model's and the network's ensemble-mean group means")
     value = {"rms_per_group": [float(v) for v in rms], "worst_rms": worst}
     quantity = "RMS difference between the mean-field model (eq. 11, response scale at epoch 0) and the network's group means"
-    return quantity, value, criterion, MEANFIELD.agreement.verdict(worst)
+    return Reading(quantity, value, criterion, (Test(MEANFIELD.agreement, "worst_rms"),))

@@ -1,12 +1,18 @@
 """Claims about the response kernel K(x_o, x) = Δ(x_o, x)/Δ(x_o, x_o): its shape against the distance
-from x_o and how it changes along training. Checks return (quantity, value, criterion, verdict)."""
+from x_o and how it changes along training. Checks return a Reading (verdicts.py).
+
+Claims about the shape of a trained network's kernel read the trained kernel epochs only (e > 0);
+claims about a change along training read the untrained kernel as their starting point.
+"""
 
 import numpy as np
 
 from .. import stats
 from .common import against_reference, choice, missing
-from .thresholds import KERNEL
-from .verdicts import DIRECTIONS
+from .thresholds import KERNEL, MONOTONE_RHO, S_CURVATURE_ERRORS
+from .verdicts import Reading, Test
+
+NAN = float("nan")
 
 
 def _kernel_at(data, params):
@@ -16,61 +22,84 @@ def _kernel_at(data, params):
     return levels, k[:, rows], [int(data["epoch"][r]) for r in rows]
 
 
-def _trained(epochs):
-    return [i for i, e in enumerate(epochs) if e > 0]
+def _mean(k):
+    with np.errstate(all="ignore"):
+        return np.mean(k, axis=0)
+
+
+def _trained(epochs, max_epoch=np.inf):
+    return [i for i, e in enumerate(epochs) if 0 < e <= max_epoch]
 
 
 def check_kernel_decreasing(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
-    chosen = [i for i, e in enumerate(epochs) if e <= params.get("max_epoch", np.inf)]
-    mean, _ = stats.mean_sem(k)
+    chosen = _trained(epochs, params.get("max_epoch", np.inf))
+    mean = _mean(k)
     rho = [stats.spearman(levels, mean[i]) for i in chosen]
     # Falling at every tested epoch (the largest rho) to reproduce; not falling in most of them (the median) to fail.
-    largest, median = (float(np.max(rho)), float(np.median(rho))) if rho else (np.nan, np.nan)
-    criterion = KERNEL.falls.sentence("Spearman rho(distance, kernel) at every tested epoch", "the median rho over those epochs")
-    value = {"epochs": [epochs[i] for i in chosen], "spearman_rho": rho}
-    quantity = "rank correlation of the ensemble-mean kernel with Hamming distance, per epoch"
-    return quantity, value, criterion, KERNEL.falls.verdict(largest, median)
+    with np.errstate(all="ignore"):
+        largest, median = (float(np.max(rho)), float(np.median(rho))) if rho else (NAN, NAN)
+    criterion = "over the trained kernel epochs: " + KERNEL.falls.sentence(
+        "Spearman rho(distance, kernel) at every tested epoch (the largest rho)", "the median rho over those epochs"
+    )
+    value = {"epochs": [epochs[i] for i in chosen], "spearman_rho": rho, "largest_rho": largest, "median_rho": median}
+    quantity = "rank correlation of the ensemble-mean kernel with Hamming distance, per trained epoch"
+    return Reading(quantity, value, criterion, (Test(KERNEL.falls, "largest_rho", "median_rho"),))
+
+
+def _peaks(data, params):
+    """Per kernel epoch, the distance of the ensemble-mean kernel's maximum (NaN where a value is not finite)."""
+    levels, k, epochs = _kernel_at(data, params)
+    mean = _mean(k)
+    peaks = [float(levels[int(np.argmax(m))]) if np.all(np.isfinite(m)) else NAN for m in mean]
+    return epochs, peaks
 
 
 def check_peak_shift(data, params, reference=None):
-    levels, k, epochs = _kernel_at(data, params)
-    mean, sem = stats.mean_sem(k)
-    peak_rows = [int(np.argmax(m)) for m in mean]
-    excess = [float(mean[i, j] - 1.0) for i, j in enumerate(peak_rows)]
-    shifted = [int(levels[j]) if KERNEL.peak.counts(excess[i], sem[i, j]) else 0 for i, j in enumerate(peak_rows)]
-    value = {"epochs": epochs, "peak_distance": shifted, "peak_excess_over_x_o": excess}
-    quantity = "Hamming distance of the ensemble-mean kernel's maximum, per epoch"
-    return quantity, value, KERNEL.peak.sentence("the kernel's peak"), KERNEL.peak.verdict(shifted)
+    epochs, peaks = _peaks(data, params)
+    value = {"epochs": epochs, "peak_distance": peaks, "last_peak_distance": peaks[-1] if peaks else NAN}
+    criterion = "the peak has left x_o by the last kernel epoch: " + KERNEL.peak_away.sentence("the Hamming distance of the kernel's maximum")
+    quantity = "Hamming distance of the ensemble-mean kernel's maximum at the last kernel epoch"
+    return Reading(quantity, value, criterion, (Test(KERNEL.peak_away, "last_peak_distance"),))
+
+
+def check_peak_trend(data, params, reference=None):
+    epochs, peaks = _peaks(data, params)
+    value = {"epochs": epochs, "peak_distance": peaks, "spearman_rho": stats.spearman(epochs, peaks)}
+    criterion = "the peak moves away gradually: " + KERNEL.rising_trend.sentence("Spearman rho(epoch, distance of the kernel's maximum)")
+    quantity = "Hamming distance of the ensemble-mean kernel's maximum, per kernel epoch"
+    return Reading(quantity, value, criterion, (Test(KERNEL.rising_trend, "spearman_rho"),))
 
 
 def check_kernel_sign(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
-    mean, sem = stats.mean_sem(k)
-    lowest = np.unravel_index(np.argmin(mean), mean.shape)
-    criterion = KERNEL.sign.sentence("the ensemble-mean kernel over distances and plotted epochs", params["expect"])
-    value = {
-        "min_kernel": float(mean[lowest]),
-        "min_kernel_sem": float(sem[lowest]),
-        "at_epoch": epochs[lowest[0]],
-        "at_distance": int(levels[lowest[1]]),
-    }
-    quantity = "smallest ensemble-mean kernel value over distances and plotted epochs"
-    return quantity, value, criterion, KERNEL.sign.verdict(mean, sem, params["expect"])
+    trained = _trained(epochs)
+    mean = _mean(k[:, trained])
+    band = KERNEL.positive if choice(params, "expect", ("positive", "not positive")) == "positive" else KERNEL.not_positive
+    value = {"min_kernel": float(np.min(mean)) if mean.size else NAN}
+    if mean.size and np.all(np.isfinite(mean)):
+        lowest = np.unravel_index(np.argmin(mean), mean.shape)
+        value.update(at_epoch=epochs[trained[lowest[0]]], at_distance=int(levels[lowest[1]]))
+    criterion = band.sentence("the smallest ensemble-mean kernel value over distances and trained kernel epochs")
+    quantity = "smallest ensemble-mean kernel value over distances and trained kernel epochs"
+    return Reading(quantity, value, criterion, (Test(band, "min_kernel"),))
 
 
 def check_s_curve(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
     trained = _trained(epochs)
-    shaped = [KERNEL.s_shape.holds(levels, k[:, i]) for i in trained]
-    share = float(np.mean(shaped)) if shaped else float("nan")
+    defined = trained and np.all(np.isfinite(k[:, trained]))
+    shaped = [stats.s_shaped(levels, k[:, i], -MONOTONE_RHO, S_CURVATURE_ERRORS) for i in trained] if defined else []
+    share = float(np.mean(shaped)) if defined else NAN
     expect = bool(params["expect"])
     band = KERNEL.s_present if expect else KERNEL.s_absent
-    criterion = f"{KERNEL.s_shape}; expected {'present' if expect else 'absent'}: " + band.sentence(
-        "the share of trained kernel epochs with an S"
+    criterion = (
+        f"an S curve: the kernel decreases with distance (Spearman rho <= {-MONOTONE_RHO:g}), with second differences "
+        f"below 0 near x_o and above 0 further out, each by more than {S_CURVATURE_ERRORS:g} s.e.; expected "
+        f"{'present' if expect else 'absent'}: " + band.sentence("the share of trained kernel epochs with an S")
     )
-    value = {"epochs": [epochs[i] for i in trained], "s_shaped": shaped}
-    return "S shape of the ensemble-mean kernel against distance, per trained epoch", value, criterion, band.verdict(share)
+    value = {"epochs": [epochs[i] for i in trained], "s_shaped": shaped, "s_share": share}
+    return Reading("S shape of the ensemble-mean kernel against distance, per trained epoch", value, criterion, (Test(band, "s_share"),))
 
 
 def _variability(data, params):
@@ -82,12 +111,13 @@ def _variability(data, params):
 def check_kernel_variability(data, params, reference=None):
     if reference is None:
         return missing(params)
-    expect = choice(params, "expect", DIRECTIONS)
-    value, verdict = against_reference(data, params, reference, _variability, "variability", KERNEL.shift, expect)
-    criterion = KERNEL.shift.sentence(
-        "the kernel's change since epoch 0 (mean |K_e − K_0| over distances and kernel epochs)", expect, params["reference"]
+    expect = choice(params, "expect", tuple(KERNEL.shift))
+    value = against_reference(data, params, reference, _variability, "variability")
+    band = KERNEL.shift[expect]
+    criterion = band.sentence(
+        f"the kernel's change since epoch 0 (mean |K_e − K_0| over distances and trained kernel epochs) minus {params['reference']}'s ({expect})"
     )
-    return "kernel variability over epochs against " + params["reference"], value, criterion, verdict
+    return Reading("kernel variability over epochs against " + params["reference"], value, criterion, (Test(band, "variability_difference"),))
 
 
 def _near_kernel(data, params):
@@ -100,47 +130,70 @@ def _near_kernel(data, params):
 def check_kernel_broader(data, params, reference=None):
     if reference is None:
         return missing(params)
-    value, verdict = against_reference(data, params, reference, _near_kernel, "near_kernel", KERNEL.shift, "higher")
-    criterion = "a broader peak: " + KERNEL.shift.sentence(
-        f"the kernel averaged over distances 1..{params['near']} (trained kernel epochs)", "higher", params["reference"]
+    value = against_reference(data, params, reference, _near_kernel, "near_kernel")
+    band = KERNEL.shift["higher"]
+    criterion = "a broader peak: " + band.sentence(
+        f"the kernel averaged over distances 1..{params['near']} (trained kernel epochs) minus {params['reference']}'s"
     )
-    return "kernel near x_o against " + params["reference"], value, criterion, verdict
+    return Reading("kernel near x_o against " + params["reference"], value, criterion, (Test(band, "near_kernel_difference"),))
 
 
 def _lines(data, params):
     """Least-squares line of the ensemble-mean kernel against distance, per kernel epoch: (epochs, slopes, R²)."""
     levels, k, epochs = _kernel_at(data, params)
-    mean, _ = stats.mean_sem(k)
-    return (epochs, *stats.line_fits(levels, mean))
+    return (epochs, *stats.line_fits(levels, _mean(k)))
 
 
 def check_kernel_linear(data, params, reference=None):
     epochs, slopes, r2 = _lines(data, params)
-    criterion = KERNEL.linear.sentence("the R² of the kernel's linear fit against distance, at its worst kernel epoch,")
-    quantity = "R² of a straight line through the ensemble-mean kernel, per epoch"
-    return quantity, {"epochs": epochs, "r2": r2}, criterion, KERNEL.linear.verdict(min(r2))
+    trained = _trained(epochs)
+    worst = float(np.min([r2[i] for i in trained])) if trained else NAN
+    criterion = KERNEL.linear.sentence("the R² of the kernel's linear fit against distance, at its worst trained kernel epoch,")
+    value = {"epochs": [epochs[i] for i in trained], "r2": [r2[i] for i in trained], "worst_r2": worst}
+    quantity = "R² of a straight line through the ensemble-mean kernel, per trained epoch"
+    return Reading(quantity, value, criterion, (Test(KERNEL.linear, "worst_r2"),))
+
+
+def _slope_direction(params):
+    return choice(params, "expect", ("diminishing", "growing"))
 
 
 def check_kernel_slope_trend(data, params, reference=None):
     epochs, slopes, _ = _lines(data, params)
-    rho = stats.spearman(epochs, np.abs(slopes))
-    diminishing = choice(params, "expect", ("diminishing", "growing")) == "diminishing"
-    band = KERNEL.slope_diminishing if diminishing else KERNEL.slope_growing
-    criterion = f"the kernel's slope against distance {'diminishes' if diminishing else 'grows'} along the epochs: " + band.sentence(
+    diminishing = _slope_direction(params) == "diminishing"
+    band = KERNEL.falling_trend if diminishing else KERNEL.rising_trend
+    criterion = f"the kernel's slope against distance {'diminishes' if diminishing else 'grows'} monotonically along the epochs: " + band.sentence(
         "Spearman rho(epoch, |slope|)"
     )
-    value = {"epochs": epochs, "slope": slopes, "spearman_rho": rho}
-    return "|slope| of the kernel's linear fit against distance, per epoch", value, criterion, band.verdict(rho)
+    value = {"epochs": epochs, "slope": slopes, "spearman_rho": stats.spearman(epochs, np.abs(slopes))}
+    return Reading("|slope| of the kernel's linear fit against distance, per epoch", value, criterion, (Test(band, "spearman_rho"),))
+
+
+def check_kernel_slope_change(data, params, reference=None):
+    epochs, slopes, _ = _lines(data, params)
+    diminishing = _slope_direction(params) == "diminishing"
+    trained = _trained(epochs)
+    with np.errstate(all="ignore"):
+        change = [float(abs(slopes[i]) / abs(slopes[0]) - 1.0) for i in trained] if epochs and epochs[0] == 0 else []
+    # The trained epoch nearest to no change decides: every one must have changed the claimed way.
+    nearest = (float(np.max(change)) if diminishing else float(np.min(change))) if change else NAN
+    band = KERNEL.slope_change["lower" if diminishing else "higher"]
+    criterion = f"every trained kernel epoch's |slope| is {'shallower' if diminishing else 'steeper'} than the untrained one: " + band.sentence(
+        f"the {'largest' if diminishing else 'smallest'} relative change |slope_e|/|slope_0| − 1 over trained epochs"
+    )
+    value = {"epochs": [epochs[i] for i in trained], "slope": [slopes[i] for i in trained], "relative_change": change, "nearest_change": nearest}
+    if epochs:
+        value["initial_slope"] = slopes[0]
+    return Reading("|slope| of the kernel's linear fit against distance, trained epochs against epoch 0", value, criterion, (Test(band, "nearest_change"),))
 
 
 def check_kernel_drift(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
-    mean, _ = stats.mean_sem(k)
+    mean = _mean(k)
     drift = [float(np.abs(row - mean[0]).mean()) for row in mean]
-    rho = stats.spearman(epochs, drift)
     criterion = "kernels that keep changing (no convergence): " + KERNEL.drift.sentence("Spearman rho(epoch, |K_e − K_0|)")
-    value = {"epochs": epochs, "drift": drift, "spearman_rho": rho}
-    return "mean |K_e − K_0| over distances, per kernel epoch", value, criterion, KERNEL.drift.verdict(rho)
+    value = {"epochs": epochs, "drift": drift, "spearman_rho": stats.spearman(epochs, drift)}
+    return Reading("mean |K_e − K_0| over distances, per kernel epoch", value, criterion, (Test(KERNEL.drift, "spearman_rho"),))
 
 
 def check_image_kernel_decreasing(data, params, reference=None):
@@ -148,9 +201,10 @@ def check_image_kernel_decreasing(data, params, reference=None):
     epoch = int(data["kernel_epochs"][-1])
     distance, k = stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
     rho = [stats.spearman(*stats.binned_kernel(d, kk)) for d, kk in zip(distance, k)]
-    median = float(np.median(rho))
+    median = float(np.median(rho)) if rho else NAN
     criterion = f"per run, the kernel averaged in {stats.IMAGE_DISTANCE_BINS} equal-count bins of image distance: " + KERNEL.falls.sentence(
         "the median Spearman rho(distance, kernel) over runs"
     )
     value = {"epoch": epoch, "median_spearman_rho": median, "spearman_rho": rho}
-    return "rank correlation of the binned kernel with the mean pixel distance, per run", value, criterion, KERNEL.falls.verdict(median)
+    quantity = "rank correlation of the binned kernel with the mean pixel distance, per run"
+    return Reading(quantity, value, criterion, (Test(KERNEL.falls, "median_spearman_rho"),))

@@ -1,71 +1,124 @@
-"""Every verdict threshold, one table per claim family, fixed before any run and never tuned to a result.
+"""Every verdict threshold and minimum effect size, one table per claim family, fixed before any run and
+never tuned to a result.
 
-Each entry is a threshold object (verdicts.py): it decides the verdict and writes the criterion stored
-with the claim, so the numbers here are the only place a threshold is stated.
+Each entry is a Band (verdicts.py): two regions of the deciding value, judged by its 95% interval over
+runs. A directional or comparative criterion ("higher", "lower", "differs", "faster") also demands a
+minimum effect: the smallest change a reader of the paper's figure would see, each stated below with
+its reason. Significance is the interval's job (it must lie wholly past the effect), not a count of
+standard errors.
 """
 
+import math
 from types import SimpleNamespace
 
-from .verdicts import All, Band, Outward, Shift, Sign, SShape, above, at_least, at_most, below, within
+from .verdicts import Band, above, at_least, at_most, below, outside, within
 
-# A difference counts when it exceeds this many standard errors over replicas (about a two-sided 95%
-# test for a normal mean): shared by every family, so no claim gets an easier bar than another.
-SIGNIFICANCE = 2.0
+# Minimum effects ------------------------------------------------------------------------------------
+# Aging exponents: the papers read exponents off log-log plots; over a fit window of two decades a slope
+# 0.1 steeper ends 10^0.2 ≈ 1.6× lower, the least a reader sees as another slope. It is also the
+# tolerance of "the same power law" (AGING.exponents_match), so two exponents are never both the same
+# and different.
+TAU_EFFECT = 0.1
+# Log response sizes: a factor 1.5 (0.405 in natural log), about 5% of the height of the papers' log
+# axes spanning 3-4 decades: the least gap a reader tells apart between two aging curves.
+LOG_EFFECT = math.log(1.5)
+# Kernel values, normalised to K(x_o) = 1: 5% of the 0-1 span of the papers' kernel plots.
+KERNEL_EFFECT = 0.05
+# Predictions (and normalised response sizes) in [0, 1]: 5% of the 0-1 span of the 2022 paper's Figs. 4-6.
+PREDICTION_EFFECT = 0.05
+# R² of a power-law fit: 0.05, the width of the "clear law" band above R2_CLEAR (0.95-1.0); a drop
+# of that size takes a clear law to the edge of an unclear one.
+R2_EFFECT = 0.05
+# The averaged feature ⟨F⟩ relative to its value at epoch 0: 5%, the least change a reader sees on the
+# 2024 paper's linear Fig. 6 axes.
+FEATURE_EFFECT = 0.05
+# A kernel slope against distance relative to the initial slope: 10%, two lines from K(x_o) = 1 whose
+# slopes differ by a tenth end a tenth of their drop apart, the least divergence seen on Fig. 1's panels.
+SLOPE_EFFECT = 0.10
+# "Much faster" to a plateau: reached in at most half the epochs the reference needs; not faster at all
+# (a ratio >= 1) is against the claim.
+MUCH_FASTER = 0.5
+# Settled at a constant: within a factor 1.1 of the curve's final value from then on (10%, a quarter
+# of the smallest gap LOG_EFFECT a reader tells apart: what looks flat on the papers' log axes).
+SETTLED = 1.1
 
+# Monotone trends and straight lines ------------------------------------------------------------------
 # Spearman rho of a monotone curve: |rho| at least this (strict enough that a hump is not one).
 MONOTONE_RHO = 0.8
 # A falling curve's rho on the wrong side of −WEAK_RHO: it does not fall.
 WEAK_RHO = 0.5
-
 # R² of a straight line (log-log for aging, linear in distance for kernels): a fit at least R2_CLEAR
 # good is that line; worse than R2_NONE it is not.
 R2_CLEAR, R2_NONE = 0.95, 0.80
+# What counts as an S in one kernel (stats.s_shaped): falling as strongly as a monotone curve, with
+# second differences below 0 near x_o and above 0 further out, each by more than this many s.e.
+S_CURVATURE_ERRORS = 2.0
 
-# tau > 0 with no margin: any decay is one; how clean a power law it is, is the R² bands' job.
-_DECAYS = Band(above(0), at_most(0))
+
+def shift(direction, effect):
+    """A difference (measured minus reference, or minus 0) judged against a minimum effect: "higher"
+    beyond +effect, "lower" below −effect, "differs" farther than effect from 0; within it, the claimed
+    effect is absent."""
+    if direction == "higher":
+        return Band(above(effect), at_most(effect), effect)
+    if direction == "lower":
+        return Band(below(-effect), at_least(-effect), effect)
+    return Band(outside(effect), within(effect), effect)
+
 
 AGING = SimpleNamespace(
-    # A clear power law: decaying, with a log-log R² of at least R2_CLEAR; below R2_NONE it is none.
-    clear_power_law=All(_DECAYS, Band(at_least(R2_CLEAR), below(R2_NONE))),
-    # "Decreasing but no clear power law": decaying, with an R² short of the clear law's pass mark.
-    unclear_power_law=All(_DECAYS, Band(below(R2_CLEAR), at_least(R2_CLEAR))),
-    # R² minus another figure's: the paper compares the two by eye, so point estimates, no margin.
-    less_clear=Band(below(0), at_least(0)),
+    # tau > 0 with no margin: any decay is one; how clean a power law it is, is the R² bands' job.
+    decays=Band(above(0), at_most(0)),
+    # A clear power law: a log-log R² of at least R2_CLEAR; below R2_NONE it is none.
+    clear=Band(at_least(R2_CLEAR), below(R2_NONE)),
+    # "No clear power law": an R² short of the clear law's pass mark.
+    unclear=Band(below(R2_CLEAR), at_least(R2_CLEAR)),
+    # R² minus another figure's: lower by R2_EFFECT.
+    less_clear=shift("lower", R2_EFFECT),
     # Log-log slope of the aging curve at its end: within ±0.1 of flat it has converged; below −0.5 it
     # is still decaying.
     plateau=Band(within(0.1), below(-0.5)),
     # |tau − tau_ref|: exponents this close are the same power law; more than 0.3 apart they are not.
-    exponents_match=Band(at_most(0.1), above(0.3)),
-    # Per-run exponents and decays against another figure's runs.
-    shift=Shift(SIGNIFICANCE),
+    exponents_match=Band(at_most(TAU_EFFECT), above(0.3)),
+    # Per-run exponents against another figure's runs.
+    exponent_shift={d: shift(d, TAU_EFFECT) for d in ("higher", "lower", "differs")},
+    # A decay's log drop against another figure's: lower (faster) by LOG_EFFECT.
+    faster_drop=shift("lower", LOG_EFFECT),
+    # The epoch a curve settles at over the reference's: at most MUCH_FASTER; not below 1 is not faster.
+    faster_plateau=Band(at_most(MUCH_FASTER), at_least(1.0), MUCH_FASTER),
 )
 
 KERNEL = SimpleNamespace(
     # Spearman rho(distance, kernel): falling at MONOTONE_RHO; above −WEAK_RHO it does not fall.
     falls=Band(at_most(-MONOTONE_RHO), above(-WEAK_RHO)),
-    # Kernel values against 0, each with its own standard error.
-    sign=Sign(SIGNIFICANCE),
-    # A peak leaves x_o only when it stands significantly above K(x_o) = 1.
-    peak=Outward(SIGNIFICANCE),
-    # An S: falling as strongly as `falls` demands, its curvature significant on both sides.
-    s_shape=SShape(-MONOTONE_RHO, SIGNIFICANCE),
+    # The smallest kernel value against 0: a sign claim, so no effect size; the interval must clear 0.
+    positive=Band(at_least(0), below(0)),
+    not_positive=Band(below(0), at_least(0)),
+    # Distance of the kernel's peak at the last epoch: at least 1 bit away from x_o, or at x_o.
+    peak_away=Band(at_least(1), at_most(0)),
     # Share of the trained kernel epochs with an S: present at half or more of them, absent at none.
     s_present=Band(at_least(0.5), at_most(0)),
     s_absent=Band(at_most(0), at_least(0.5)),
-    # Worst R² of a straight line through the kernel over the kernel epochs.
+    # Worst R² of a straight line through the kernel over the trained kernel epochs.
     linear=Band(at_least(R2_CLEAR), below(R2_NONE)),
-    # Spearman rho(epoch, |slope|): a monotone trend at MONOTONE_RHO; the opposite sign contradicts it.
-    slope_diminishing=Band(at_most(-MONOTONE_RHO), above(0)),
-    slope_growing=Band(at_least(MONOTONE_RHO), below(0)),
+    # Spearman rho(epoch, |slope|) or rho(epoch, peak distance): a monotone trend at MONOTONE_RHO; the
+    # opposite sign contradicts it.
+    falling_trend=Band(at_most(-MONOTONE_RHO), above(0)),
+    rising_trend=Band(at_least(MONOTONE_RHO), below(0)),
+    # Every trained epoch's |slope| against the initial one, relative: steeper or shallower by SLOPE_EFFECT.
+    slope_change={d: shift(d, SLOPE_EFFECT) for d in ("higher", "lower")},
     # Spearman rho(epoch, |K_e − K_0|): a drift that keeps growing; rho <= 0 is a kernel that settles.
     drift=Band(at_least(MONOTONE_RHO), at_most(0)),
-    # Variability and the height near x_o against another figure's runs.
-    shift=Shift(SIGNIFICANCE),
+    # Variability and the height near x_o against another figure's runs, in kernel units.
+    shift={d: shift(d, KERNEL_EFFECT) for d in ("higher", "lower", "differs")},
 )
 
 DYNAMICS = SimpleNamespace(
-    # Size differences, log sizes and group moves, against another variant's runs or against no move.
-    shift=Shift(SIGNIFICANCE),
+    # Normalised size differences and group moves, in [0, 1] units.
+    size_differs=shift("differs", PREDICTION_EFFECT),
+    move=shift("higher", PREDICTION_EFFECT),
+    # Log sizes against another variant's runs.
+    aged_more=shift("lower", LOG_EFFECT),
     # x2's mean log-decay over x1's: "very limited" enhancement is at most half of x1's own aging.
     pair_limited=Band(at_most(0.5), above(0.5)),
 )
@@ -77,13 +130,16 @@ MEANFIELD = SimpleNamespace(
 )
 
 FEATURES = SimpleNamespace(
-    # ⟨F⟩'s change over the run: an exactly unchanged ⟨F⟩ (e.g. every feature dead from the start) is no
-    # change either way, so only a change the other way is against the claim.
-    trend=Shift(SIGNIFICANCE, zero_fails=False),
+    # ⟨F⟩'s relative change over the run, by FEATURE_EFFECT. An exactly unchanged ⟨F⟩ (e.g. every
+    # feature dead from the start) is no change either way: only a change the other way is against it.
+    trend={
+        "lower": Band(below(-FEATURE_EFFECT), above(0), FEATURE_EFFECT),
+        "higher": Band(above(FEATURE_EFFECT), below(0), FEATURE_EFFECT),
+    },
     # A delta function: f(x_o) at least 0.3 above the background f(distance >= 2) (below 0.1 there is no
-    # spike), and f at distance 1 rising at most half of that (more than 0.8 of it: no narrow spike);
-    # without a spike the width is undefined, and fails.
-    delta=All(Band(at_least(0.3), below(0.1)), Band(at_most(0.5), above(0.8), undefined="not reproduced")),
+    # spike), and f at distance 1 rising at most half of that (more than 0.8 of it: no narrow spike).
+    spike=Band(at_least(0.3), below(0.1)),
+    narrow=Band(at_most(0.5), above(0.8)),
 )
 
 

@@ -1,14 +1,33 @@
-"""Threshold objects: each decides a verdict and writes the criterion sentence from the same numbers,
-so the text stored with a claim cannot disagree with how it was judged."""
+"""The one decision rule of every claim, and the threshold objects it reads.
 
+A check measures; it returns a Reading naming the value(s) that decide it and the Band each is judged
+by. `decide` then judges every deciding value by its 95% bootstrap interval over replicas:
+
+- reproduced only when the interval lies wholly inside the band's reproducing region,
+- not reproduced only when it lies wholly inside the band's not-reproducing region,
+- inconclusive otherwise (the interval crosses a bound, or sits in the gap between the regions),
+- undefined when the value or its interval is not a finite number (NaN, ±inf, missing data or a
+  missing reference): never counted as reproduced or not reproduced.
+
+Where there is no interval (a deterministic system, fewer runs than a bootstrap needs) the value is its
+own interval, and the criterion says so. A claim decided by several values is reproduced when every one
+is, not reproduced when any one is, otherwise undefined when any one is, otherwise inconclusive.
+"""
+
+import math
 import operator
 from dataclasses import dataclass
+from typing import NamedTuple
 
-import numpy as np
+REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, UNDEFINED = "reproduced", "not reproduced", "inconclusive", "undefined"
+VERDICTS = (REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE, UNDEFINED)
 
-from .. import stats
-
-REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE = "reproduced", "not reproduced", "inconclusive"
+RULE = (
+    "decided on the 95% bootstrap interval over runs: reproduced only when it lies wholly inside the reproducing "
+    "bound, not reproduced only when it lies wholly inside the not-reproducing bound, else inconclusive; undefined "
+    "when the value or its interval is not a finite number"
+)
+NO_INTERVAL = "no interval ({why}): decided on the value itself, undefined when it is not a finite number"
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
@@ -20,34 +39,43 @@ def one_of(value, name, valid):
     return value
 
 
+def _finite(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
 @dataclass(frozen=True)
 class Bound:
-    """A region of the number line: `op limit`, or within ±limit of center (op "within")."""
+    """A region of the number line: `op limit`; within ±limit of center (op "within"); or farther than
+    that (op "outside")."""
 
     op: str
     limit: float
     center: float = 0.0
 
     def __post_init__(self):
-        if self.op not in (*_OPS, "within"):
-            raise ValueError(f"unknown bound {self.op!r}; use one of {', '.join(_OPS)} or 'within'")
+        one_of(self.op, "bound", (*_OPS, "within", "outside"))
+
+    def contains(self, low, high):
+        """Whether every value of the interval [low, high] lies in the region."""
+        if self.op == "within":
+            return self.center - self.limit <= low and high <= self.center + self.limit
+        if self.op == "outside":
+            return low > self.center + self.limit or high < self.center - self.limit
+        if self.op in (">=", ">"):
+            return _OPS[self.op](low, self.limit)
+        return _OPS[self.op](high, self.limit)
 
     def holds(self, value):
-        if self.op == "within":
-            return abs(value - self.center) <= self.limit
-        return _OPS[self.op](value, self.limit)
+        return self.contains(value, value)
 
-    def interval(self):
-        """(low, high, low closed, high closed)."""
-        if self.op == "within":
-            return self.center - self.limit, self.center + self.limit, True, True
-        if self.op in (">=", ">"):
-            return self.limit, np.inf, self.op == ">=", False
-        return -np.inf, self.limit, False, self.op == "<="
+    def to_json(self):
+        return {"op": self.op, "limit": self.limit, **({"center": self.center} if self.op in ("within", "outside") else {})}
 
     def __str__(self):
         if self.op == "within":
             return f"is within ±{self.limit:g} of {self.center:g}"
+        if self.op == "outside":
+            return f"is farther than {self.limit:g} from {self.center:g}"
         return f"{self.op} {self.limit:g}"
 
 
@@ -71,179 +99,104 @@ def within(limit, center=0.0):
     return Bound("within", limit, center)
 
 
-def _separated(a, b):
-    """Whether the intervals of two bounds share no value: (disjoint, they leave no gap between them)."""
-    (lo, hi, _, hi_closed), (lo2, hi2, lo2_closed, _) = sorted([a.interval(), b.interval()], key=lambda i: (i[0], not i[2]))
-    disjoint = hi < lo2 or (hi == lo2 and not (hi_closed and lo2_closed))
-    return disjoint, disjoint and lo == -np.inf and hi2 == np.inf and hi == lo2
+def outside(limit, center=0.0):
+    return Bound("outside", limit, center)
 
 
-def _otherwise(gap, undefined):
-    if gap:
-        return "; else inconclusive"
-    return "; inconclusive when undefined" if undefined == INCONCLUSIVE else ""
+def _overlap(a, b, probes):
+    return any(a.holds(x) and b.holds(x) for x in probes)
 
 
 @dataclass(frozen=True)
 class Band:
-    """A measured value against two bounds: reproduced inside `reproduced_if`, not reproduced inside
-    `not_reproduced_if`, inconclusive between them; a value that is not a finite number gets `undefined`."""
+    """Two disjoint regions: a value (or interval) inside `reproduced_if` reproduces the claim, inside
+    `not_reproduced_if` it does not. `effect` is the minimum effect size the bounds demand (None for a
+    band that is not a directional or comparative criterion), stored with every decision."""
 
     reproduced_if: Bound
     not_reproduced_if: Bound
-    undefined: str = INCONCLUSIVE
+    effect: float = None
 
     def __post_init__(self):
-        disjoint, _ = _separated(self.reproduced_if, self.not_reproduced_if)
-        if not disjoint:
+        limits = sorted({b.center + s * b.limit for b in (self.reproduced_if, self.not_reproduced_if) for s in (-1, 1)} | {0.0})
+        probes = limits + [math.nextafter(x, d) for x in limits for d in (-math.inf, math.inf)] + [-1e300, 1e300]
+        if _overlap(self.reproduced_if, self.not_reproduced_if, probes):
             raise ValueError(f"bounds {self.reproduced_if} and {self.not_reproduced_if} overlap")
-        if self.undefined not in (INCONCLUSIVE, NOT_REPRODUCED):
-            raise ValueError("an undefined value is inconclusive or not reproduced, never reproduced")
 
-    @property
-    def has_gap(self):
-        return not _separated(self.reproduced_if, self.not_reproduced_if)[1]
-
-    def verdict(self, value, not_value=None):
-        """`not_value`, when given, is what the not-reproduced bound reads (e.g. a median where the
-        reproduced bound reads a maximum)."""
-        not_value = value if not_value is None else not_value
-        if not (np.isfinite(value) and np.isfinite(not_value)):
-            return self.undefined
-        if self.reproduced_if.holds(value):
+    def verdict(self, interval, not_interval=None):
+        """The verdict of an interval (low, high) of the deciding value; `not_interval`, when given, is
+        what the not-reproducing bound reads (e.g. a median where the reproducing bound reads a maximum)."""
+        not_interval = interval if not_interval is None else not_interval
+        if not all(_finite(x) for x in (*interval, *not_interval)):
+            return UNDEFINED
+        if self.reproduced_if.contains(*interval):
             return REPRODUCED
-        return NOT_REPRODUCED if self.not_reproduced_if.holds(not_value) else INCONCLUSIVE
-
-    def reproduced(self, name):
-        return f"{name} {self.reproduced_if}"
-
-    def not_reproduced(self, name=None):
-        """The not-reproduced condition, without its subject when `name` is None (the same value as before)."""
-        bound = f"{name} {self.not_reproduced_if}" if name else str(self.not_reproduced_if)
-        return bound + (" or undefined" if self.undefined == NOT_REPRODUCED else "")
+        return NOT_REPRODUCED if self.not_reproduced_if.contains(*not_interval) else INCONCLUSIVE
 
     def sentence(self, name, not_name=None):
-        return (
-            f"reproduced if {self.reproduced(name)}; not reproduced if {self.not_reproduced(not_name)}"
-            + _otherwise(self.has_gap, self.undefined)
+        not_name = f"{not_name} " if not_name else ""
+        effect = f" (minimum effect {self.effect:g})" if self.effect is not None else ""
+        return f"reproduced if {name} {self.reproduced_if}{effect}; not reproduced if {not_name}{self.not_reproduced_if}"
+
+
+class Test(NamedTuple):
+    """What decides a claim: `band` judges value[key], its not-reproducing bound value[not_key] if given."""
+
+    band: Band
+    key: str
+    not_key: str = None
+
+
+class Reading(NamedTuple):
+    """What a check returns: what it measured, the measured values, the criterion in words and the tests
+    that decide it. It holds no verdict: `decide` gives that, from the values' intervals."""
+
+    quantity: str
+    value: dict
+    criterion: str
+    tests: tuple
+
+
+def combine(verdicts):
+    """The verdict of a claim decided by several values."""
+    if NOT_REPRODUCED in verdicts:
+        return NOT_REPRODUCED
+    if UNDEFINED in verdicts:
+        return UNDEFINED
+    return REPRODUCED if verdicts and all(v == REPRODUCED for v in verdicts) else INCONCLUSIVE
+
+
+def _interval(value, ci95, key):
+    """The interval a key is judged by: its bootstrap interval, or the value itself where `ci95` is None."""
+    x = value.get(key)
+    if ci95 is None:
+        return (x, x)
+    return tuple(ci95[key]) if key in ci95 and _finite(x) else (math.nan, math.nan)
+
+
+def decide(reading, ci95, no_interval_because=None):
+    """(verdict, decisions, criterion) of a Reading. `ci95` maps value keys to their 95% intervals; None
+    when the claim has no interval, `no_interval_because` saying why."""
+    if ci95 is None:
+        ci95_used = None
+        rule = NO_INTERVAL.format(why=no_interval_because or "no resampling")
+    else:
+        ci95_used, rule = ci95, RULE
+    decisions = []
+    for test in reading.tests:
+        interval = _interval(reading.value, ci95_used, test.key)
+        not_interval = _interval(reading.value, ci95_used, test.not_key) if test.not_key else None
+        decisions.append(
+            {
+                "quantity": test.key,
+                "value": reading.value.get(test.key),
+                "ci95": None if ci95 is None else list(interval),
+                **({"not_quantity": test.not_key, "not_value": reading.value.get(test.not_key), "not_ci95": None if ci95 is None else list(not_interval)} if test.not_key else {}),
+                "reproduced_if": test.band.reproduced_if.to_json(),
+                "not_reproduced_if": test.band.not_reproduced_if.to_json(),
+                "effect_size": test.band.effect,
+                "verdict": test.band.verdict(interval, not_interval),
+            }
         )
-
-
-class All:
-    """Bands on several values: reproduced when every one is, not reproduced when any one is."""
-
-    def __init__(self, *bands):
-        self.bands = bands
-
-    def verdict(self, *values):
-        if len(values) != len(self.bands):
-            raise ValueError(f"{len(self.bands)} values needed, got {len(values)}")
-        verdicts = [band.verdict(v) for band, v in zip(self.bands, values)]
-        if all(v == REPRODUCED for v in verdicts):
-            return REPRODUCED
-        return NOT_REPRODUCED if NOT_REPRODUCED in verdicts else INCONCLUSIVE
-
-    def sentence(self, *names):
-        reproduced = " and ".join(band.reproduced(n) for band, n in zip(self.bands, names))
-        not_reproduced = " or ".join(band.not_reproduced(n) for band, n in zip(self.bands, names))
-        gap = any(band.has_gap for band in self.bands)
-        undefined = INCONCLUSIVE if any(band.undefined == INCONCLUSIVE for band in self.bands) else NOT_REPRODUCED
-        return f"reproduced if {reproduced}; not reproduced if {not_reproduced}" + _otherwise(gap, undefined)
-
-
-DIRECTIONS = ("differs", "lower", "higher")
-
-
-@dataclass(frozen=True)
-class Shift:
-    """A difference judged against its standard error: reproduced when it exceeds `standard_errors` of
-    them in the expected direction. With `zero_fails`, no difference at all counts against the claim;
-    without, only a difference the other way does."""
-
-    standard_errors: float
-    zero_fails: bool = True
-
-    def verdict(self, gap, se, direction):
-        significant = abs(gap) > self.standard_errors * se
-        if one_of(direction, "direction", DIRECTIONS) == "differs":
-            return REPRODUCED if significant else NOT_REPRODUCED
-        toward = -gap if direction == "lower" else gap
-        if significant and toward > 0:
-            return REPRODUCED
-        return NOT_REPRODUCED if (toward <= 0 if self.zero_fails else toward < 0) else INCONCLUSIVE
-
-    def sentence(self, name, direction, reference=None):
-        """Against a reference's runs (combined s.e.) when `reference` names one, else against 0 (s.e. over runs)."""
-        errors = f"{self.standard_errors:g} combined s.e." if reference else f"{self.standard_errors:g} s.e. over runs"
-        if one_of(direction, "direction", DIRECTIONS) == "differs":
-            against = f"{reference}'s" if reference else "0"
-            return f"reproduced if {name} differs from {against} by more than {errors}; else not reproduced"
-        if reference:
-            expected = f"{direction} than {reference}'s"
-            wrong = f"not {direction}" if self.zero_fails else "higher" if direction == "lower" else "lower"
-        else:
-            expected = "below 0" if direction == "lower" else "above 0"
-            wrong = {"lower": ("above 0", "at least 0"), "higher": ("below 0", "at most 0")}[direction][self.zero_fails]
-        return f"reproduced if {name} is {expected} by more than {errors}; not reproduced if it is {wrong}; else inconclusive"
-
-
-SIGNS = ("positive", "not positive")
-
-
-@dataclass(frozen=True)
-class Sign:
-    """Values with standard errors: never below 0, or below 0 by more than `standard_errors` somewhere."""
-
-    standard_errors: float
-
-    def verdict(self, mean, sem, expect):
-        found = bool(np.all(mean >= 0))  # never negative
-        against = bool(np.any(mean + self.standard_errors * sem < 0))  # significantly negative somewhere
-        if one_of(expect, "expect", SIGNS) == "not positive":
-            found, against = against, found
-        return REPRODUCED if found else NOT_REPRODUCED if against else INCONCLUSIVE
-
-    def sentence(self, name, expect):
-        never, negative = "is >= 0 everywhere", f"is below 0 by more than {self.standard_errors:g} s.e. somewhere"
-        found, against = (never, negative) if one_of(expect, "expect", SIGNS) == "positive" else (negative, never)
-        return f"reproduced if {name} {found}; not reproduced if it {against}; else inconclusive"
-
-
-@dataclass(frozen=True)
-class Outward:
-    """A peak leaving x_o: it counts where it stands more than `standard_errors` above the value at x_o.
-    Reproduced if it ends farther out than it starts and never moves back; not reproduced if it never leaves."""
-
-    standard_errors: float
-
-    def counts(self, excess, sem):
-        return bool(excess > self.standard_errors * sem)
-
-    def verdict(self, distances):
-        if distances[-1] > distances[0] and all(b >= a for a, b in zip(distances, distances[1:])):
-            return REPRODUCED
-        return NOT_REPRODUCED if not any(distances) else INCONCLUSIVE
-
-    def sentence(self, name):
-        return (
-            f"{name}, counted only where it exceeds K(x_o) = 1 by more than {self.standard_errors:g} s.e.: reproduced "
-            "if it lies at a larger distance at the last epoch than at the first and never moves back towards x_o; "
-            "not reproduced if it stays at x_o at every epoch; else inconclusive"
-        )
-
-
-@dataclass(frozen=True)
-class SShape:
-    """What counts as an S curve (stats.s_shaped): falling overall, concave near x_o, convex further out."""
-
-    max_rho: float
-    standard_errors: float
-
-    def holds(self, levels, k):
-        return stats.s_shaped(levels, k, self.max_rho, self.standard_errors)
-
-    def __str__(self):
-        return (
-            f"an S curve: the kernel decreases with distance (Spearman rho <= {self.max_rho:g}), with second differences "
-            f"below 0 near x_o and above 0 further out, each by more than {self.standard_errors:g} s.e."
-        )
+    verdict = combine([d["verdict"] for d in decisions])
+    return verdict, decisions, f"{reading.criterion}; {rule}"

@@ -73,21 +73,73 @@ _ENCODINGS = (
 
 
 # Fig. 2: one change of the standard network at a time.
+# The paper's sentence behind each claim: its words verbatim, its math in $…$ (the text file renders it
+# twice, as glyphs and as LaTeX). tests/test_claims_words.py finds each word run in the paper's text.
+SAYS = {
+    "power_law": "After the initial training phase, the size shows the power law like decay.",
+    "linear": "The kernel is almost linear against the Hamming distance between the training input, $x_o$, and the affected one, $x_h$.",
+    "diminished": "If the training is non-biased, $p(0)=p(1)$, the kernel slope is gradually diminished along the training.",
+    "enhanced": "On the contrary, the slope is enhanced in the case of biased training, $p(0)/p(1)=1/4$.",
+    "same_law": "We also tested the various conditions, shown in Fig. 2, and the results can be expressed with the same law.",
+    "clearer_with_elu": "The aging, decay in the size of the response, shows clearer power law like behavior with ELU rather than Relu.",
+    "broader": "It shows broader peak around the input, $x_o$.",
+    "dropout": "As a more complicated response, we show the results with the dropout effect for each convolutional layer, in Fig. 3",
+    "differ": "We can confirm different aging along the Hamming distances between the inputs, $x_1$ and $x_2$.",
+    "pairs": "If the distance between the points is small, the agings are enhanced with each other, but the enhancement is very "
+    "limited in the distant case.",
+    "two_phases": "In the first, all of them go to to the majority side and then the minorities turn its direction into the other side.",
+    "ratio": "In other words, the dynamics is determined just along the ratio, $ρ_0/ρ_1$.",
+    "decrease_first": "Since the encoding majority is 0, all curves show a decrease at the first.",
+    "accompanied": "In the second, the minor encoding group, $g_1$, turns its direction, but the last group, $g_2$, is accompanied "
+    "with the movement.",
+    "released": "Finally, after some epochs, the last one, $g_2$, gets released from the group, $g_1$, because the loss of the group, "
+    "$g_1$, is reduced enough and the training response, $Δ(x_1, x_2)$, is diminished as well. In sum, the input space is "
+    "classified as the same one at the first and the space is split into two classes in the second. The newly split class is "
+    "split again along its encoding finally.",
+    "clear_law": "Especially, the aging of the response size shows a clear power law.",
+    "larger_exponent": "In this deterministic case, the aging exponent is larger than non-deterministic ones.",
+    "diverged": "The kernels, in (B) and (D), are not converged, but diverged along the training epochs.",
+    "mnist_law": "In the FIG. 8, the aging is shown and we can observe a power law decay.",
+    "mnist_kernel": "The kernel is not so clear linear one but monotonically decreasing one.",
+}
+
+# How the usual readings put the words into numbers (a claim with another reading states its own).
+_POWER_LAW = "a straight line on log-log axes: the ensemble-mean aging curve at x_o decays (tau > 0) with the R² of a clear line, fitted from epoch 10"
+_LINEAR = "a straight line in the Hamming distance: the ensemble-mean kernel's linear fit at every trained kernel epoch"
+_SLOPE_TREND = "'gradually': |slope| of the kernel's linear fit changes monotonically over the kernel epochs (Spearman rho)"
+_SLOPE_CHANGE = "'enhanced'/'diminished' against the start: every trained kernel epoch's |slope| against the untrained one"
+
 _VARIATIONS = (("L1", {"layers": 1}), ("L5", {"layers": 5}), ("M4", {"filters": 4}), ("M16", {"filters": 16}), ("relu", {"activation": "relu"}))
 
 
 def _law(label, slope_trend):
+    # "gradually diminished" names a course over training, read first as a monotone trend; "is enhanced"
+    # names no course, read first as steeper than at the start. Each keeps the other reading beside it.
+    diminishing = slope_trend == "diminishing"
+    trend = {"test": "kernel_slope_trend", "reading": _SLOPE_TREND}
+    change = {"test": "kernel_slope_change", "reading": _SLOPE_CHANGE}
+    primary, secondary = (trend, change) if diminishing else (change, trend)
     return (
         {
             "claim": f"after the initial phase the response size decays along a power law ({label})",
+            "quote": SAYS["power_law"],
+            "reading": _POWER_LAW,
             "test": "power_law",
             "window": (10, None),
             "variant": label,
         },
-        {"claim": f"the response kernel is almost linear in the Hamming distance ({label})", "test": "kernel_linear", "variant": label},
         {
-            "claim": f"the kernel's slope {'diminishes' if slope_trend == 'diminishing' else 'is enhanced'} along training ({label})",
-            "test": "kernel_slope_trend",
+            "claim": f"the response kernel is almost linear in the Hamming distance ({label})",
+            "quote": SAYS["linear"],
+            "reading": _LINEAR,
+            "test": "kernel_linear",
+            "variant": label,
+        },
+        {
+            "claim": f"the kernel's slope {'diminishes' if diminishing else 'is enhanced'} along training ({label})",
+            "quote": SAYS["diminished" if diminishing else "enhanced"],
+            **primary,
+            "secondary": secondary,
             "expect": slope_trend,
             "variant": label,
         },
@@ -128,6 +180,8 @@ FIGURES = (
             *(
                 {
                     "claim": f"the same law holds: power-law aging ({name}, {enc})",
+                    "quote": SAYS["same_law"],
+                    "reading": "the same law as Fig. 1, its aging part: " + _POWER_LAW,
                     "test": "power_law",
                     "window": (10, None),
                     "variant": f"{name}_{enc}",
@@ -136,13 +190,21 @@ FIGURES = (
                 for enc in ("unbiased", "biased")
             ),
             *(
-                {"claim": f"the same law holds: an almost linear kernel ({name}, {enc})", "test": "kernel_linear", "variant": f"{name}_{enc}"}
+                {
+                    "claim": f"the same law holds: an almost linear kernel ({name}, {enc})",
+                    "quote": SAYS["same_law"],
+                    "reading": "the same law as Fig. 1, its kernel part: " + _LINEAR,
+                    "test": "kernel_linear",
+                    "variant": f"{name}_{enc}",
+                }
                 for name, _ in _VARIATIONS
                 for enc in ("unbiased", "biased")
             ),
             *(
                 {
                     "claim": f"aging is a less clear power law with ReLU than with ELU ({enc})",
+                    "quote": SAYS["clearer_with_elu"],
+                    "reading": "'clearer power law': the R² of the log-log line through the ReLU aging curve against the ELU one of Fig. 1",
                     "test": "power_law_less_clear",
                     "window": (10, None),
                     "variant": f"relu_{enc}",
@@ -164,6 +226,8 @@ FIGURES = (
             *(
                 {
                     "claim": f"with dropout the kernel has a broader peak around x_o than without (Fig. 1) ({enc})",
+                    "quote": SAYS["broader"],
+                    "reading": "'broader peak': the trained kernel stays higher near x_o (distances 1-4) than Fig. 1's without dropout",
                     "test": "kernel_broader",
                     "near": 4,
                     "variant": enc,
@@ -173,7 +237,15 @@ FIGURES = (
                 for enc in ("unbiased", "biased")
             ),
             *(
-                {"claim": f"with dropout the aging still follows a power law ({enc})", "test": "power_law", "window": (10, None), "variant": enc}
+                {
+                    "claim": f"with dropout the aging still follows a power law ({enc})",
+                    "quote": SAYS["dropout"],
+                    "reading": _POWER_LAW,
+                    "extension": "the paper shows Fig. 3's aging but states no finding about it; the claim is this replication's",
+                    "test": "power_law",
+                    "window": (10, None),
+                    "variant": enc,
+                }
                 for enc in ("unbiased", "biased")
             ),
         ),
@@ -187,11 +259,20 @@ FIGURES = (
         "variants": ({"label": "elu", "model": {"activation": "elu"}}, {"label": "relu", "model": {"activation": "relu"}}),
         "claims": (
             *(
-                {"claim": f"with deterministic encoding the aging is a clear power law ({a.upper()})", "test": "power_law", "window": (10, None), "variant": a}
+                {
+                    "claim": f"with deterministic encoding the aging is a clear power law ({a.upper()})",
+                    "quote": SAYS["clear_law"],
+                    "reading": _POWER_LAW,
+                    "test": "power_law",
+                    "window": (10, None),
+                    "variant": a,
+                }
                 for a in ("elu", "relu")
             ),
             {
                 "claim": "the aging exponent is larger than with non-deterministic encoding (ELU, against Fig. 1 unbiased)",
+                "quote": SAYS["larger_exponent"],
+                "reading": "the mean per-run power-law exponent tau (fit from epoch 10) against Fig. 1 unbiased's, the standard non-deterministic case",
                 "test": "exponent_differs",
                 "direction": "higher",
                 "window": (10, None),
@@ -199,7 +280,16 @@ FIGURES = (
                 "reference": "2022-fig1",
                 "reference_variant": "unbiased",
             },
-            *({"claim": f"the kernels do not converge but drift along training ({a.upper()})", "test": "kernel_drift", "variant": a} for a in ("elu", "relu")),
+            *(
+                {
+                    "claim": f"the kernels do not converge but drift along training ({a.upper()})",
+                    "quote": SAYS["diverged"],
+                    "reading": "'not converged, but diverged': the kernel's distance from its untrained shape keeps growing over the kernel epochs",
+                    "test": "kernel_drift",
+                    "variant": a,
+                }
+                for a in ("elu", "relu")
+            ),
         ),
     },
 )
@@ -230,6 +320,8 @@ def _two_phases(label, n0, n1):
     return (
         {
             "claim": f"first all predictions go to the majority side: the minority group g{minority} moves {towards_majority} ({label})",
+            "quote": SAYS["two_phases"],
+            "reading": "the minority group's mean prediction first moves toward the majority's label (up to its extremum)",
             "test": "group_move",
             "group": minority,
             "path": ["start", extremum],
@@ -238,6 +330,8 @@ def _two_phases(label, n0, n1):
         },
         {
             "claim": f"then the minority group g{minority} turns its direction to its own encoding ({label})",
+            "quote": SAYS["two_phases"],
+            "reading": "after its extremum the minority group's mean prediction moves back toward its own label, to the end",
             "test": "group_move",
             "group": minority,
             "path": ["start", extremum, "end"],
@@ -246,6 +340,10 @@ def _two_phases(label, n0, n1):
         },
         {
             "claim": f"the mean-field model (eq. 11) with the measured response scale follows the group means ({label})",
+            "quote": SAYS["ratio"],
+            "reading": "eq. (11) integrated with each run's measured Θ at epoch 0 tracks the network's group means (worst RMS)",
+            "extension": "the paper derives the mean-field model's two phases but never integrates eq. (11) against the "
+            "network; the quantitative agreement is this replication's",
             "test": "meanfield_agreement",
             "batch_size": 32,
             "variant": label,
@@ -274,18 +372,25 @@ FIGURES += (
             for claim in (
                 {
                     "claim": f"the agings differ along the Hamming distance between x1 and x2 ({enc})",
+                    "quote": SAYS["differ"],
+                    "reading": "the plotted size difference of x2's and x1's normalized responses at the last epoch, H = 1 against H = 12",
                     "test": "pair_difference_differs",
                     "variant": f"{enc}_H1",
                     "reference_variant": f"{enc}_H12",
                 },
                 {
                     "claim": f"close points (H = 1) enhance each other's aging: x2 ages more than at H = 12 ({enc})",
+                    "quote": SAYS["pairs"],
+                    "reading": "one way, as the caption's 'almost one way interaction' (α = 0.01): x2's log normalized response "
+                    "at the last epoch is lower at H = 1 than at H = 12",
                     "test": "pair_aging_enhanced",
                     "variant": f"{enc}_H1",
                     "reference_variant": f"{enc}_H12",
                 },
                 {
                     "claim": f"the enhancement is very limited for distant points (H = 12) ({enc})",
+                    "quote": SAYS["pairs"],
+                    "reading": "at H = 12, x2's mean log-decay is at most half of x1's (x2 hardly aged by x1's training)",
                     "test": "pair_aging_limited",
                     "variant": f"{enc}_H12",
                 },
@@ -349,6 +454,8 @@ FIGURES += (
         "claims": (
             {
                 "claim": "since the majority encoding is 0, all curves decrease first: g1 (encoded 1) moves down",
+                "quote": SAYS["decrease_first"],
+                "reading": "g1's mean prediction (the group whose own label is 1) first moves down, to its minimum",
                 "test": "group_move",
                 "group": 1,
                 "path": ["start", ["min", 1]],
@@ -356,6 +463,8 @@ FIGURES += (
             },
             {
                 "claim": "then the minority group g1 turns its direction (up)",
+                "quote": SAYS["accompanied"],
+                "reading": "after its minimum g1's mean prediction moves up, to the end",
                 "test": "group_move",
                 "group": 1,
                 "path": ["start", ["min", 1], "end"],
@@ -363,6 +472,8 @@ FIGURES += (
             },
             {
                 "claim": "g2 (encoded 0) is accompanied with g1's movement: it moves up after g1 turns",
+                "quote": SAYS["accompanied"],
+                "reading": "after g1's minimum, g2's mean prediction rises with g1 to its own maximum",
                 "test": "group_move",
                 "group": 2,
                 "path": ["start", ["min", 1], ["max", 2]],
@@ -370,6 +481,8 @@ FIGURES += (
             },
             {
                 "claim": "finally g2 is released from g1 and moves down to its own encoding",
+                "quote": SAYS["released"],
+                "reading": "after its maximum g2's mean prediction moves down toward its own label 0, to the end",
                 "test": "group_move",
                 "group": 2,
                 "path": ["start", ["min", 1], ["max", 2], "end"],
@@ -396,7 +509,15 @@ FIGURES += (
         "title": "MNIST: aging of the training response, one colour per run",
         "probe": {"images": 0, "kinds": ("step", "ntk"), "aging_kind": "step", "schedule": "log"},
         "panels": ({"panel": "aging_runs", "variant": "", "title": "aging"},),
-        "claims": ({"claim": "the response size decays along a power law", "test": "power_law", "window": (10, None)},),
+        "claims": (
+            {
+                "claim": "the response size decays along a power law",
+                "quote": SAYS["mnist_law"],
+                "reading": _POWER_LAW,
+                "test": "power_law",
+                "window": (10, None),
+            },
+        ),
     },
     {
         **_MNIST,
@@ -406,7 +527,12 @@ FIGURES += (
         "probe": {"images": 1000, "kinds": ("step", "ntk"), "aging_kind": "step", "schedule": "kernel"},
         "panels": ({"panel": "image_kernel", "variant": "", "title": "response kernel"},),
         "claims": (
-            {"claim": "the response kernel falls with the mean pixel distance between the images", "test": "image_kernel_decreasing"},
+            {
+                "claim": "the response kernel falls with the mean pixel distance between the images",
+                "quote": SAYS["mnist_kernel"],
+                "reading": "'monotonically decreasing': per run, the kernel in 10 equal-count bins of pixel distance falls (Spearman rho)",
+                "test": "image_kernel_decreasing",
+            },
         ),
     },
 )

@@ -53,20 +53,64 @@ _BASE = {
     "assumptions": ASSUMPTIONS,
 }
 
+# The paper's sentence behind each claim: its words verbatim, its math in $…$ (the text file writes it
+# as LaTeX). tests/test_claims_words.py finds each word run in the paper's text.
+SAYS = {
+    "power_law": "In both of them, we can confirm a power law in the decay of training responses.",
+    "decreasing": "The response kernels show decreasing tendency against the distance between the training point, $x_o$, and "
+    "the other, $x$. However, the tendency changes along the training epochs.",
+    "peak": "The peak gradually shifts away from the point, $x_o$.",
+    "sign": "That of ReLU is positive but that of ELU is not necessarily positive.",
+    "s_curves": "In addition, S curves emerge in the case of ELU but not in ReLU.",
+    "noisy_aging": "The aging curves are decreasing again, but those do not show a so clear power law, in both cases with ReLU and ELU.",
+    "noisy_slopes": "In addition the decreasing slopes are different from the former cases, FIG. 1 and 2.",
+    "noisy_kernels": "The response kernels are not so variable in comparison to the former ones.",
+    "noisy_sign": "We can confirm positive kernels for the case with ReLU but not with ELU, again.",
+    "regression": "Different from the others, FIG. 1, 2 and 3, we can observe much faster decay in the training responses and "
+    "convergence therefore.",
+    "simplified_law": "We can show this system generates a power law-like behavior in a wide condition on the parameters and the "
+    "activation function.",
+    "simplified_target": "However, the aging shows much faster decay to the constant response when the target value, $y_o$, is "
+    "not a binary one.",
+    "simplified_reproduces": "As we have shown, it reproduces the behaviors of aging, in FIG. 5.",
+    "reduction": "We can confirm the reduction of feature space. On the contrary, we can show the increasing curves in training "
+    "without noise. Since the activation functions, ReLU and ELU, have an almost gradientless region, features can be "
+    "irreversibly lost in the course of training.",
+    "increasing": "On the contrary, we can show the increasing curves in training without noise.",
+    "random_lost": "We can show the feature space is lost by such random training, on the left of FIG. 7.",
+    "response_less": "As specific cases, we can show a response-less network and delta function network by random training, in FIG. 7.",
+    "delta": "As we can confirm, the model learns a delta function, $δ(x − x_o)$, finally.",
+    "sensitive": "Almost all features are lost, except for ones which have a specific sensitivity against the input, $x_o$.",
+}
+
+_LAW_READING = "a straight line on log-log axes: the ensemble-mean aging curve at x_o decays (tau > 0) with the R² of a clear line, fitted from epoch 10"
+_SIGN_READING = "the smallest ensemble-mean kernel value over distances and trained kernel epochs, against 0"
+_FEATURE_READING = "the ensemble-mean averaged feature ⟨F_i⟩ at the last epoch against epoch 0, relative to epoch 0"
+
 _POWER_LAW = {
     "claim": "the training response Δ(x_o, x_o) decays along a power law over the training epochs",
+    "quote": SAYS["power_law"],
+    "reading": _LAW_READING,
     "test": "power_law",
     "window": (10, None),
 }
 _DECREASING = {
     "claim": "the response kernels decrease with the Hamming distance between x_o and x (tested in the "
     "early epochs, <= 100: the paper says the tendency changes later)",
+    "quote": SAYS["decreasing"],
+    "reading": "'decreasing tendency': the ensemble-mean kernel falls monotonically with distance (Spearman rho) at every "
+    "trained kernel epoch up to 100, before 'the tendency changes'",
     "test": "kernel_decreasing",
     "max_epoch": 100,
 }
+# "shifts away" is what happens, "gradually" how: read first as the peak having left x_o by the last
+# kernel epoch, and beside it as a monotone outward move.
 _PEAK_SHIFT = {
     "claim": "the kernel's peak gradually shifts away from x_o along the training epochs",
+    "quote": SAYS["peak"],
+    "reading": "'shifts away': the ensemble-mean kernel's maximum lies at a distance >= 1 from x_o at the last kernel epoch",
     "test": "peak_shift",
+    "secondary": {"test": "peak_trend", "reading": "'gradually': the maximum's distance grows monotonically over the kernel epochs"},
 }
 
 # Figs. 1 and 2 share the paper's text on aging and kernels; they differ in the activation's kernel sign
@@ -101,8 +145,20 @@ FIGURES = (
         "title": "Training response with ReLU: aging and response kernel",
         "claims": (
             *_AGING_AND_KERNEL,
-            {"claim": "the response kernel of ReLU is positive", "test": "kernel_sign", "expect": "positive"},
-            {"claim": "no S curves emerge with ReLU", "test": "s_curve", "expect": False},
+            {
+                "claim": "the response kernel of ReLU is positive",
+                "quote": SAYS["sign"],
+                "reading": _SIGN_READING,
+                "test": "kernel_sign",
+                "expect": "positive",
+            },
+            {
+                "claim": "no S curves emerge with ReLU",
+                "quote": SAYS["s_curves"],
+                "reading": "no trained kernel epoch's ensemble-mean kernel falls in an S (concave near x_o, convex further out)",
+                "test": "s_curve",
+                "expect": False,
+            },
         ),
     },
     {
@@ -113,8 +169,20 @@ FIGURES = (
         "model": {**_BASE["model"], "activation": "elu"},
         "claims": (
             *_AGING_AND_KERNEL,
-            {"claim": "the response kernel of ELU is not necessarily positive", "test": "kernel_sign", "expect": "not positive"},
-            {"claim": "S curves emerge with ELU", "test": "s_curve", "expect": True},
+            {
+                "claim": "the response kernel of ELU is not necessarily positive",
+                "quote": SAYS["sign"],
+                "reading": _SIGN_READING + " (the ensemble mean goes below 0 somewhere)",
+                "test": "kernel_sign",
+                "expect": "not positive",
+            },
+            {
+                "claim": "S curves emerge with ELU",
+                "quote": SAYS["s_curves"],
+                "reading": "at half or more of the trained kernel epochs the ensemble-mean kernel falls in an S (concave near x_o, convex further out)",
+                "test": "s_curve",
+                "expect": True,
+            },
         ),
     },
     {
@@ -128,6 +196,8 @@ FIGURES = (
             *_per_activation(
                 {
                     "claim": "the aging curves decrease but do not show a clear power law",
+                    "quote": SAYS["noisy_aging"],
+                    "reading": "the ensemble-mean aging curve decays (tau > 0) but its log-log line's R² falls short of a clear line's",
                     "test": "power_law",
                     "window": (10, None),
                     "expect_clear": False,
@@ -136,6 +206,8 @@ FIGURES = (
             *_per_activation(
                 {
                     "claim": "the decreasing slopes differ from those without noise (Figs. 1-2)",
+                    "quote": SAYS["noisy_slopes"],
+                    "reading": "the mean per-run power-law exponent tau (fit from epoch 10) against Fig. 1's (ReLU) or Fig. 2's (ELU), either way",
                     "test": "exponent_differs",
                     "window": (10, None),
                     "reference": None,
@@ -144,13 +216,30 @@ FIGURES = (
             *_per_activation(
                 {
                     "claim": "the response kernels are less variable than without noise (Figs. 1-2)",
+                    "quote": SAYS["noisy_kernels"],
+                    "reading": "'variable' over the epochs, as Figs. 1-2's 'the tendency changes along the training epochs': "
+                    "mean |K_e − K_0| against Fig. 1's (ReLU) or Fig. 2's (ELU)",
                     "test": "kernel_variability",
                     "expect": "lower",
                     "reference": None,
                 }
             ),
-            {"claim": "the kernels are positive with ReLU", "test": "kernel_sign", "expect": "positive", "variant": "relu"},
-            {"claim": "the kernels are not positive with ELU", "test": "kernel_sign", "expect": "not positive", "variant": "elu"},
+            {
+                "claim": "the kernels are positive with ReLU",
+                "quote": SAYS["noisy_sign"],
+                "reading": _SIGN_READING,
+                "test": "kernel_sign",
+                "expect": "positive",
+                "variant": "relu",
+            },
+            {
+                "claim": "the kernels are not positive with ELU",
+                "quote": SAYS["noisy_sign"],
+                "reading": _SIGN_READING + " (the ensemble mean goes below 0 somewhere)",
+                "test": "kernel_sign",
+                "expect": "not positive",
+                "variant": "elu",
+            },
         ),
     },
     {
@@ -164,14 +253,30 @@ FIGURES = (
         "probe": {**_BASE["probe"], "aging_kind": "ntk"},
         "kernel_epochs": (0, 1, 10, 100),
         "claims": (
+            # "much faster decay ... and convergence therefore": a decay that reaches its constant sooner, read
+            # first as the time to settle, and beside it as the total drop over the window.
             {
                 "claim": "the training response decays much faster than for binary encoding (Fig. 1)",
-                "test": "faster_decay",
+                "quote": SAYS["regression"],
+                "reading": "'much faster decay and convergence': the epoch from which Θ(x_o, x_o) stays at its constant, over "
+                "epochs 1-100, at most half of Fig. 1's",
+                "test": "faster_plateau",
                 "window": (1, 100),
                 "reference": "2024-fig1",
                 "kind": "ntk",
+                "secondary": {
+                    "test": "faster_decay",
+                    "reading": "'much faster decay': the log drop of Θ(x_o, x_o) from epoch 1 to 100 against Fig. 1's",
+                    "window": (1, 100),
+                },
             },
-            {"claim": "the response converges (to a constant)", "test": "plateau", "kind": "ntk"},
+            {
+                "claim": "the response converges (to a constant)",
+                "quote": SAYS["regression"],
+                "reading": "'convergence': the log-log slope of Θ(x_o, x_o) over the last decade of epochs is flat",
+                "test": "plateau",
+                "kind": "ntk",
+            },
         ),
     },
     {
@@ -210,6 +315,8 @@ FIGURES = (
             *(
                 {
                     "claim": f"with y_o = 1 the simplified system ages along a power law (η = {eta:g}, a = {a:g})",
+                    "quote": SAYS["simplified_law"],
+                    "reading": _LAW_READING,
                     "test": "power_law",
                     "window": (10, None),
                     "variant": label,
@@ -219,14 +326,27 @@ FIGURES = (
             *(
                 {
                     "claim": f"with a non-binary target the response decays fast to a constant (y_o = {y_o:g})",
-                    "test": "plateau",
+                    "quote": SAYS["simplified_target"],
+                    "reading": "'much faster decay to the constant': the epoch from which the response stays at its constant, at "
+                    "most half of y_o = 1's (η = a = 1)",
+                    "test": "faster_plateau",
+                    "window": (1, None),
+                    "reference_variant": "eta1_a1",
                     "variant": label,
+                    "secondary": {
+                        "test": "plateau",
+                        "reading": "'the constant response': the log-log slope over the last decade of epochs is flat",
+                    },
                 }
                 for label, y_o in _TARGETS
             ),
             *(
                 {
                     "claim": f"the simplified system reproduces the network's power-law aging ({reference})",
+                    "quote": SAYS["simplified_reproduces"],
+                    "reading": "the exponent tau of the system at η = a = 1 against the network's, both fitted from epoch 10",
+                    "extension": "the paper says the system reproduces the behaviors of aging, not its exponent; the exponent "
+                    "match is this replication's",
                     "test": "exponent_matches",
                     "window": (10, None),
                     "variant": "eta1_a1",
@@ -267,6 +387,8 @@ FIGURES = (
             *(
                 {
                     "claim": f"noisy training reduces the feature space ({a.upper()}: a gradientless region)",
+                    "quote": SAYS["reduction"],
+                    "reading": _FEATURE_READING + " (lower: reduced)",
                     "test": "feature_trend",
                     "expect": "decreasing",
                     "variant": f"{a}_noisy",
@@ -276,6 +398,9 @@ FIGURES = (
             *(
                 {
                     "claim": f"without noise the averaged feature increases ({a})",
+                    "quote": SAYS["increasing"],
+                    "reading": _FEATURE_READING + " (higher: increasing)",
+                    **({"extension": "the paper shows ReLU and ELU only; softplus is this replication's"} if a == "softplus" else {}),
                     "test": "feature_trend",
                     "expect": "increasing",
                     "variant": f"{a}_clean",
@@ -308,17 +433,36 @@ FIGURES = (
             {"panel": "prediction", "title": "with (x_o, y_o = 1) at p = 0.2", "variant": "with_fixed"},
         ),
         "claims": (
-            {"claim": "random training loses the feature space", "test": "feature_trend", "expect": "decreasing", "variant": "random"},
+            {
+                "claim": "random training loses the feature space",
+                "quote": SAYS["random_lost"],
+                "reading": _FEATURE_READING + " (lower: lost)",
+                "test": "feature_trend",
+                "expect": "decreasing",
+                "variant": "random",
+            },
             {
                 "claim": "almost all features are lost by random training",
+                "quote": SAYS["response_less"],
+                "reading": "'a response-less network': the mean fraction of features that are 0 on every input, at the last epoch",
                 "test": "dead_fraction",
                 "at_least": 0.8,
                 "fail_below": 0.5,
                 "variant": "random",
             },
-            {"claim": "with the fixed pair the model learns a delta function δ(x − x_o)", "test": "delta_function", "variant": "with_fixed"},
+            {
+                "claim": "with the fixed pair the model learns a delta function δ(x − x_o)",
+                "quote": SAYS["delta"],
+                "reading": "the ensemble-mean prediction at the last epoch spikes at x_o above its level at distances >= 2, "
+                "and is already near that level at distance 1",
+                "test": "delta_function",
+                "variant": "with_fixed",
+            },
             {
                 "claim": "with the fixed pair almost all features are lost but those sensitive to x_o",
+                "quote": SAYS["sensitive"],
+                "reading": "'almost all features are lost': the mean fraction of features that are 0 on every input, at the last "
+                "epoch (which features survive is not tested)",
                 "test": "dead_fraction",
                 "at_least": 0.8,
                 "fail_below": 0.5,
