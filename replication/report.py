@@ -84,13 +84,25 @@ def _claims_table(records):
     return lines
 
 
+def _number(name, value, ci):
+    """'name = v [low, high]': '—' for a missing value, 'no interval' for a claim decided on its value,
+    'interval undefined' where the bootstrap gave no finite one."""
+    if ci is None:
+        interval = " (no interval)"
+    elif all(isinstance(x, (int, float)) for x in ci):
+        interval = f" [{_short(ci[0])}, {_short(ci[1])}]"
+    else:
+        interval = " (interval undefined)"
+    return f"{name} = {'—' if value is None else _short(value)}{interval}"
+
+
 def _deciding(claim):
     """The values that decide a claim, each with its 95% interval (or the note that it has none)."""
     parts = []
     for d in claim["decision"]:
-        for key, value, ci in ((d["quantity"], d["value"], d["ci95"]), *(((d["not_quantity"], d["not_value"], d["not_ci95"]),) if "not_quantity" in d else ())):
-            interval = f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else " (no interval)"
-            parts.append(f"{key} = {_short(value)}{interval}")
+        parts.append(_number(d["quantity"], d["value"], d["ci95"]))
+        if "not_quantity" in d:
+            parts.append(_number(d["not_quantity"], d["not_value"], d["not_ci95"]))
     return "; ".join(parts)
 
 
@@ -139,7 +151,8 @@ def _changes_section(record):
         "",
         "## What changed in the verdicts",
         "",
-        f"Every claim whose verdict moved against {record['before']}, old → new, and why (`{record['command']}`):",
+        f"Every claim whose verdict moved against {record['before']}, old → new, and why"
+        + (f" (`{record['command']}`):" if record.get("command") else ":"),
         "",
         "| figure | claim | old → new | why |",
         "|---|---|---|---|",
@@ -337,7 +350,7 @@ def _sweep_section(path, sweep, out):
     for row in sweep["points"]:
         settings = " | ".join(str(row["settings"][n]) for n in names)
         if "error" in row:
-            lines.append(f"| {settings} | failed: {row['error']} | | | |")
+            lines.append(f"| {settings} | failed: {row['error']} |" + " |" * len(VERDICTS))
             continue
         ci = row.get("tau_ci95")
         tau = "—" if row.get("tau") is None else f"{_short(row['tau'])}" + (f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else "")
@@ -351,9 +364,7 @@ def _headline_cell(headline):
     """A claim's deciding value as 'name = v [low, high]' (robustness.headline), or — without one."""
     if headline is None:
         return "—"
-    name, value, ci = headline
-    interval = f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else ""
-    return f"{name} = {'—' if value is None else _short(value)}{interval}"
+    return _number(*headline)
 
 
 def _finding_counts(rows):
@@ -452,6 +463,9 @@ def write_report(out="results", before=None, command=None):
         *([f"Figures without results here: {', '.join(expected)}.", ""] if expected else []),
         *_claims_table(records),
     ]
+    changes = _json_if_present(os.path.join(out, CHANGES))
+    if changes is not None:
+        lines += _changes_section(changes)
     bench = _json_if_present(os.path.join(out, "bench.json"))
     if bench is not None:
         lines += _benchmark_section(bench)
@@ -459,9 +473,6 @@ def write_report(out="results", before=None, command=None):
         lines += _figure_section(path, r, out)
     for path in sorted(glob.glob(os.path.join(out, "sweeps", "*", "*", "sweep.json"))):
         lines += _sweep_section(path, _read_json(path), out)
-    changes = _json_if_present(os.path.join(out, CHANGES))
-    if changes is not None:
-        lines += _changes_section(changes)
     robustness = _json_if_present(os.path.join(out, "robustness.json"))
     if robustness is not None:
         lines += _robustness_section(robustness)

@@ -47,10 +47,11 @@ def kernel(response, distance):
     K(x_o, x_o) = 1.
     """
     levels, values = shell_means(response, distance)
-    # A response that has decayed to exactly 0 in float32 (very long runs) leaves K undefined there: NaN,
-    # which the claim checks report as inconclusive.
+    # A response that has decayed to exactly 0 in float32 (very long runs), or one that is not finite,
+    # leaves K undefined there: NaN, which makes the claims that read it undefined.
     at_o = aging(response, distance)[:, :, None]
-    return levels, np.divide(values, at_o, out=np.full(np.broadcast_shapes(values.shape, at_o.shape), np.nan), where=at_o != 0)
+    defined = (at_o != 0) & np.isfinite(at_o)
+    return levels, np.divide(values, at_o, out=np.full(np.broadcast_shapes(values.shape, at_o.shape), np.nan), where=defined)
 
 
 def epoch_rows(epochs, wanted):
@@ -161,9 +162,12 @@ def binned_kernel(distance, kernel, bins=IMAGE_DISTANCE_BINS):
 
 
 def normalized_self_response(data, point):
-    """Δ(x_i, x_i)/(y − f(x_i)) of one point, per replica and epoch, divided by its value at epoch 0: (R, T)."""
-    own = np.asarray(data["step"])[:, :, point, point]
-    return own / own[:, :1]
+    """Δ(x_i, x_i)/(y − f(x_i)) of one point, per replica and epoch, divided by its value at epoch 0: (R, T);
+    NaN for a replica whose value at epoch 0 is not a finite number."""
+    own = np.asarray(data["step"], dtype=np.float64)[:, :, point, point]
+    start = np.where(np.isfinite(own[:, :1]), own[:, :1], np.nan)
+    with np.errstate(all="ignore"):
+        return own / start
 
 
 def pair_size_difference(data):

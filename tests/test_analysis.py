@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from training_response.replication import claims, stats
+from training_response.replication.claims.verdicts import Reading
 
 
 def _data(response, epochs, distance, kernel_epochs):
@@ -46,21 +47,43 @@ def test_the_kernel_is_undefined_where_the_response_at_x_o_is_zero():
 
 
 def test_kernel_checks_on_made_up_kernels():
+    """The kernel shape checks read the trained kernel epochs (e > 0) only: the untrained kernel at epoch 0
+    here neither falls monotonically (rho -0.7) nor stays positive, and decides none of them."""
     distance = np.repeat(np.arange(5), 2)
     rng = np.random.default_rng(0)
-    # Epoch 0: linear fall from 1 to -0.6; epoch 1: a peak at distance 2.
-    shape0 = 1.0 - 0.4 * distance
-    shape1 = np.array([1.0, 1.0, 1.5, 1.5, 2.0, 2.0, 1.2, 1.2, 0.5, 0.5])
-    response = np.stack([np.stack([shape0, shape1]) + 0.01 * rng.standard_normal((2, 10)) for _ in range(8)])
-    data = _data(response, [0, 1], distance, [0, 1])
+    # Epoch 0: up and down, negative at distances 2 and 4; epoch 1: linear fall from 1 to -0.6; epoch 2: a peak at distance 2.
+    untrained = np.array([1.0, 1.0, 0.2, 0.2, -0.3, -0.3, 0.9, 0.9, -0.5, -0.5])
+    shape1 = 1.0 - 0.4 * distance
+    shape2 = np.array([1.0, 1.0, 1.5, 1.5, 2.0, 2.0, 1.2, 1.2, 0.5, 0.5])
+    response = np.stack([np.stack([untrained, shape1, shape2]) + 0.01 * rng.standard_normal((3, 10)) for _ in range(8)])
+    data = _data(response, [0, 1, 2], distance, [0, 1, 2])
     wanted = [
+        {"claim": "", "test": "kernel_decreasing", "max_epoch": 1},
         {"claim": "", "test": "kernel_decreasing", "max_epoch": 0},
         {"claim": "", "test": "peak_shift"},
         {"claim": "", "test": "kernel_sign", "expect": "positive"},
         {"claim": "", "test": "kernel_sign", "expect": "not positive"},
     ]
-    verdicts = [c["verdict"] for c in claims.evaluate_claims(wanted, data)]
-    assert verdicts == [claims.REPRODUCED, claims.REPRODUCED, claims.NOT_REPRODUCED, claims.REPRODUCED]
+    records = claims.evaluate_claims(wanted, data)
+    assert [c["verdict"] for c in records] == [
+        claims.REPRODUCED,
+        claims.UNDEFINED,  # no trained epoch up to epoch 0: nothing to read
+        claims.REPRODUCED,
+        claims.NOT_REPRODUCED,
+        claims.REPRODUCED,
+    ]
+    assert records[0]["value"]["epochs"] == [1] and records[1]["value"]["epochs"] == []
+    assert records[2]["value"]["peak_distance"] == [0.0, 0.0, 2.0]
+    # The lowest trained value: epoch 1 at distance 4 (about -0.6), not the untrained -0.5 at distance 4.
+    assert (records[3]["value"]["at_epoch"], records[3]["value"]["at_distance"]) == (1, 4)
+    assert records[3]["value"]["min_kernel"] == pytest.approx(-0.6, abs=0.02)
+
+    # Trained kernels that stay positive are positive, however negative the untrained one.
+    shape1 = 1.0 - 0.1 * distance
+    response = np.stack([np.stack([untrained, shape1, shape2]) + 0.01 * rng.standard_normal((3, 10)) for _ in range(8)])
+    signs = claims.evaluate_claims(wanted[3:], _data(response, [0, 1, 2], distance, [0, 1, 2]))
+    assert [c["verdict"] for c in signs] == [claims.REPRODUCED, claims.NOT_REPRODUCED]
+    assert signs[0]["value"]["min_kernel"] > 0.4
 
 
 # The S-curve claim's definition: rho(distance, kernel) at most −0.8, curvature beyond 2 s.e.
@@ -97,18 +120,22 @@ def test_kernel_linearity_and_slope_trend_on_made_up_kernels():
     assert claims.evaluate_claims(wanted[:1], _data(curved, [0, 1, 2], distance, [0, 1, 2]))[0]["verdict"] == claims.NOT_REPRODUCED
 
 
+def _aging_run(rng, epochs, distance, tau, width, tau_spread=0.0):
+    """Six runs aging as (e + 1)^-tau (each run its own tau, spread by `tau_spread`) with a kernel
+    exp(-distance / width) that drifts along the epochs."""
+    shape = np.exp(-distance / width)
+    curves = [(epochs + 1.0) ** -(tau + tau_spread * rng.standard_normal()) * (1 + 0.01 * rng.standard_normal()) for _ in range(6)]
+    response = np.stack([c[:, None] * (shape[None] + (epochs[:, None] / 100.0) * distance[None] * 0.1) for c in curves])
+    return _data(response, epochs, distance, epochs)
+
+
 def test_reference_comparisons_on_made_up_runs():
+    """Comparisons with another figure's runs, far past their minimum effects; a missing reference
+    figure decides nothing: the claim is undefined."""
     epochs = np.array([0, 1, 10, 100])
     distance = np.repeat(np.arange(5), 2)
     rng = np.random.default_rng(3)
-
-    def run(tau, width):
-        shape = np.exp(-distance / width)
-        curves = [(epochs + 1.0) ** -tau * (1 + 0.01 * rng.standard_normal()) for _ in range(6)]
-        response = np.stack([c[:, None] * (shape[None] + (epochs[:, None] / 100.0) * distance[None] * 0.1) for c in curves])
-        return _data(response, epochs, distance, epochs)
-
-    steep_narrow, shallow_broad = run(1.0, 1.0), run(0.3, 4.0)
+    steep_narrow, shallow_broad = _aging_run(rng, epochs, distance, 1.0, 1.0), _aging_run(rng, epochs, distance, 0.3, 4.0)
     reference = {"ref": {"": steep_narrow}}
     wanted = [
         {"claim": "", "test": "exponent_differs", "window": (1, None), "reference": "ref"},
@@ -117,14 +144,37 @@ def test_reference_comparisons_on_made_up_runs():
         {"claim": "", "test": "kernel_drift"},
         {"claim": "", "test": "kernel_broader", "near": 2, "reference": "missing"},
     ]
-    verdicts = [c["verdict"] for c in claims.evaluate_claims(wanted, shallow_broad, reference)]
-    assert verdicts == [
+    records = claims.evaluate_claims(wanted, shallow_broad, reference)
+    assert [c["verdict"] for c in records] == [
         claims.REPRODUCED,
         claims.NOT_REPRODUCED,
         claims.REPRODUCED,
         claims.REPRODUCED,
-        claims.INCONCLUSIVE,
+        claims.UNDEFINED,
     ]
+    assert records[4]["value"] == {"reference": None} and records[4]["decision"][0]["verdict"] == claims.UNDEFINED
+
+
+def test_a_shift_needs_its_minimum_effect_with_the_interval_wholly_past_it():
+    """exponent_differs demands |tau - tau_ref| beyond TAU_EFFECT (0.1), judged on the 95% interval: a
+    difference of 0.04 known to many digits is no difference (not reproduced), and a mean difference past
+    0.1 whose interval reaches below it is inconclusive."""
+    epochs = np.array([0, 1, 10, 100])
+    distance = np.repeat(np.arange(5), 2)
+    rng = np.random.default_rng(3)
+    reference = {"ref": {"": _aging_run(rng, epochs, distance, 1.0, 1.0)}}
+    _aging_run(rng, epochs, distance, 0.3, 4.0)  # keeps the draws of the test above
+    near, edge, far = (_aging_run(rng, epochs, distance, tau, 1.0, spread) for tau, spread in ((1.05, 0.0), (1.16, 0.05), (1.5, 0.05)))
+    claim = {"claim": "", "test": "exponent_differs", "window": (1, None), "reference": "ref"}
+    decided = [claims.evaluate_claims([claim], data, reference)[0] for data in (near, edge, far)]
+    assert [c["verdict"] for c in decided] == [claims.NOT_REPRODUCED, claims.INCONCLUSIVE, claims.REPRODUCED]
+    (near_d,), (edge_d,), (far_d,) = (c["decision"] for c in decided)
+    assert {d["effect_size"] for d in (near_d, edge_d, far_d)} == {0.1}
+    # Nonzero far beyond its interval, but short of the minimum effect.
+    assert 0.03 < near_d["value"] < 0.1 and near_d["ci95"][1] - near_d["ci95"][0] < 1e-9
+    # Past the minimum effect on its value, not on its interval.
+    assert edge_d["value"] > 0.1 and edge_d["ci95"][0] < 0.1 < edge_d["ci95"][1]
+    assert far_d["ci95"][0] > 0.1
 
 
 def _pair_run(x2_decay, replicas=8, seed=0):
@@ -180,12 +230,14 @@ def test_group_moves_on_made_up_trajectories():
 
 
 def test_bootstrap_interval_of_a_mean_matches_the_normal_interval():
+    """The bootstrap over runs resamples a check's Reading (its value's scalars): for a mean it gives the
+    normal 95% interval; below BOOTSTRAP_MIN_REPLICAS runs, none."""
     rng = np.random.default_rng(5)
     values = rng.normal(2.0, 1.0, size=400)
     data = {"f_o": values[:, None], "epoch": np.array([0])}
 
     def mean_check(data, params, reference=None):
-        return "mean", {"mean": float(np.mean(data["f_o"][:, 0]))}, "", claims.INCONCLUSIVE
+        return Reading("mean", {"mean": float(np.mean(data["f_o"][:, 0]))}, "", ())
 
     lo, hi = stats.bootstrap_intervals(mean_check, data, {}, None, resamples=2000)["mean"]
     half = 1.96 * values.std(ddof=1) / np.sqrt(len(values))

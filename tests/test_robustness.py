@@ -38,11 +38,23 @@ def test_a_verdict_that_changes_names_the_variants_that_change_it():
     assert "kernel size 5 (reproduced)" in text and "100 runs (inconclusive)" in text and "He-normal" not in text
 
 
-def test_the_headline_is_the_first_number_with_an_interval():
-    claim = {"value": {"window": [10, 100], "n_points": 4, "tau": 1.2, "r2": 0.9}, "ci95": {"r2": [0.8, 0.95]}}
-    assert headline(claim) == ("r2", 0.9, [0.8, 0.95])
-    assert headline({"value": {"tau": 1.2}}) == ("tau", 1.2, None)
-    assert headline({"value": "text"}) is None
+def _decision(quantity, value, ci95, verdict):
+    return {"quantity": quantity, "value": value, "ci95": ci95, "reproduced_if": {"op": ">=", "limit": 0.95},
+            "not_reproduced_if": {"op": "<", "limit": 0.8}, "effect_size": None, "verdict": verdict}
+
+
+def test_the_headline_is_the_first_deciding_value():
+    """The headline is the claim's first deciding value with its interval (None without one), never
+    another measured number; a claim without a decision (an older record) has none."""
+    value = {"window": [10, 100], "n_points": 4, "tau": 1.2, "prefactor": 0.5, "r2": 0.9}
+    claim = {"value": value, "ci95": {"prefactor": [0.4, 0.6], "r2": [0.8, 0.95]},
+             "decision": [_decision("tau", 1.2, [1.1, 1.3], "reproduced"), _decision("r2", 0.9, [0.8, 0.95], "inconclusive")]}
+    assert headline(claim) == ("tau", 1.2, [1.1, 1.3])
+    # A value decided without an interval (fewer runs than a bootstrap needs), and an undefined one.
+    assert headline({"value": {"tau": 1.2}, "decision": [_decision("tau", 1.2, None, "reproduced")]}) == ("tau", 1.2, None)
+    assert headline({"value": {"reference": None}, "decision": [_decision("reference", None, None, "undefined")]}) == ("reference", None, None)
+    assert headline({"value": {"tau": 1.2}, "ci95": {"tau": [1.1, 1.3]}}) is None
+    assert headline({"value": "text", "decision": []}) is None
 
 
 def test_he_normal_changes_the_initial_weights_and_glorot_uniform_stays_the_default():

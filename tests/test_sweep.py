@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from training_response.replication import report
+from training_response.replication.claims import VERDICTS
 from training_response.replication.__main__ import main
 from training_response.replication.sweep import grid_points, parse_grid
 
@@ -60,6 +61,8 @@ def test_a_sweep_writes_one_row_per_point_in_json_csv_and_png(swept):
 
 
 def test_the_report_has_a_section_per_sweep(swept):
+    """A sweep's section: its image, one row per point with its settings, τ and a count per verdict
+    (claims.VERDICTS, undefined included)."""
     path = str(swept / "sweeps" / "2024-fig1" / "model.features,model.activation" / "sweep.json")
     record = json.loads(open(path).read())
     lines = report._sweep_section(path, record, str(swept))
@@ -67,9 +70,12 @@ def test_the_report_has_a_section_per_sweep(swept):
     assert "![2024-fig1 sweep](sweeps/2024-fig1/model.features,model.activation/sweep.png)" in lines
     rows = [line for line in lines if line.startswith("| 8 |") or line.startswith("| 16 |")]
     assert len(rows) == 4
+    assert f"| model.features | model.activation | τ [95% CI] | {' | '.join(VERDICTS)} |" in lines
+    assert VERDICTS == ("reproduced", "not reproduced", "inconclusive", "undefined")
     first = record["points"][0]
-    counts = [sum(v["verdict"] == w for v in first["verdicts"]) for w in ("reproduced", "not reproduced", "inconclusive")]
-    assert rows[0] == f"| 8 | relu | {report._short(first['tau'])} | {counts[0]} | {counts[1]} | {counts[2]} |"
+    counts = [sum(v["verdict"] == w for v in first["verdicts"]) for w in VERDICTS]
+    assert sum(counts) == len(first["verdicts"])
+    assert rows[0] == f"| 8 | relu | {report._short(first['tau'])} | {' | '.join(map(str, counts))} |"
 
 
 def test_a_rerun_skips_the_finished_points(swept):

@@ -11,6 +11,7 @@ parameters), evaluated and stored beside the claim but never counted. A claim th
 from .. import stats
 from ..settings import NONE, fits, type_names
 from . import aging, dynamics, features, kernels
+from .common import no_runs
 from .measurement import diagnostics
 from .verdicts import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, UNDEFINED, VERDICTS, decide
 
@@ -116,10 +117,12 @@ _SHARED_WITH_SECONDARY = ("variant", "kind", "reference", "reference_variant", "
 def _judged(test, params, data, reference, resamples):
     """The record of one reading of a claim: what was measured, its intervals, how it was decided."""
     check = CHECKS[test]
-    reading = check(data, params, reference)
     replicas = stats.replica_count(data)
+    reading = check(data, params, reference) if replicas else no_runs()
     if replicas >= stats.BOOTSTRAP_MIN_REPLICAS and resamples >= 1:
         ci95, why = stats.bootstrap_intervals(check, data, params, reference, resamples), None
+    elif resamples < 1:
+        ci95, why = None, "no resampling asked for"
     else:
         ci95, why = None, f"{replicas} run(s); a bootstrap over runs needs at least {stats.BOOTSTRAP_MIN_REPLICAS}"
     verdict, decisions, criterion = decide(reading, ci95, why)
@@ -156,6 +159,8 @@ def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RES
         else:
             # A reference variant without a reference figure is another variant of this figure.
             reference = runs if "reference_variant" in params else None
+        if reference is not None and params.get("reference_variant", "") not in reference:
+            reference = None  # its runs are not there: the comparison is undefined
         data = runs[params.get("variant", "")]
         record = {
             "claim": claim["claim"],

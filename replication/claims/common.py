@@ -22,10 +22,19 @@ def choice(params, key, valid):
 
 
 def missing(params):
-    """The reading of a comparison whose reference figure has not been run: undefined."""
-    ref = params["reference"]
+    """The reading of a comparison whose reference (another figure's results, or a variant of them) is
+    not there: undefined."""
+    ref = params.get("reference")
+    if ref is None:
+        criterion = f"needs the runs of variant {params['reference_variant']!r}, which the data do not hold"
+        return Reading(f"comparison with variant {params['reference_variant']}", {"reference": None}, criterion, (Test(_NOTHING, "reference"),))
     criterion = f"needs {ref}'s results in the same results folder: `python -m replication run {ref}` with the same --out makes them"
     return Reading("comparison with " + ref, {"reference": None}, criterion, (Test(_NOTHING, "reference"),))
+
+
+def no_runs():
+    """The reading of a claim on data without a single run: undefined."""
+    return Reading("no runs", {"runs": None}, "needs at least one run", (Test(_NOTHING, "runs"),))
 
 
 def reference_variant(reference, params):

@@ -5,7 +5,7 @@ a Reading (verdicts.py)."""
 import numpy as np
 
 from .. import meanfield, stats
-from .common import against_reference, choice
+from .common import against_reference, choice, missing
 from .thresholds import DYNAMICS, MEANFIELD
 from .verdicts import Reading, Test
 
@@ -22,20 +22,33 @@ def _log_size_x2(data, params):
     return np.log(stats.normalized_self_response(data, 1)[:, -1])
 
 
+def _against_variant(data, params, reference, statistic, key, band, measured, quantity, reading=""):
+    """A per-replica statistic against the same statistic of the reference variant's runs, judged by
+    `band` on the difference of their means (`reading` says which way the claim reads it)."""
+    if reference is None:
+        return missing(params)
+    value = against_reference(data, params, reference, statistic, key)
+    criterion = band.sentence(f"{measured} minus {_variant(params)}'s{reading}")
+    return Reading(f"{quantity}, against {_variant(params)}", value, criterion, (Test(band, f"{key}_difference"),))
+
+
 def check_pair_difference_differs(data, params, reference=None):
-    value = against_reference(data, params, reference, _last_difference, "size_difference")
-    band = DYNAMICS.size_differs
-    criterion = band.sentence(f"the size difference at the last epoch minus {_variant(params)}'s")
-    quantity = "normalized response size of x2 minus x1 at the last epoch, against " + _variant(params)
-    return Reading(quantity, value, criterion, (Test(band, "size_difference_difference"),))
+    measured, quantity = "the size difference at the last epoch", "normalized response size of x2 minus x1 at the last epoch"
+    return _against_variant(data, params, reference, _last_difference, "size_difference", DYNAMICS.size_differs, measured, quantity)
 
 
 def check_pair_aging_enhanced(data, params, reference=None):
-    value = against_reference(data, params, reference, _log_size_x2, "log_size_x2")
-    band = DYNAMICS.aged_more
-    criterion = band.sentence(f"x2's log normalized response size at the last epoch minus {_variant(params)}'s (lower: aged more)")
-    quantity = "log of x2's normalized response size at the last epoch, against " + _variant(params)
-    return Reading(quantity, value, criterion, (Test(band, "log_size_x2_difference"),))
+    return _against_variant(
+        data,
+        params,
+        reference,
+        _log_size_x2,
+        "log_size_x2",
+        DYNAMICS.aged_more,
+        "x2's log normalized response size at the last epoch",
+        "log of x2's normalized response size at the last epoch",
+        " (lower: aged more)",
+    )
 
 
 def check_pair_aging_limited(data, params, reference=None):

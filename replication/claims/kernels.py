@@ -76,7 +76,7 @@ def check_kernel_sign(data, params, reference=None):
     trained = _trained(epochs)
     mean = _mean(k[:, trained])
     band = KERNEL.positive if choice(params, "expect", ("positive", "not positive")) == "positive" else KERNEL.not_positive
-    value = {"min_kernel": float(np.min(mean)) if mean.size else NAN}
+    value = {"min_kernel": float(np.min(mean)) if mean.size and np.all(np.isfinite(mean)) else NAN}
     if mean.size and np.all(np.isfinite(mean)):
         lowest = np.unravel_index(np.argmin(mean), mean.shape)
         value.update(at_epoch=epochs[trained[lowest[0]]], at_distance=int(levels[lowest[1]]))
@@ -88,7 +88,7 @@ def check_kernel_sign(data, params, reference=None):
 def check_s_curve(data, params, reference=None):
     levels, k, epochs = _kernel_at(data, params)
     trained = _trained(epochs)
-    defined = trained and np.all(np.isfinite(k[:, trained]))
+    defined = bool(trained) and len(k) > 0 and bool(np.all(np.isfinite(k[:, trained])))
     shaped = [stats.s_shaped(levels, k[:, i], -MONOTONE_RHO, S_CURVATURE_ERRORS) for i in trained] if defined else []
     share = float(np.mean(shaped)) if defined else NAN
     expect = bool(params["expect"])

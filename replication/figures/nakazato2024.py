@@ -38,7 +38,7 @@ ASSUMPTIONS = {
     "each step is (x_o, y_o = 1) with probability 0.2 instead. 50,000 epochs, 20 runs, ReLU. A feature is dead when it "
     "is 0 on all 256 inputs",
     "comparisons": "'different from the former cases' is tested against Figs. 1-2 run with the same seed into the "
-    "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is inconclusive when they are missing",
+    "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is undefined when they are missing",
 }
 
 _BASE = {
