@@ -18,8 +18,9 @@ def _last_difference(data, params):
     return stats.pair_size_difference(data)[:, -1]
 
 
-def _log_size_x2(data, params):
-    return np.log(stats.normalized_self_response(data, 1)[:, -1])
+def _log_size(data, params):
+    with np.errstate(all="ignore"):
+        return np.log(stats.normalized_self_response(data, params.get("point", 1))[:, -1])
 
 
 def _against_variant(data, params, reference, statistic, key, band, measured, quantity, reading=""):
@@ -38,15 +39,16 @@ def check_pair_difference_differs(data, params, reference=None):
 
 
 def check_pair_aging_enhanced(data, params, reference=None):
+    x = f"x{params.get('point', 1) + 1}"
     return _against_variant(
         data,
         params,
         reference,
-        _log_size_x2,
-        "log_size_x2",
+        _log_size,
+        f"log_size_{x}",
         DYNAMICS.aged_more,
-        "x2's log normalized response size at the last epoch",
-        "log of x2's normalized response size at the last epoch",
+        f"{x}'s log normalized response size at the last epoch",
+        f"log of {x}'s normalized response size at the last epoch",
         " (lower: aged more)",
     )
 
@@ -96,6 +98,20 @@ def check_group_move(data, params, reference=None):
         "(found on the ensemble means)"
     )
     return Reading(f"move of group {group}'s mean prediction between waypoints", value, criterion, (Test(band, "move"),))
+
+
+def check_group_side(data, params, reference=None):
+    group = params["group"]
+    with np.errstate(all="ignore"):
+        end = float(np.mean(stats.group_trajectories(data)[:, -1, group]))
+        label = float(np.mean(np.asarray(data["point_y"])[0][np.asarray(data["group"])[0] == group]))
+    margin = (end - 0.5) * (1.0 if label > 0.5 else -1.0)
+    band = DYNAMICS.own_side
+    criterion = f"group {group} ends on its own side: " + band.sentence(
+        f"its mean prediction at the last epoch past 0.5 toward its label {label:g}"
+    )
+    value = {"end": end, "label": label, "margin": margin}
+    return Reading(f"group {group}'s mean prediction at the last epoch against 0.5", value, criterion, (Test(band, "margin"),))
 
 
 def check_meanfield_agreement(data, params, reference=None):

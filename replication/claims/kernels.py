@@ -138,6 +138,26 @@ def check_kernel_broader(data, params, reference=None):
     return Reading("kernel near x_o against " + params["reference"], value, criterion, (Test(band, "near_kernel_difference"),))
 
 
+def _slopes_per_run(data, params):
+    """Per replica: the mean |slope| of its own kernel's linear fit against distance over the trained kernel epochs."""
+    levels, k, epochs = _kernel_at(data, params)
+    trained = _trained(epochs)
+    return np.array([np.mean(np.abs(stats.line_fits(levels, run[trained])[0])) if trained else np.nan for run in k])
+
+
+def check_kernel_slope_smaller(data, params, reference=None):
+    if reference is None:
+        return missing(params)
+    value = against_reference(data, params, reference, _slopes_per_run, "slope")
+    with np.errstate(all="ignore"):
+        value["relative_slope_difference"] = value["slope_difference"] / abs(value["reference_slope"])
+    band = KERNEL.slope_smaller
+    criterion = "smaller slopes: " + band.sentence(
+        f"(mean |slope| of the kernels' linear fits over trained kernel epochs − {params['reference']}'s) / {params['reference']}'s"
+    )
+    return Reading("|slope| of the kernel against distance against " + params["reference"], value, criterion, (Test(band, "relative_slope_difference"),))
+
+
 def _lines(data, params):
     """Least-squares line of the ensemble-mean kernel against distance, per kernel epoch: (epochs, slopes, R²)."""
     levels, k, epochs = _kernel_at(data, params)

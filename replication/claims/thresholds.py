@@ -107,6 +107,8 @@ KERNEL = SimpleNamespace(
     rising_trend=Band(at_least(MONOTONE_RHO), below(0)),
     # Every trained epoch's |slope| against the initial one, relative: steeper or shallower by SLOPE_EFFECT.
     slope_change={d: shift(d, SLOPE_EFFECT) for d in ("higher", "lower")},
+    # The trained kernels' mean |slope| against another figure's, relative: smaller by SLOPE_EFFECT.
+    slope_smaller=shift("lower", SLOPE_EFFECT),
     # Spearman rho(epoch, |K_e − K_0|): a drift that keeps growing; rho <= 0 is a kernel that settles.
     drift=Band(at_least(MONOTONE_RHO), at_most(0)),
     # Variability and the height near x_o against another figure's runs, in kernel units.
@@ -117,6 +119,8 @@ DYNAMICS = SimpleNamespace(
     # Normalised size differences and group moves, in [0, 1] units.
     size_differs=shift("differs", PREDICTION_EFFECT),
     move=shift("higher", PREDICTION_EFFECT),
+    # A group's mean prediction at the end past 0.5 on its own label's side, by PREDICTION_EFFECT.
+    own_side=shift("higher", PREDICTION_EFFECT),
     # Log sizes against another variant's runs.
     aged_more=shift("lower", LOG_EFFECT),
     # x2's mean log-decay over x1's: "very limited" enhancement is at most half of x1's own aging.

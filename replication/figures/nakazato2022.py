@@ -229,6 +229,11 @@ FIGURES = (
                     "quote": SAYS["broader"],
                     "reading": "'broader peak': the trained kernel stays higher near x_o (distances 1-4) than Fig. 1's without dropout",
                     "test": "kernel_broader",
+                    "secondary": {
+                        "test": "kernel_slope_smaller",
+                        "reading": "as the Results word it, 'the slopes of the response kernels are smaller than the cases without "
+                        "dropout': the trained kernels' mean |slope| against Fig. 1's",
+                    },
                     "near": 4,
                     "variant": enc,
                     "reference": "2022-fig1",
@@ -274,6 +279,13 @@ FIGURES = (
                 "quote": SAYS["larger_exponent"],
                 "reading": "the mean per-run power-law exponent tau (fit from epoch 10) against Fig. 1 unbiased's, the standard non-deterministic case",
                 "test": "exponent_differs",
+                "secondary": {
+                    "test": "exponent_differs",
+                    "reference_variant": "biased",
+                    "direction": "higher",
+                    "window": (10, None),
+                    "reading": "'than non-deterministic ones', the other one of Fig. 1: against Fig. 1 biased's exponent",
+                },
                 "direction": "higher",
                 "window": (10, None),
                 "variant": "elu",
@@ -333,6 +345,11 @@ def _two_phases(label, n0, n1):
             "quote": SAYS["two_phases"],
             "reading": "after its extremum the minority group's mean prediction moves back toward its own label, to the end",
             "test": "group_move",
+            "secondary": {
+                "test": "group_side",
+                "group": minority,
+                "reading": "'into the other side': the minority group's mean prediction ends past 0.5, on its own label's side",
+            },
             "group": minority,
             "path": ["start", extremum, "end"],
             "direction": back,
@@ -384,6 +401,11 @@ FIGURES += (
                     "reading": "one way, as the caption's 'almost one way interaction' (α = 0.01): x2's log normalized response "
                     "at the last epoch is lower at H = 1 than at H = 12",
                     "test": "pair_aging_enhanced",
+                    "secondary": {
+                        "test": "pair_aging_enhanced",
+                        "point": 0,
+                        "reading": "'with each other', both ways: x1's log normalized response at the last epoch is lower at H = 1 too",
+                    },
                     "variant": f"{enc}_H1",
                     "reference_variant": f"{enc}_H12",
                 },
@@ -484,6 +506,11 @@ FIGURES += (
                 "quote": SAYS["released"],
                 "reading": "after its maximum g2's mean prediction moves down toward its own label 0, to the end",
                 "test": "group_move",
+                "secondary": {
+                    "test": "group_side",
+                    "group": 2,
+                    "reading": "'split again along its encoding': g2's mean prediction ends below 0.5, on its own label's side",
+                },
                 "group": 2,
                 "path": ["start", ["min", 1], ["max", 2], "end"],
                 "direction": "down",

@@ -199,6 +199,12 @@ FIGURES = (
                     "quote": SAYS["noisy_aging"],
                     "reading": "the ensemble-mean aging curve decays (tau > 0) but its log-log line's R² falls short of a clear line's",
                     "test": "power_law",
+                    "reference": None,
+                    "secondary": {
+                        "test": "power_law_less_clear",
+                        "window": (10, None),
+                        "reading": "'not so clear' as Figs. 1-2: the R² of the log-log line below Fig. 1's (ReLU) or Fig. 2's (ELU)",
+                    },
                     "window": (10, None),
                     "expect_clear": False,
                 }
