@@ -886,6 +886,74 @@ def test_kernel_slope_change_without_an_untrained_kernel_is_undefined():
     assert _undefined(record) and record["value"]["relative_change"] == []
 
 
+# kernel_slope_smaller ----------------------------------------------------------------------------------
+
+SMALLER = {"reference": "fig"}
+
+
+def _run_slopes(slopes, epochs=3, initial=None):
+    """Straight kernels 1 + s·d, one slope s per run at every kernel epoch (at epoch 0, the untrained one,
+    `initial` instead when given): each run's fit gives its own s back, so the mean |slope| over runs is
+    known exactly."""
+    per_run = np.repeat(np.asarray(slopes, dtype=np.float64)[:, None], epochs, axis=1)
+    if initial is not None:
+        per_run[:, 0] = initial
+    kernels = 1.0 + per_run[:, :, None] * LEVELS
+    return _shells(np.ones(kernels.shape[:2]), kernels, np.arange(epochs))
+
+
+@establishes("kernel_slope_smaller", R)
+def test_kernel_slope_smaller_half_the_reference_slope_is_reproduced():
+    """Trained |slope| 0.1 ± 0.01 per run against the reference's 0.2 ± 0.01: (0.1 − 0.2)/0.2 = −0.5, past
+    −10%. The untrained kernel (epoch 0, slope −0.5, steeper than the reference's) is no part of it."""
+    record = _judge("kernel_slope_smaller", _run_slopes(-0.1 + SPREAD, initial=-0.5), _run_slopes(-0.2 + SPREAD), **SMALLER)
+    d = _firm(record, R)
+    assert d["quantity"] == "relative_slope_difference" and d["value"] == pytest.approx(-0.5) and d["effect_size"] == 0.1
+    assert record["value"]["slope"] == pytest.approx(0.1) and record["value"]["reference_slope"] == pytest.approx(0.2)
+    assert record["value"]["slope_difference"] == pytest.approx(-0.1)
+    assert "smaller slopes" in record["criterion"] and "fig's" in record["criterion"]
+
+
+@establishes("kernel_slope_smaller", NR)
+def test_kernel_slope_smaller_steeper_or_barely_shallower_is_not_reproduced():
+    """|slope| 0.2 against the reference's 0.1: twice as steep (+1.0); 0.19 against 0.2 is 5% shallower,
+    within the 10% minimum effect: not smaller either."""
+    d = _firm(_judge("kernel_slope_smaller", _run_slopes(-0.2 + SPREAD), _run_slopes(-0.1 + SPREAD), **SMALLER), NR)
+    assert d["value"] == pytest.approx(1.0)
+    d = _firm(_judge("kernel_slope_smaller", _run_slopes(-0.19 + SPREAD), _run_slopes(-0.2 + SPREAD), **SMALLER), NR)
+    assert d["value"] == pytest.approx(-0.05)
+
+
+def test_kernel_slope_smaller_reads_each_runs_own_slope():
+    """Runs falling and rising by 0.2 per distance in turn: their mean kernel is flat, but each run's own
+    |slope| is 0.2, the reference's: no smaller (a fit of the ensemble-mean kernel would read −100%)."""
+    record = _judge("kernel_slope_smaller", _run_slopes(0.2 * (-1.0) ** np.arange(8)), _run_slopes(-0.2 + SPREAD), **SMALLER)
+    assert _firm(record, NR)["value"] == pytest.approx(0.0, abs=1e-12) and record["value"]["slope"] == pytest.approx(0.2)
+
+
+@establishes("kernel_slope_smaller", INC)
+def test_kernel_slope_smaller_interval_across_the_minimum_effect_is_inconclusive():
+    """|slope| 0.176 with runs ±0.03 apart against 0.2: 12% shallower by its value (past 10%), the interval
+    reaching above −10%. (Its bounds meet at −0.1: no interval lies between them, so crossing is the only
+    inconclusive.)"""
+    record = _judge("kernel_slope_smaller", _run_slopes(-0.176 + WIDE8), _run_slopes(-0.2 + SPREAD), **SMALLER)
+    d = _straddles(record)
+    assert d["value"] == pytest.approx(-0.12) and d["ci95"][0] < -0.1 < d["ci95"][1]
+    assert Bound(**d["reproduced_if"]).holds(math.nextafter(-0.1, -math.inf)) and Bound(**d["not_reproduced_if"]).holds(-0.1)
+
+
+@establishes("kernel_slope_smaller", UND)
+def test_kernel_slope_smaller_without_reference_or_a_slope_is_undefined():
+    """No reference figure loaded; a reference whose response at x_o vanished at its last kernel epoch (its
+    kernel there NaN, so its slope); and kernel epochs with no trained one (no slope of the figure's own)."""
+    _missing(_judge("kernel_slope_smaller", _run_slopes(-0.1 + SPREAD), **SMALLER))
+    record = _judge("kernel_slope_smaller", _run_slopes(-0.1 + SPREAD), _decayed_to_zero(_run_slopes(-0.2 + SPREAD)), **SMALLER)
+    assert np.isnan(_undefined(record)["value"]) and np.isnan(record["value"]["reference_slope"])
+    untrained = {**_run_slopes(-0.1 + SPREAD), "kernel_epochs": np.array([0])}
+    record = _judge("kernel_slope_smaller", untrained, _run_slopes(-0.2 + SPREAD), **SMALLER)
+    assert np.isnan(_undefined(record)["value"]) and np.isnan(record["value"]["slope"])
+
+
 # kernel_drift ------------------------------------------------------------------------------------------
 
 
@@ -1051,6 +1119,42 @@ def test_pair_aging_enhanced_unmeasured_start_is_undefined():
     _undefined(_judge("pair_aging_enhanced", _unmeasured_x2(_pair(0.1, 0.15)), _pair(0.1, 0.8, seed=1), **AGAINST_FAR))
 
 
+def _unmeasured_x1(data):
+    """The run with x1's response 0 at epoch 0: its normalized response (divided by that) is not finite."""
+    data = {**data, "step": data["step"].copy()}
+    data["step"][:, 0, 0, 0] = 0.0
+    return data
+
+
+AGAINST_H12 = {"reference_variant": "H12"}
+
+
+def test_pair_aging_enhanced_on_point_0_reads_x1_and_names_it():
+    """"point": 0 reads x1. x1 ages more at H = 1 (to 0.1 against 0.5 at H = 12) while x2 ends at 0.8 in
+    both: on x1 reproduced, on x2 (the default, or "point": 1) not; x2 aging more and x1 not, the other
+    way round. x1's start unmeasured leaves x1's reading undefined and x2's as it was. The record (its
+    quantity, criterion, value and decision key) names x1 and never x2."""
+    x1_ages = (_pair(0.1, 0.8), _pair(0.5, 0.8, seed=1))
+    on_x1 = _judge("pair_aging_enhanced", *x1_ages, point=0, **AGAINST_H12)
+    d = _firm(on_x1, R)
+    assert d["quantity"] == "log_size_x1_difference" and d["value"] == pytest.approx(np.log(0.1 / 0.5), abs=0.1)
+    assert set(on_x1["value"]) == {"log_size_x1", "reference_log_size_x1", "log_size_x1_difference"}
+    assert set(on_x1["ci95"]) == set(on_x1["value"])
+    assert on_x1["quantity"] == "log of x1's normalized response size at the last epoch, against variant H12"
+    assert "x1's log normalized response size at the last epoch minus variant H12's (lower: aged more)" in on_x1["criterion"]
+    assert "x2" not in on_x1["quantity"] + on_x1["criterion"]
+    for on_x2 in (_judge("pair_aging_enhanced", *x1_ages, **AGAINST_H12), _judge("pair_aging_enhanced", *x1_ages, point=1, **AGAINST_H12)):
+        d = _firm(on_x2, NR)
+        assert d["quantity"] == "log_size_x2_difference" and d["value"] == pytest.approx(0.0, abs=0.1)
+        assert "x2's" in on_x2["criterion"] and "x1" not in on_x2["quantity"] + on_x2["criterion"]
+    x2_ages = (_pair(0.1, 0.15), _pair(0.1, 0.8, seed=1))
+    _firm(_judge("pair_aging_enhanced", *x2_ages, point=0, **AGAINST_H12), NR)
+    _firm(_judge("pair_aging_enhanced", *x2_ages, point=1, **AGAINST_H12), R)
+    unmeasured = (_unmeasured_x1(x1_ages[0]), x1_ages[1])
+    assert _undefined(_judge("pair_aging_enhanced", *unmeasured, point=0, **AGAINST_H12))["quantity"] == "log_size_x1_difference"
+    _firm(_judge("pair_aging_enhanced", *unmeasured, **AGAINST_H12), NR)
+
+
 @establishes("pair_aging_limited", R)
 def test_pair_aging_limited_distant_pair_is_reproduced():
     """x2 at 0.8 against x1 at 0.1: log-decay ratio ≈ 0.1 <= 0.5."""
@@ -1125,6 +1229,75 @@ def test_group_move_diverged_run_is_undefined():
     data["output"][3, 1:] = np.nan
     record = _judge("group_move", data, **MOVE_UP)
     assert np.isnan(_undefined(record)["value"]) and "waypoint_epochs" not in record["value"]
+
+
+# group_side --------------------------------------------------------------------------------------------
+
+
+def _sides(final_g1, noise, label=1.0, replicas=6, seed=0):
+    """_groups' runs with their labels: group 1's point labelled `label`, group 0's the other label."""
+    data = _groups(final_g1, noise, replicas, seed)
+    data["point_y"] = np.tile([1.0 - label, 1.0 - label, label], (replicas, 1))
+    return data
+
+
+SIDE = {"group": 1}
+
+
+@establishes("group_side", R)
+def test_group_side_group_ending_past_one_half_toward_its_label_is_reproduced():
+    """Labelled 1 and ending at 0.8, or labelled 0 and ending at 0.2: 0.3 past 0.5 on its own side."""
+    record = _judge("group_side", _sides(0.8, 0.01), **SIDE)
+    d = _firm(record, R)
+    assert d["quantity"] == "margin" and d["value"] == pytest.approx(0.3, abs=0.02) and d["effect_size"] == 0.05
+    assert record["value"]["label"] == 1.0 and record["value"]["end"] == pytest.approx(0.8, abs=0.02)
+    assert "group 1 ends on its own side" in record["criterion"] and "toward its label 1" in record["criterion"]
+    record = _judge("group_side", _sides(0.2, 0.01, label=0.0), **SIDE)
+    assert _firm(record, R)["value"] == pytest.approx(0.3, abs=0.02) and "toward its label 0" in record["criterion"]
+
+
+@establishes("group_side", NR)
+def test_group_side_group_ending_on_the_other_side_or_at_one_half_is_not_reproduced():
+    """Labelled 1 and ending at 0.3 (0.2 on the other side), labelled 0 and ending at 0.8; labelled 1 and
+    ending at 0.53, on its side by less than the 0.05 minimum effect."""
+    assert _firm(_judge("group_side", _sides(0.3, 0.01), **SIDE), NR)["value"] == pytest.approx(-0.2, abs=0.02)
+    assert _firm(_judge("group_side", _sides(0.8, 0.01, label=0.0), **SIDE), NR)["value"] == pytest.approx(-0.3, abs=0.02)
+    assert _firm(_judge("group_side", _sides(0.53, 0.01), **SIDE), NR)["value"] == pytest.approx(0.03, abs=0.01)
+
+
+@establishes("group_side", INC)
+def test_group_side_interval_across_the_minimum_effect_is_inconclusive():
+    """≈ 0.06 past 0.5 (past 0.05 by its value) with 0.02 noise per run: the interval reaches below 0.05.
+    (Its bounds meet at 0.05: no interval lies between them, so crossing is the only inconclusive.)"""
+    d = _straddles(_judge("group_side", _sides(0.56, 0.02, seed=2), **SIDE))
+    assert d["ci95"][0] < 0.05 < d["value"]
+    assert Bound(**d["reproduced_if"]).holds(math.nextafter(0.05, math.inf)) and Bound(**d["not_reproduced_if"]).holds(0.05)
+
+
+@establishes("group_side", UND)
+def test_group_side_diverged_run_is_undefined():
+    """One run's predictions NaN at the last epoch (a diverged run), or +inf there: no end to judge."""
+    data = _sides(0.8, 0.01)
+    data["output"][3, -1] = np.nan
+    record = _judge("group_side", data, **SIDE)
+    assert np.isnan(_undefined(record)["value"]) and np.isnan(record["value"]["end"])
+    data = _sides(0.8, 0.01)
+    data["output"][1, -1, 2] = np.inf
+    _undefined(_judge("group_side", data, **SIDE))
+
+
+def test_group_side_label_that_is_not_a_finite_number_is_undefined():
+    """The group's label NaN, +inf or −inf in every run: no side of 0.5 is its own, whichever side the group
+    ends on (0.8 or 0.2), so nothing decides the claim. Every case is checked before the assertion, which
+    lists the verdict of each."""
+    verdicts = {}
+    for label in (math.nan, math.inf, -math.inf):
+        for end in (0.8, 0.2):
+            data = _sides(end, 0.01)
+            data["point_y"][:, 2] = label
+            record = _judge("group_side", data, **SIDE)
+            verdicts[f"label {label}, end {end}"] = f"{record['verdict']} (margin {record['value']['margin']:.3g})"
+    assert all(v.startswith(UND) for v in verdicts.values()), "; ".join(f"{k}: {v}" for k, v in verdicts.items())
 
 
 # meanfield_agreement -----------------------------------------------------------------------------------

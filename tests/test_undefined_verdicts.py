@@ -46,6 +46,8 @@ from tests.test_claim_checks import (
     _pair,
     _peaked,
     _predictions,
+    _run_slopes,
+    _sides,
     _slopes,
     _tau_run,
     _with_model,
@@ -143,6 +145,11 @@ CASES = {
     "kernel_slope_change": _kernel(
         {"expect": "diminishing"}, ((_slopes((-0.25, -0.1, -0.05)), None), (_slopes((-0.05, -0.1, -0.25)), None)), rows=(0, 1, 2)
     ),
+    "kernel_slope_smaller": _kernel(
+        {"reference": "fig"},
+        ((_run_slopes(-0.1 + SPREAD), _run_slopes(-0.2 + SPREAD)), (_run_slopes(-0.2 + SPREAD), _run_slopes(-0.1 + SPREAD))),
+        rows=(1, 2),  # the trained kernel epochs
+    ),
     "kernel_drift": _kernel(
         {}, ((_drifts([0, 0.1, 0.2, 0.3, 0.4, 0.5]), None), (_drifts([0, 0.4, 0.3, 0.2, 0.1, 0.05]), None)), rows=range(6)
     ),
@@ -163,6 +170,13 @@ CASES = {
     ),
     "pair_aging_limited": Case({}, ((_pair(0.1, 0.8), None), (_pair(0.1, 0.15), None)), (("step", (0, 3), ((0, 0), (1, 1))),)),
     "group_move": Case(MOVE_UP, ((_groups(0.8, 0.01), None), (_groups(0.2, 0.01), None)), (("output", (0, 1, 2), ((0,), (1,), (2,))),)),
+    "group_side": Case(
+        {"group": 1},
+        ((_sides(0.8, 0.01), None), (_sides(0.3, 0.01), None)),
+        # Group 1's prediction at the last epoch, and its label (point_y has no epoch axis: its "rows" are
+        # points, group 1's the third).
+        (("output", (2,), ((2,),)), ("point_y", (2,), ((),))),
+    ),
     "meanfield_agreement": Case(
         {},
         ((_with_model(0.0), None), (_with_model(0.2), None)),

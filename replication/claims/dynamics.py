@@ -102,10 +102,13 @@ def check_group_move(data, params, reference=None):
 
 def check_group_side(data, params, reference=None):
     group = params["group"]
+    members = np.asarray(data["group"]) == group
     with np.errstate(all="ignore"):
         end = float(np.mean(stats.group_trajectories(data)[:, -1, group]))
-        label = float(np.mean(np.asarray(data["point_y"])[0][np.asarray(data["group"])[0] == group]))
-    margin = (end - 0.5) * (1.0 if label > 0.5 else -1.0)
+        label = float(np.mean(np.asarray(data["point_y"], dtype=np.float64)[members])) if members.any() else float("nan")
+    # A label that is no number, or halfway, has no side.
+    side = float("nan") if not np.isfinite(label) or label == 0.5 else 1.0 if label > 0.5 else -1.0
+    margin = (end - 0.5) * side
     band = DYNAMICS.own_side
     criterion = f"group {group} ends on its own side: " + band.sentence(
         f"its mean prediction at the last epoch past 0.5 toward its label {label:g}"
