@@ -31,6 +31,12 @@ def _short(value, ci=None):
     return str(value)
 
 
+def _row(*cells):
+    """A markdown table row; a "|" inside a cell (as in |slope| or |K_e − K_0|) is escaped so that it
+    stays in its cell."""
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
 def _paper(figure_id):
     """The paper a figure belongs to, as the summary table names it."""
     return "2024" if figure_id.startswith("2024") else "2022"
@@ -78,9 +84,7 @@ def _claims_table(records):
     lines = ["| figure | runs × epochs | claim | verdict | other reading (not counted) |", "|---|---|---|---|---|"]
     for _, r in records:
         for claim in r["claims"]:
-            lines.append(
-                f"| {r['figure']} | {r['replicas']} × {r['epochs']} | {_claim_text(claim)} | **{claim['verdict']}** | {_secondary_cell(claim)} |"
-            )
+            lines.append(_row(r["figure"], f"{r['replicas']} × {r['epochs']}", _claim_text(claim), f"**{claim['verdict']}**", _secondary_cell(claim)))
     return lines
 
 
@@ -157,7 +161,7 @@ def _changes_section(record):
         "| figure | claim | old → new | why |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {c['figure']} | {c['claim']} | {c['old']} → **{c['new']}** | {c['why']} |" for c in record["changes"]]
+    lines += [_row(c["figure"], c["claim"], f"{c['old']} → **{c['new']}**", c["why"]) for c in record["changes"]]
     return lines
 
 
@@ -318,14 +322,10 @@ def _figure_section(path, r, out):
     ]
     for claim in r["claims"]:
         words = f"“{claim['quote']}”" + (f" Extension: {claim['extension']}." if claim.get("extension") else "")
-        lines.append(
-            f"| {claim['claim']} | {words} | {claim['reading']} | {_deciding(claim)} | {claim['criterion']} | **{claim['verdict']}** |"
-        )
+        lines.append(_row(claim["claim"], words, claim["reading"], _deciding(claim), claim["criterion"], f"**{claim['verdict']}**"))
         other = claim.get("secondary")
         if other:
-            lines.append(
-                f"| ↳ the other reading (not counted) | | {other['reading']} | {_deciding(other)} | {other['criterion']} | {other['verdict']} |"
-            )
+            lines.append(_row("↳ the other reading (not counted)", "", other["reading"], _deciding(other), other["criterion"], other["verdict"]))
     lines += _diagnostics_lines(r.get("diagnostics") or {})
     lines += ["", "Assumptions where the paper is silent:", ""]
     lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
@@ -350,7 +350,7 @@ def _sweep_section(path, sweep, out):
     for row in sweep["points"]:
         settings = " | ".join(str(row["settings"][n]) for n in names)
         if "error" in row:
-            lines.append(f"| {settings} | failed: {row['error']} |" + " |" * len(VERDICTS))
+            lines.append(_row(*(row["settings"][n] for n in names), f"failed: {row['error']}", *[""] * len(VERDICTS)))
             continue
         ci = row.get("tau_ci95")
         tau = "—" if row.get("tau") is None else f"{_short(row['tau'])}" + (f" [{_short(ci[0])}, {_short(ci[1])}]" if ci else "")
@@ -426,7 +426,7 @@ def _robustness_section(record):
         "|---|---|---|---|",
     ]
     for row in closed:
-        lines.append(f"| {row['figure']} | {row['claim']} | {len(row['runs'])} | {row['finding']} |")
+        lines.append(_row(row["figure"], row["claim"], len(row["runs"]), row["finding"]))
     for failed in record["failed"]:
         lines.append(f"\n- failed: {failed['figure']} {failed['variant']}: {failed['error']}")
     return lines

@@ -151,3 +151,18 @@ def test_no_two_claims_are_decided_by_the_same_number():
                 assert key not in seen, f"{record['figure']}: {claim['claim']} is decided by the same number as {seen[key]}"
                 seen[key] = f"{record['figure']}: {claim['claim']}"
     assert len(seen) > 50
+
+
+def test_every_table_row_of_the_committed_report_has_its_headers_columns():
+    """A "|" inside a cell (|slope|, |K_e − K_0|) must be escaped, or the row spills into other columns."""
+    header, rows = None, 0
+    with open(os.path.join(RESULTS, "REPORT.md")) as fh:
+        for line in fh:
+            if not line.startswith("|"):
+                header = None
+                continue
+            bars = len(re.findall(r"(?<!\\)\|", line))
+            header = bars if header is None else header
+            assert bars == header, f"a row with {bars - 1} columns under a header of {header - 1}: {line[:120]}"
+            rows += 1
+    assert rows > 100

@@ -4,6 +4,7 @@ and results/nakazato2022/fig5.json, with verdicts chosen here), and the record o
 against another results folder. The expected counts are worked out by hand from the verdicts below."""
 
 import json
+import re
 
 import pytest
 
@@ -237,11 +238,11 @@ def test_secondary_readings_are_shown_and_never_counted(results):
     claims_rows = _table(lines, CLAIMS_HEADER)
     assert "| 2024-fig1 | 20 × 10000 | the kernel's peak shifts away from x_o | **reproduced** | not reproduced (peak_trend) |" in claims_rows
     assert "| 2024-fig4 | 20 × 10000 | the response decays much faster | **not reproduced** | reproduced (faster_decay) |" in claims_rows
-    assert "| ↳ the other reading (not counted) | | 'gradually': the maximum's distance grows monotonically | spearman_rho = -0.2 [-0.6, -0.1] | criterion of the peak's trend; decided on the 95% bootstrap interval over runs | not reproduced |" in lines
-    assert lines.count("| ↳ the other reading (not counted) | | 'much faster decay': the log drop against Fig. 1's | log_drop_difference = -1.2 [-1.5, -0.9] | criterion of the log drop; decided on the 95% bootstrap interval over runs | reproduced |") == 1
+    assert "| ↳ the other reading (not counted) |  | 'gradually': the maximum's distance grows monotonically | spearman_rho = -0.2 [-0.6, -0.1] | criterion of the peak's trend; decided on the 95% bootstrap interval over runs | not reproduced |" in lines
+    assert lines.count("| ↳ the other reading (not counted) |  | 'much faster decay': the log drop against Fig. 1's | log_drop_difference = -1.2 [-1.5, -0.9] | criterion of the log drop; decided on the 95% bootstrap interval over runs | reproduced |") == 1
     # The other reading's row follows its claim's.
     peak = next(i for i, line in enumerate(lines) if line.startswith("| the kernel's peak shifts away from x_o |"))
-    assert lines[peak + 1].startswith("| ↳ the other reading (not counted) | | 'gradually'")
+    assert lines[peak + 1].startswith("| ↳ the other reading (not counted) |  | 'gradually'")
     assert sum(line.startswith("| ↳ ") for line in lines) == 2
 
     without = {fig: [{k: v for k, v in c.items() if k != "secondary"} for c in claims] for fig, claims in FIGURES_CLAIMS.items()}
@@ -581,3 +582,11 @@ def test_short_renders_values_compactly():
     assert report._short({"window": [10.0, 1000.0], "n_points": 5, "prefactor": 2.0, "tau": 0.5}, {"tau": [0.25, 0.75]}) == (
         "fit window epochs 10–1000; tau = 0.5 [0.25, 0.75]")
     assert report._short(None) == "None"
+
+
+def test_a_bar_inside_a_cell_is_escaped_so_the_table_keeps_its_columns():
+    """Criteria and readings write |slope| and |K_e − K_0|: in a table row each "|" of a cell is escaped,
+    so the row has exactly as many unescaped separators as the header."""
+    row = report._row("2022-fig1", "every trained epoch's |slope| against the untrained one", "**inconclusive**")
+    assert row == "| 2022-fig1 | every trained epoch's \\|slope\\| against the untrained one | **inconclusive** |"
+    assert len(re.findall(r"(?<!\\)\|", row)) == 4
