@@ -7,7 +7,7 @@ the reference's runs ({label: arrays}), and returns a Reading (verdicts.py).
 import numpy as np
 
 from .. import stats
-from .common import against_reference, missing, reference_variant, window
+from .common import against_reference, compared_with, missing, reference_variant, window
 from .thresholds import AGING, SETTLED
 from .verdicts import Reading, Test
 
@@ -107,7 +107,7 @@ def check_faster_decay(data, params, reference=None):
 def check_faster_plateau(data, params, reference=None):
     if reference is None:
         return missing(params)
-    against = params.get("reference") or f"variant {params['reference_variant']}"
+    against = compared_with(params)
     # Each run settles by its own last epoch where the window leaves the end open.
     lo, hi = params.get("window", (1, None))
     settled = settling_epoch(data["epoch"], _mean_curve(data, params), lo, hi)

@@ -3,7 +3,6 @@ with another figure's (or variant's) runs."""
 
 import numpy as np
 
-from .. import stats
 from .verdicts import Band, Reading, Test, at_least, below, one_of
 
 # What a missing reference decides on: nothing, so its claim is undefined.
@@ -21,15 +20,20 @@ def choice(params, key, valid):
     return one_of(params[key], key, valid)
 
 
+def compared_with(params):
+    """What a comparison compares against: the reference figure, or else a variant of the same figure."""
+    return params.get("reference") or f"variant {params['reference_variant']}"
+
+
 def missing(params):
     """The reading of a comparison whose reference (another figure's results, or a variant of them) is
     not there: undefined."""
     ref = params.get("reference")
-    if ref is None:
+    if ref:
+        criterion = f"needs {ref}'s results in the same results folder: `python -m replication run {ref}` with the same --out makes them"
+    else:
         criterion = f"needs the runs of variant {params['reference_variant']!r}, which the data do not hold"
-        return Reading(f"comparison with variant {params['reference_variant']}", {"reference": None}, criterion, (Test(_NOTHING, "reference"),))
-    criterion = f"needs {ref}'s results in the same results folder: `python -m replication run {ref}` with the same --out makes them"
-    return Reading("comparison with " + ref, {"reference": None}, criterion, (Test(_NOTHING, "reference"),))
+    return Reading("comparison with " + compared_with(params), {"reference": None}, criterion, (Test(_NOTHING, "reference"),))
 
 
 def no_runs():

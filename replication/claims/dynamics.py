@@ -5,13 +5,9 @@ a Reading (verdicts.py)."""
 import numpy as np
 
 from .. import meanfield, stats
-from .common import against_reference, choice, missing
+from .common import against_reference, choice, compared_with, missing
 from .thresholds import DYNAMICS, MEANFIELD
 from .verdicts import Reading, Test
-
-
-def _variant(params):
-    return f"variant {params['reference_variant']}"
 
 
 def _last_difference(data, params):
@@ -29,8 +25,8 @@ def _against_variant(data, params, reference, statistic, key, band, measured, qu
     if reference is None:
         return missing(params)
     value = against_reference(data, params, reference, statistic, key)
-    criterion = band.sentence(f"{measured} minus {_variant(params)}'s{reading}")
-    return Reading(f"{quantity}, against {_variant(params)}", value, criterion, (Test(band, f"{key}_difference"),))
+    criterion = band.sentence(f"{measured} minus {compared_with(params)}'s{reading}")
+    return Reading(f"{quantity}, against {compared_with(params)}", value, criterion, (Test(band, f"{key}_difference"),))
 
 
 def check_pair_difference_differs(data, params, reference=None):
