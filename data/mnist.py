@@ -38,10 +38,15 @@ class Mnist(typing.NamedTuple):
     source: str
 
 
+# The `path` that asks for tensorflow-datasets' 60,000 images whatever $REPLICATION_MNIST says.
+TFDS = "tensorflow-datasets"
+
+
 def load(path=None):
-    """The MNIST training images (see Mnist) from the source chosen as the module says."""
+    """The MNIST training images (see Mnist) from the source chosen as the module says; path=TFDS asks
+    for tensorflow-datasets whatever $REPLICATION_MNIST says."""
     path = path or os.environ.get(ENV) or None
-    x, y, source = _from_npz(path) if path else _from_tfds()
+    x, y, source = _from_npz(path) if path and path != TFDS else _from_tfds()
     return Mnist(x.astype(np.float32) / 255.0, y.astype(np.int64), source)
 
 
@@ -75,6 +80,21 @@ def _from_tfds():
     except Exception as error:  # offline, blocked, or a broken cache: all mean "no MNIST from tfds"
         raise MnistUnavailable(f"tensorflow-datasets could not provide MNIST ({type(error).__name__}); {HOW}") from None
     return x[..., 0], y, f"tensorflow-datasets mnist, train split ({len(x)} images)"
+
+
+def tfds_unavailable():
+    """Why tensorflow-datasets cannot provide MNIST here without waiting minutes (not installed, or not in
+    its cache and the download host unreachable), or None when it can. Nothing is downloaded."""
+    try:
+        import tensorflow_datasets as tfds
+
+        if not _prepared(tfds.builder("mnist")):
+            _check_reachable()
+    except MnistUnavailable as error:
+        return str(error).split(";")[0]
+    except Exception as error:  # not installed, or a broken cache
+        return f"tensorflow-datasets cannot provide MNIST ({type(error).__name__})"
+    return None
 
 
 def _prepared(builder):

@@ -242,11 +242,12 @@ def _planned_robustness(args):
 def _robustness(args, planned, command):
     """`robustness [ID...]`: every planned variant (finished ones skipped), a line per finished run, then
     robustness.json. Exit 1 when a run failed (its error is in robustness.json)."""
-    from .robustness import run_plan
+    from .robustness import variant_runs
+    from .study import run_plan
 
     mnist = _mnist(args.mnist, [fig for fig, _, _ in planned])
-    total = sum(len(variants) for _, _, variants in planned)
-    print(f"robustness: {total} variant runs of {len(planned)} figures")
+    total = len(variant_runs(planned, args.out))
+    print(f"robustness: {total} variant runs of {len(planned)} figures (with the figures their comparisons read)")
     report = lambda done, total, row, seconds: print(_robustness_line(done, total, row, seconds))  # noqa: E731
     source = mnist.source if mnist else None
     record = run_plan(planned, args.out, workers=args.workers, mnist=args.mnist, mnist_source=source, command=command, report=report)

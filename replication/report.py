@@ -8,6 +8,8 @@ from . import figures
 from .claims import VERDICTS
 from .claims.verdicts import Band, Bound, combine
 from .files import write_json, write_text
+from .findings import KINDS, describe
+from .study import counts
 
 
 def _short(value, ci=None):
@@ -360,33 +362,32 @@ def _sweep_section(path, sweep, out):
     return lines
 
 
-def _headline_cell(headline):
-    """A claim's deciding value as 'name = v [low, high]' (robustness.headline), or — without one."""
-    if headline is None:
-        return "—"
-    return _number(*headline)
+def _variants_cell(entry):
+    """A figure's variants, each with why it did not run where it did not."""
+    return ", ".join(v["name"] + (f" ({v['not_run']})" if "not_run" in v else "") for v in entry["variants"])
 
 
-def _finding_counts(rows):
-    """How many of the claims' findings are of each kind (robust, depends on a choice, undetermined), and
-    which variants change a verdict how often."""
-    kinds = {}
-    changers = {}
-    for row in rows:
-        kind = row["finding"].split(":")[0]
-        kinds[kind] = kinds.get(kind, 0) + 1
-        for run in row["runs"]:
-            if run["verdict"] != row["committed"]["verdict"]:
-                changers[run["variant"]] = changers.get(run["variant"], 0) + 1
-    counts = "; ".join(f"{kind}: {n}" for kind, n in kinds.items())
-    changed = ", ".join(f"{name} {n}" for name, n in sorted(changers.items(), key=lambda item: -item[1])) or "none"
-    return [f"- findings: {counts}.", f"- verdicts changed by a variant: {changed}."]
+def _finding_counts(record):
+    """Per paper, how many claims' findings are of each kind, over all claims and over the open ones."""
+    lines = ["| paper | claims | " + " | ".join(KINDS) + " |", "|---|---|" + "---|" * len(KINDS)]
+    for label, rows in (("all", record["claims"]), ("open", [r for r in record["claims"] if r["committed"]["verdict"] != "reproduced"])):
+        for paper, kinds in counts(rows).items():
+            lines.append(f"| {paper} | {label} | " + " | ".join(str(kinds[k]) for k in KINDS) + " |")
+    return lines
+
+
+def _conditional_cell(view):
+    conditional = view.get("conditional")
+    if conditional is None:
+        return ""
+    return f"{conditional['verdict']}, {describe(conditional['deciding'])} ({conditional['why'].split(';')[0]})"
 
 
 def _robustness_section(record):
-    """The robustness plan's results: what each figure's committed run is, a table per open claim (the
-    committed run and every variant: headline value [95% CI] and verdict) with its finding, and the
-    reproduced claims' findings in one table."""
+    """The robustness plan's results: each figure's committed run and variants, the findings counted per
+    paper, a table per open claim (the committed run and every variant: deciding value [95% CI] and
+    verdict, and for an undefined one its conditional reading) with its finding, and the reproduced
+    claims' findings in one table."""
     lines = [
         "",
         "## Robustness: which unstated choice, if any, decides each claim",
@@ -394,8 +395,15 @@ def _robustness_section(record):
         f"- command: `{record['command']}` ({record['seconds']} s, {record['workers']} process(es); the variant runs took "
         f"{record['run_seconds']} s in all); the plan is declared in "
         "`replication/robustness.py`, fixed before its results were seen; the criteria are the committed ones, unchanged.",
-        "- Each variant is a whole figure run at the committed size unless its name says otherwise; the value shown is the "
-        "value that decides the claim (its first, for a claim decided by several) with its 95% interval.",
+        "- Each variant is a whole figure run at the committed size unless its name says otherwise; a figure that compares "
+        "with another finds that one run under the same variant. The value shown is the one that decides the claim, with "
+        "its 95% interval.",
+        "- Findings (`replication/findings.py`): robust (the same firm verdict under every variant); depends (a variant of "
+        "an unstated choice gives another defined verdict); undetermined (inconclusive as committed and under every "
+        "choice, with the runs its interval would need); undefined (a variant's value is not a finite number: the "
+        "verdict over the finite replicas is shown as a conditional reading, never counted).",
+        "",
+        *_finding_counts(record),
         "",
         "| figure | committed run | the paper states | variants |",
         "|---|---|---|---|",
@@ -403,30 +411,28 @@ def _robustness_section(record):
     for fig_id, entry in record["figures"].items():
         runs = entry["committed"]["replicas"]
         size = f"{runs} run{'s' if runs != 1 else ''} × {entry['committed']['epochs']} epochs"
-        lines.append(f"| {fig_id} | {size} | {entry['paper_states']} | {', '.join(v['name'] for v in entry['variants'])} |")
+        lines.append(_row(fig_id, size, entry["paper_states"], _variants_cell(entry)))
     open_rows = [row for row in record["claims"] if row["committed"]["verdict"] != "reproduced"]
     closed = [row for row in record["claims"] if row["committed"]["verdict"] == "reproduced"]
-    lines += ["", f"### The {len(open_rows)} open verdicts", "", *_finding_counts(open_rows), ""]
+    lines += ["", f"### The {len(open_rows)} open verdicts", ""]
     for row in open_rows:
         lines += [
-            f"**{row['figure']}: {row['claim']}** — {row['finding']}.",
+            f"**{row['figure']}: {row['claim']}** — {row['finding']['kind']}: {row['finding']['text']}.",
             "",
-            "| run | value [95% CI] | verdict |",
-            "|---|---|---|",
-            f"| committed | {_headline_cell(row['committed']['headline'])} | {row['committed']['verdict']} |",
+            "| run | deciding value [95% CI] | verdict | over the finite replicas (not counted) |",
+            "|---|---|---|---|",
+            _row("committed", describe(row["committed"]["deciding"]), row["committed"]["verdict"], _conditional_cell(row["committed"])),
         ]
-        lines += [f"| {run['variant']} | {_headline_cell(run['headline'])} | {run['verdict']} |" for run in row["runs"]]
+        lines += [_row(run["variant"], describe(run["deciding"]), run["verdict"], _conditional_cell(run)) for run in row["runs"]]
         lines.append("")
     lines += [
         f"### The {len(closed)} reproduced verdicts",
-        "",
-        *_finding_counts(closed),
         "",
         "| figure | claim | variants | finding |",
         "|---|---|---|---|",
     ]
     for row in closed:
-        lines.append(_row(row["figure"], row["claim"], len(row["runs"]), row["finding"]))
+        lines.append(_row(row["figure"], row["claim"], len(row["runs"]), f"{row['finding']['kind']}: {row['finding']['text']}"))
     for failed in record["failed"]:
         lines.append(f"\n- failed: {failed['figure']} {failed['variant']}: {failed['error']}")
     return lines

@@ -1,14 +1,25 @@
 """The robustness plan: for each figure, the choices the papers leave unstated (and this replication had to
 make) together with their alternatives, each run as a variant of the figure; and, per claim, its verdict
-under every variant beside the committed run's, with a one-line finding.
+under every variant beside the committed run's, with its finding (findings.py).
 
 The plan is declared here, before any of its results were seen, and the claims' criteria are never
-changed by it. A variant changes only what the papers do not state: the Conv1D/Conv2D kernel size and
-padding, the kernel initializer (Keras' default Glorot-uniform, or He-normal), the ensemble size (up to
-the 2022 paper's 100 runs) and, for the deterministic simplified system, the length of the run.
-Figures with an open verdict (not reproduced or inconclusive) get their family's full set of variants;
-figures whose claims are all reproduced get the first two, a cheap check that no verdict hangs on one
-choice.
+changed by it. A variant changes only what the papers do not state:
+- the architecture's Conv1D/Conv2D kernel size and padding, and the initializer (Keras' default
+  Glorot-uniform, or He-normal);
+- the bits: the 2022 paper's H = Σ|x_i − x_j| reads as naturally on 0/1 strings as on the ±1 strings used;
+- the 2024 learning rate: 0.1 is the 2022 paper's, Keras' SGD default is 0.01; 1.0 brackets it from above;
+- what one epoch is in the 2022 Figs. 5-6: one full-batch step on the 20 points, or one step per point
+  (Keras' fit with batch_size 1, shuffled each epoch);
+- the aging fit window: each claim's own window, or its last decade only;
+- what a dead feature is (2024 Fig. 7): zero on every input, or active on at most 1% or 5% of them;
+- the images: the 10,000 offline MNIST digits, or tensorflow-datasets' 60,000 (run only where
+  tensorflow-datasets is reachable, otherwise reported as not run);
+- the ensemble size: 5× the committed one (a fixed multiple, run once) for every figure with a claim left
+  inconclusive by its committed run when this plan was declared, and for the figures whose earlier plan
+  already had a larger ensemble; the deterministic simplified system instead runs 10× longer.
+A variant is a whole experiment: a figure that compares with another figure (2022 Figs. 2, 3, 7 against
+Fig. 1; 2024 Figs. 3-5 against Figs. 1-2) finds that figure run under the same variant in the same folder,
+OUT/robustness/<variant>/, where the plan runs it first.
 """
 
 import dataclasses
@@ -16,55 +27,89 @@ import os
 
 from .settings import folder_name, with_settings
 
-FINDINGS = {
-    "reproduced": "robust: reproduced under every variant",
-    "not reproduced": "robust: not reproduced under every variant",
-    "inconclusive": "undetermined at this ensemble size: the interval spans the criterion under every variant",
-    "undefined": "undefined under every variant: its deciding value or interval is not a finite number",
-}
+MULTIPLE = 5  # the larger ensemble: a fixed multiple of the committed size, declared before any result
+TFDS = "tensorflow-datasets"  # the MNIST source of the full-size variant (training_response.data.mnist)
 
 
 @dataclasses.dataclass(frozen=True)
 class Variant:
-    """One alternative to the committed run: settings (as `run --set` takes them), and an ensemble size or
-    a run length other than the figure's."""
+    """One alternative to the committed run: settings (as `run --set` takes them); an ensemble size or run
+    length other than the figure's; `window` "last decade" to fit every claim's aging on the last decade of
+    its own window; `mnist` the images' source (TFDS: tensorflow-datasets' 60,000)."""
 
     name: str
     settings: tuple = ()
     replicas: int = None
     epochs: int = None
+    window: str = None
+    mnist: str = None
+
+    @property
+    def size(self):
+        """Whether the variant changes only how much is run (the ensemble's size or the run's length)."""
+        return not self.settings and self.window is None and self.mnist is None
 
     def folder(self):
-        sizes = {"replicas": self.replicas, "epochs": self.epochs}
-        return folder_name({**dict(self.settings), **{k: v for k, v in sizes.items() if v is not None}})
+        extra = {"replicas": self.replicas, "epochs": self.epochs, "window": self.window, "mnist": self.mnist and "60k"}
+        return folder_name({**dict(self.settings), **{k: v for k, v in extra.items() if v is not None}})
+
+    def figure(self, fig):
+        """The figure under this variant: its settings applied, and with `window` each claim's window cut."""
+        fig = with_settings(fig, list(self.settings))
+        if self.window is None:
+            return fig
+        epochs = self.epochs or fig.epochs
+        return dataclasses.replace(fig, claims=tuple(_last_decade(claim, epochs) for claim in fig.claims))
+
+
+def _last_decade(claim, epochs):
+    """The claim with its fit window (lo, hi) cut to (hi / 10, hi), hi None meaning the last epoch."""
+    if "window" not in claim:
+        return claim
+    hi = claim["window"][1] or epochs
+    return {**claim, "window": (max(1, hi // 10), claim["window"][1])}
 
 
 KERNEL_5 = Variant("kernel size 5", (("model.kernel_size", "5"),))
 SAME_PADDING = Variant("'same' padding", (("model.padding", "same"),))
 HE_NORMAL = Variant("He-normal init", (("model.initializer", "he_normal"),))
+BITS_01 = Variant("0/1 bits", (("training.bits", "01"),))
+SLOW = Variant("η = 0.01", (("training.learning_rate", "0.01"),))
+FAST = Variant("η = 1.0", (("training.learning_rate", "1.0"),))
+PER_POINT = Variant("one step per point", (("training.dataset.batch_size", "1"),))
+LAST_DECADE = Variant("aging fit on the last decade", window="last decade")
+DEAD_1 = Variant("dead: active on ≤ 1%", (("probe.dead_share", "0.01"),))
+DEAD_5 = Variant("dead: active on ≤ 5%", (("probe.dead_share", "0.05"),))
+MNIST_60K = Variant("MNIST 60,000 images", mnist=TFDS)
 
-# Per architecture family, the full set; the cheap check takes the first two.
+
+def larger(replicas):
+    """The larger ensemble of a figure committed with `replicas` runs."""
+    return Variant(f"{MULTIPLE}× runs ({MULTIPLE * replicas})", replicas=MULTIPLE * replicas)
+
+
 CONV = (KERNEL_5, HE_NORMAL, SAME_PADDING)
-DENSE = (HE_NORMAL, Variant("100 runs", replicas=100))
+DENSE = (HE_NORMAL, SLOW, FAST)
 
 PLAN = {
-    "2022-fig1": CONV,
-    "2022-fig2": CONV,
-    "2022-fig3": CONV,
-    "2022-fig4": CONV + (Variant("100 runs", replicas=100),),
-    "2022-fig5": CONV + (Variant("60 runs", replicas=60),),
-    "2022-fig6": CONV + (Variant("100 runs", replicas=100),),
-    "2022-fig7": CONV[:2],
-    "2022-fig8": CONV + (Variant("100 runs", replicas=100),),
-    "2022-fig9": CONV[:2],
-    "2024-fig1": DENSE,
-    "2024-fig2": DENSE,
-    "2024-fig3": DENSE[:2],
-    "2024-fig4": DENSE,
-    # Deterministic: only a longer run can tell more (the power-law window runs to the last epoch).
-    "2024-fig5": (Variant("10× longer run", epochs=100_000),),
-    "2024-fig6": DENSE[:2],
-    "2024-fig7": DENSE,
+    "2022-fig1": CONV + (BITS_01, LAST_DECADE, larger(100)),
+    "2022-fig2": CONV + (BITS_01, LAST_DECADE, larger(100)),
+    "2022-fig3": CONV + (BITS_01, LAST_DECADE, larger(100)),
+    "2022-fig4": CONV + (BITS_01, larger(30)),
+    "2022-fig5": CONV + (BITS_01, PER_POINT, larger(20)),
+    "2022-fig6": CONV + (BITS_01, PER_POINT, larger(20)),
+    "2022-fig7": (KERNEL_5, HE_NORMAL, BITS_01, LAST_DECADE),
+    "2022-fig8": CONV + (LAST_DECADE, MNIST_60K, larger(20)),
+    "2022-fig9": (KERNEL_5, HE_NORMAL, MNIST_60K),
+    "2024-fig1": DENSE + (LAST_DECADE, larger(20)),
+    "2024-fig2": DENSE + (LAST_DECADE, larger(20)),
+    "2024-fig3": DENSE + (LAST_DECADE, larger(20)),
+    "2024-fig4": DENSE + (LAST_DECADE, larger(20)),
+    # Deterministic: only a longer run can tell more (the power-law window runs to the last epoch). Its η
+    # is stated per panel, so the learning-rate variants do not apply.
+    "2024-fig5": (Variant("10× longer run", epochs=100_000), LAST_DECADE),
+    "2024-fig6": DENSE + (larger(20),),
+    "2024-fig7": DENSE + (DEAD_1, DEAD_5, larger(20)),
 }
 
 
@@ -74,63 +119,17 @@ PLAN = {
 STATED_SIZES = {"2022-fig1": "100 runs × 1,000 epochs"}
 
 
-def variant_out(out, fig_id, variant):
-    return os.path.join(out, "robustness", fig_id, variant.folder())
-
-
-def _claim_key(claim):
-    return claim["claim"], claim["parameters"].get("variant", "")
-
-
-def headline(claim):
-    """The value that decides the claim (its first, for a claim decided by several), as (name, value,
-    [low, high] or None without an interval); None for a claim without a decision."""
-    decision = claim.get("decision") or []
-    if not decision:
-        return None
-    first = decision[0]
-    return first["quantity"], first["value"], first["ci95"]
-
-
-def finding(baseline, runs):
-    """The one-line finding of a claim from its committed verdict and its verdicts under the variants
-    [(variant name, verdict)]."""
-    verdicts = {baseline} | {verdict for _, verdict in runs}
-    if len(verdicts) == 1:
-        return FINDINGS[baseline]
-    differing = [f"{name} ({verdict})" for name, verdict in runs if verdict != baseline]
-    return f"depends on the unstated choices: {baseline} as committed, but {', '.join(differing)}"
-
-
-def claim_rows(fig_id, committed, variant_records):
-    """Per claim of the figure: its committed verdict and value, each variant's, and the finding.
-    `committed` is the figure's json record, `variant_records` [(Variant, record or None when it failed)]."""
-    rows = []
-    for claim in committed["claims"]:
-        key = _claim_key(claim)
-        runs = []
-        for variant, record in variant_records:
-            match = next((c for c in (record or {}).get("claims", []) if _claim_key(c) == key), None)
-            if match is not None:
-                runs.append({"variant": variant.name, "verdict": match["verdict"], "headline": headline(match)})
-        rows.append(
-            {
-                "figure": fig_id,
-                "claim": claim["claim"],
-                "variant": key[1],
-                "committed": {"verdict": claim["verdict"], "headline": headline(claim), "criterion": claim.get("criterion", "")},
-                "runs": runs,
-                "finding": finding(claim["verdict"], [(r["variant"], r["verdict"]) for r in runs]),
-            }
-        )
-    return rows
+def variant_out(out, variant):
+    """Where a variant's runs go: one folder per variant, holding every figure run under it."""
+    return os.path.join(out, "robustness", variant.folder())
 
 
 def plan_for(fig_ids, out, plan=PLAN):
     """[(Figure, its committed json path, its variants)] for the chosen figures of `plan` (default: all),
-    each variant's settings checked and each committed run present: a bad plan stops before anything runs."""
+    each variant's figure built (and the figures it compares with) and each committed run present: a bad
+    plan stops before anything runs."""
     from . import figures
-    from .results_io import output_paths
+    from .results_io import output_paths, reference_ids
 
     chosen = list(plan) if not fig_ids or fig_ids == ["all"] else fig_ids
     planned = []
@@ -139,7 +138,8 @@ def plan_for(fig_ids, out, plan=PLAN):
         if fig_id not in plan:
             raise ValueError(f"{fig_id} has no robustness plan; planned figures: {', '.join(plan)}")
         for variant in plan[fig_id]:
-            with_settings(fig, list(variant.settings))
+            for each in (fig, *map(figures.get, reference_ids(fig))):
+                variant.figure(each)
         committed = output_paths(fig, out)["json"]
         if not os.path.exists(committed):
             raise ValueError(f"{committed} is missing: the plan compares with the committed run; run `python -m replication run {fig_id}` first")
@@ -147,59 +147,30 @@ def plan_for(fig_ids, out, plan=PLAN):
     return planned
 
 
-def run_plan(planned, out, *, workers=1, mnist=None, mnist_source=None, command=None, report=None):
-    """Runs every variant of the plan (finished ones skipped, as sweeps skip their points) and writes
-    OUT/robustness.json: the plan, each variant run's place and seconds, and the claim rows. Returns the
-    record. `mnist` and `mnist_source` are those of run.Run."""
-    import json
-    import time
-
-    from .files import write_json
-    from .results_io import output_paths
+def variant_runs(planned, out, mnist=None, mnist_source=None):
+    """The figure runs (run.Run) of the plan, each (figure id, variant, run, whether planned or only there
+    as another's reference): every planned variant and, before the figures that compare with another
+    figure, that figure under the same variant."""
+    from . import figures
+    from .results_io import reference_ids
     from .run import Run
-    from .sweep import run_many
 
-    started = time.perf_counter()
-    runs, where = [], []
+    runs, seen = [], set()
+
+    def add(fig, variant, planned_here):
+        key = (fig.id, variant.folder())
+        if key in seen:
+            return
+        seen.add(key)
+        path, source = (variant.mnist, None) if variant.mnist else (mnist, mnist_source)
+        run = Run(variant.figure(fig), variant.replicas, variant.epochs, settings=variant.settings, mnist=path, mnist_source=source, out=variant_out(out, variant))
+        runs.append((fig.id, variant, run, planned_here))
+
     for fig, _, variants in planned:
         for variant in variants:
-            figure = with_settings(fig, variant.settings)
-            where_to = variant_out(out, fig.id, variant)
-            runs.append(Run(figure, variant.replicas, variant.epochs, settings=variant.settings, mnist=mnist, mnist_source=mnist_source, out=where_to))
-            where.append((fig.id, variant))
-    rows = run_many(runs, command=command, workers=workers, report=report)
-    figures_out, claims, failed = {}, [], []
-    for fig, committed_path, variants in planned:
-        with open(committed_path) as fh:
-            committed = json.load(fh)
-        records = []
-        for (fig_id, variant), row in zip(where, rows):
-            if fig_id != fig.id:
-                continue
-            if "error" in row:
-                failed.append({"figure": fig_id, "variant": variant.name, "error": row["error"]})
-                records.append((variant, None))
-                continue
-            with open(output_paths(fig, variant_out(out, fig.id, variant))["json"]) as fh:
-                records.append((variant, json.load(fh)))
-        figures_out[fig.id] = {
-            "committed": {"replicas": committed["replicas"], "epochs": committed["epochs"], "json": committed_path},
-            "paper_states": STATED_SIZES.get(fig.id, "no size: the committed one is this replication's assumption"),
-            "variants": [
-                {**dataclasses.asdict(v), "settings": dict(v.settings), "results": variant_out(out, fig.id, v), "seconds": (r or {}).get("seconds")}
-                for v, r in records
-            ],
-        }
-        claims += claim_rows(fig.id, committed, records)
-    record = {
-        "command": command,
-        "seconds": round(time.perf_counter() - started, 1),
-        # The variant runs' own seconds, whether this command ran them or found them up to date.
-        "run_seconds": round(sum(v["seconds"] or 0 for entry in figures_out.values() for v in entry["variants"]), 1),
-        "workers": workers,
-        "figures": figures_out,
-        "claims": claims,
-        "failed": failed,
-    }
-    write_json(os.path.join(out, "robustness.json"), record)
-    return record
+            add(fig, variant, True)
+    for fig, _, variants in planned:
+        for variant in variants:
+            for ref in reference_ids(fig):
+                add(figures.get(ref), variant, False)
+    return runs

@@ -211,9 +211,9 @@ def shell_reduced(data):
     return out
 
 
-def resample_replicas(data, index):
-    """The data with its replicas replaced by `index` (drawn with replacement). Arrays whose first axis
-    is not the replicas' (shared ones, and ensemble summaries in loaded files) are left as they are."""
+def _per_replica(data):
+    """The keys of `data` whose first axis is the replicas' (not the shared arrays, nor ensemble summaries
+    in loaded files)."""
     r = replica_count(data)
 
     def per_replica(key, value):
@@ -221,7 +221,24 @@ def resample_replicas(data, index):
             return False
         return np.ndim(value) >= 1 and len(value) == r
 
-    return {key: np.asarray(value)[index] if per_replica(key, value) else value for key, value in data.items()}
+    return [key for key, value in data.items() if per_replica(key, value)]
+
+
+def resample_replicas(data, index):
+    """The data with its replicas replaced by `index` (drawn with replacement). Arrays whose first axis
+    is not the replicas' (shared ones, and ensemble summaries in loaded files) are left as they are."""
+    keys = set(_per_replica(data))
+    return {key: np.asarray(value)[index] if key in keys else value for key, value in data.items()}
+
+
+def finite_replicas(data):
+    """Per replica (R,), whether every one of its measured numbers is finite."""
+    finite = np.ones(replica_count(data), bool)
+    for key in _per_replica(data):
+        values = np.asarray(data[key])
+        if np.issubdtype(values.dtype, np.floating):
+            finite &= np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+    return finite
 
 
 def scalars(value):

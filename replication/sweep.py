@@ -99,9 +99,11 @@ def point_row(point, json_path, skipped):
     }
 
 
-def run_many(runs, *, command=None, workers=1, cluster=None, report=None):
+def run_many(runs, *, command=None, workers=1, cluster=None, report=None, seconds=None):
     """run_point for every run (any figures), here, in `workers` processes or on a Dask cluster; returns
-    one row per run in the runs' order, a failed run's row holding its error. `report(done, total, row,
+    one row per run in the runs' order, a failed run's row holding its error. A run that compares with
+    another figure run into the same folder starts once that one has ended (Schedule). `seconds` maps
+    runs' indices to their expected seconds (the longest chains start first). `report(done, total, row,
     seconds)` is called as each run finishes."""
     rows = [None] * len(runs)
     started = time.perf_counter()
@@ -111,15 +113,64 @@ def run_many(runs, *, command=None, workers=1, cluster=None, report=None):
         if report is not None:
             report(sum(r is not None for r in rows), len(rows), row, time.perf_counter() - started)
 
+    order = Schedule(runs, seconds or {})
     if cluster:
-        _on_dask(runs, command, cluster, finished)
+        _on_dask(runs, command, cluster, order, finished)
     elif workers > 1:
-        _in_processes(runs, command, workers, finished)
+        _in_processes(runs, command, workers, order, finished)
     else:
-        for index, run in enumerate(runs):
+        for index in order.sequence():
             # Only runs in this process draw their figure's bar: in others it would garble the command's.
-            finished(index, _guarded(run, command, True))
+            finished(index, _guarded(runs[index], command, True))
     return rows
+
+
+@dataclasses.dataclass
+class Schedule:
+    """The order of `runs`: each waits for the runs into its own folder of the figures it compares with,
+    and among the runs free to start the one with the longest chain of expected seconds ahead goes first."""
+
+    runs: list
+    seconds: dict
+
+    def __post_init__(self):
+        from .results_io import reference_ids
+
+        where = {(run.out, run.figure.id): index for index, run in enumerate(self.runs)}
+        self.waits = [{where[(run.out, ref)] for ref in reference_ids(run.figure) if (run.out, ref) in where} for run in self.runs]
+        dependents = [[j for j, waits in enumerate(self.waits) if index in waits] for index in range(len(self.runs))]
+        chain = {}
+
+        def longest(index):
+            if index not in chain:
+                chain[index] = float(self.seconds.get(index, 1.0)) + max(map(longest, dependents[index]), default=0.0)
+            return chain[index]
+
+        self.chain = {index: longest(index) for index in range(len(self.runs))}
+
+    def ready(self, done, started):
+        """The runs free to start (every run they wait for done, not started yet), longest chain first."""
+        free = [i for i in range(len(self.runs)) if i not in started and self.waits[i] <= done]
+        return sorted(free, key=lambda i: (-self.chain[i], i))
+
+    def sequence(self):
+        done = []
+        while len(done) < len(self.runs):
+            done.append(self.ready(set(done), set(done))[0])
+        return done
+
+
+def _slots(order, slots, submit, wait_one, finished):
+    """Keeps up to `slots` runs going, in order's choice: submit(index) returns a handle, wait_one(handles)
+    the handle that ended and its row."""
+    done, running = set(), {}
+    while len(done) < len(order.runs):
+        for index in order.ready(done, done | set(running.values()))[: slots - len(running)]:
+            running[submit(index)] = index
+        handle, row = wait_one(list(running))
+        index = running.pop(handle)
+        done.add(index)
+        finished(index, row)
 
 
 def _guarded(run, command, bar=False):
@@ -134,34 +185,45 @@ def _failed(run, error):
     return {"settings": dict(run.settings), "error": f"{type(error).__name__}: {error}"}
 
 
-def _in_processes(runs, command, workers, finished):
+def _in_processes(runs, command, workers, order, finished):
     import concurrent.futures
     import multiprocessing
 
     from .processes import use_one_thread_per_op
 
+    def wait_one(futures):
+        future = next(iter(concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED).done))
+        return future, future.result()
+
     # Spawned, not forked: a forked TensorFlow runtime is not safe to use. Each takes its share of the cores.
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=use_one_thread_per_op, initargs=(workers,)) as pool:
-        futures = {pool.submit(_guarded, run, command): index for index, run in enumerate(runs)}
-        for future in concurrent.futures.as_completed(futures):
-            finished(futures[future], future.result())
+        _slots(order, workers, lambda index: pool.submit(_guarded, runs[index], command), wait_one, finished)
 
 
-def _on_dask(runs, command, address, finished):
+def _on_dask(runs, command, address, order, finished):
     try:
-        from dask.distributed import Client, as_completed
+        from dask.distributed import Client, wait
     except ImportError:
         raise ValueError("--cluster needs Dask's distributed scheduler: pip install '.[cluster]'") from None
+
     with Client(address) as client:
-        # A worker that dies is retried once by Dask; a point that fails twice is reported in its row.
-        futures = {client.submit(run_point, run, command, retries=1, pure=False): index for index, run in enumerate(runs)}
-        for future in as_completed(futures):
-            index = futures[future]
+        handles = {}
+
+        def submit(index):
+            # A worker that dies is retried once by Dask; a point that fails twice is reported in its row.
+            future = client.submit(run_point, runs[index], command, retries=1, pure=False)
+            handles[future.key] = index
+            return future
+
+        def wait_one(futures):
+            future = next(iter(wait(futures, return_when="FIRST_COMPLETED").done))
             try:
-                finished(index, future.result())
+                return future, future.result()
             except Exception as error:
-                finished(index, _failed(runs[index], error))
+                return future, _failed(runs[handles[future.key]], error)
+
+        _slots(order, max(1, sum(client.nthreads().values())), submit, wait_one, finished)
 
 
 def write_sweep(folder, record):

@@ -8,6 +8,8 @@ parameters), evaluated and stored beside the claim but never counted. A claim th
 (this replication's own addition) carries "extension": the reason, and is counted apart.
 """
 
+import numpy as np
+
 from .. import stats
 from ..settings import NONE, fits, type_names
 from . import aging, dynamics, features, kernels
@@ -142,6 +144,24 @@ def _judged(test, params, data, reference, resamples):
     }
 
 
+def _over_finite_replicas(test, params, data, reference, resamples):
+    """The reading of an undefined claim over the replicas whose measurements are all finite, when some
+    are and some are not: a conditional reading, shown beside the verdict and never counted. None when
+    no replica or every replica is finite (then dropping replicas cannot explain the undefined value)."""
+    replicas = stats.replica_count(data)
+    finite = stats.finite_replicas(data) if replicas else np.zeros(0, bool)
+    if not finite.any() or finite.all():
+        return None
+    judged = _judged(test, params, stats.resample_replicas(data, np.flatnonzero(finite)), reference, resamples)
+    left_out = replicas - int(finite.sum())
+    return {
+        "why": f"{left_out} of {replicas} replicas hold a non-finite measurement; this reading is over the other "
+        f"{int(finite.sum())}, a conditional reading that is never counted",
+        "left_out": left_out,
+        **{k: judged[k] for k in ("quantity", "value", "ci95", "replicas", "decision", "verdict")},
+    }
+
+
 def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RESAMPLES):
     """One json-ready record per claim: the claim, its quote, reading and extension mark, the quantity,
     its value with 95% bootstrap intervals over replicas (`ci95`, per scalar), the criterion, the
@@ -172,6 +192,10 @@ def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RES
             "extension": claim.get("extension"),
             **_judged(claim["test"], params, data, reference, resamples),
         }
+        if record["verdict"] == UNDEFINED:
+            conditional = _over_finite_replicas(claim["test"], params, data, reference, resamples)
+            if conditional is not None:
+                record["conditional"] = conditional
         if "secondary" in claim:
             other = claim["secondary"]
             own = {k: v for k, v in other.items() if k not in _ABOUT}
