@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..features import feature_statistics, keras_feature_fn
+from ..features import check_dead_share, feature_statistics, keras_feature_fn
 from ..memory import CHUNK_BUDGET_BYTES, plan_chunks
 from ..model_graph import measure_under_xla
 from ..optimizer_step import is_plain_sgd, optimizer_update
@@ -45,8 +45,9 @@ class ResponseProbe(keras.callbacks.Callback):
       output; for O outputs the O×O block, or the part `ntk_mode` names).
     - "output": f(x; w) itself.
     - "features": ⟨F_i⟩, the mean over features and probe points of the input of `feature_layer` (by
-      default the model's last layer), and the fraction of those features that are 0 at every probe
-      point (history keys "feature_mean" and "dead_fraction").
+      default the model's last layer), and the fraction of those features that are dead: 0 at every
+      probe point, or nonzero on at most a share `dead_share` of them (history keys "feature_mean" and
+      "dead_fraction").
 
     Everything is measured in inference mode (Dropout off, BatchNormalization's moving statistics), on a
     copy of the weights: training is not changed by a single bit. With Dropout, the steps training takes
@@ -79,6 +80,9 @@ class ResponseProbe(keras.callbacks.Callback):
         learning_rate: η of the "step" kind; None takes the optimizer's current learning rate.
         feature_layer: the layer (or its name) whose input "features" measures; needed for subclassed
             models.
+        dead_share: a feature counts as dead in "features" when it is nonzero on at most this share of
+            the probe points, a number in [0, 1); 0 (the default): only a feature that is 0 on every
+            probe point. E.g. 0.01 with 256 probe points: nonzero on at most 2 of them.
         probe_batch_size: the probe points go through the measurement this many at a time, one chunk
             after another, so memory follows the chunk, not the number of points (results equal the
             unchunked ones to float32 precision). "auto" takes them all at once when their activations
@@ -121,6 +125,7 @@ class ResponseProbe(keras.callbacks.Callback):
         kinds=DEFAULT_KINDS,
         learning_rate=None,
         feature_layer=None,
+        dead_share=0.0,
         probe_batch_size="auto",
         seed=0,
         snapshot_dir=None,
@@ -144,6 +149,7 @@ class ResponseProbe(keras.callbacks.Callback):
             raise ValueError(f"learning_rate={learning_rate!r} must be a positive number (or None for the optimizer's)")
         self.learning_rate = learning_rate
         self.feature_layer = feature_layer
+        self.dead_share = check_dead_share(dead_share)
         if not (probe_batch_size == "auto" or (isinstance(probe_batch_size, (int, np.integer)) and probe_batch_size >= 1)):
             raise ValueError(f"probe_batch_size={probe_batch_size!r} must be a whole number >= 1 or 'auto'")
         self.probe_batch_size = probe_batch_size
@@ -317,6 +323,7 @@ class ResponseProbe(keras.callbacks.Callback):
         variables = list(model.trainable_variables)
         optimizer = getattr(model, "optimizer", None)
         fixed_rate = self.learning_rate
+        dead_share = self.dead_share
         probe_x = tf.constant(self.probe_x, dtype=tf.float32)
         # x_o is appended as the last probe point, so its own response is always measured.
         points = tf.constant(np.concatenate([self.probe_x, self.x_o[None]]), dtype=tf.float32)
@@ -339,7 +346,7 @@ class ResponseProbe(keras.callbacks.Callback):
             finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(p)) for p in params]) & tf.reduce_all(tf.math.is_finite(out["f_o"]))
             scalars = [tf.cast(finite, tf.float32)[None], out["f_o"], rate[None]]
             if features is not None:
-                stats = feature_statistics(features, params, probe_x)
+                stats = feature_statistics(features, params, probe_x, dead_share)
                 scalars += [stats[key][None] for key in SCALARS["features"]]
             return tf.concat(scalars + [tf.reshape(out[k], [-1]) for k in kinds], axis=0)
 

@@ -91,3 +91,34 @@ def full_batch_stream(points, targets, steps, batch_size=32):
         np.broadcast_to(points, (steps,) + points.shape),
         np.broadcast_to(np.asarray(targets, np.float32), (steps, len(points))),
     )
+
+
+def shuffled_batch_stream(points, targets, epochs, batch_size, rng=None):
+    """Keras' model.fit(points, targets, batch_size=batch_size, shuffle=True) for `epochs` epochs: each
+    epoch a new order of the N points drawn from rng, cut into N / batch_size steps of batch_size points,
+    so that every point is stepped on once per epoch. batch_size must divide N (Keras' last, smaller batch
+    would make the steps' batches unequal). With batch_size >= N it is full_batch_stream (one step per
+    epoch) and draws nothing from rng. Returns inputs (epochs·k, B, n), targets (epochs·k, B) for
+    k = N / B steps per epoch, epoch e's steps at rows e·k .. e·k + k − 1."""
+    points = np.asarray(points, np.float32)
+    targets = np.asarray(targets, np.float32)
+    n_points, batch_size = len(points), int(batch_size)
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size}; a batch holds at least one point")
+    if batch_size >= n_points:
+        return full_batch_stream(points, targets, epochs, batch_size)
+    if n_points % batch_size:
+        divisors = [d for d in range(1, n_points + 1) if n_points % d == 0]
+        raise ValueError(
+            f"batch_size={batch_size} does not divide the {n_points} points (the last batch of an epoch would be "
+            f"smaller); use a divisor of {n_points} ({', '.join(map(str, divisors))}) or at least {n_points}"
+        )
+    if rng is None:
+        raise ValueError("a stream of shuffled batches needs an rng to draw each epoch's order from")
+    rng = np.random.default_rng(rng)
+    order = np.stack([rng.permutation(n_points) for _ in range(int(epochs))]) if epochs else np.zeros((0, n_points), np.int64)
+    steps = int(epochs) * (n_points // batch_size)
+    return (
+        points[order].reshape((steps, batch_size) + points.shape[1:]),
+        targets[order].reshape(steps, batch_size),
+    )

@@ -5,6 +5,7 @@ by the ResponseProbe and the ensemble engine.
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from .response import inference_call, keras_layers
@@ -64,8 +65,29 @@ def keras_feature_fn(model, layer=None):
     return features
 
 
-def feature_statistics(feature_fn, params, x):
-    """⟨F_i⟩ over features and inputs, and the fraction of features that are 0 on every input of x."""
+def check_dead_share(dead_share):
+    """`dead_share` as a float, or a ValueError naming it and the valid range [0, 1)."""
+    number = isinstance(dead_share, (int, float, np.integer, np.floating)) and not isinstance(dead_share, (bool, np.bool_))
+    if not (number and 0 <= dead_share < 1):
+        raise ValueError(
+            f"dead_share={dead_share!r} must be a number in [0, 1): a feature is dead when it is nonzero on at most "
+            "this share of the probe inputs (0: on none of them)"
+        )
+    return float(dead_share)
+
+
+def feature_statistics(feature_fn, params, x, dead_share=0.0):
+    """⟨F_i⟩ over features and inputs, and the fraction of dead features: those nonzero on at most a share
+    `dead_share` (a Python number in [0, 1), checked by the caller) of the inputs of x. With 0, the
+    default, a dead feature is 0 on every input.
+
+    The share of a feature's inputs is compared as count / len(x) <= dead_share in float64: the division
+    is correctly rounded, so a count exactly at the bound (5 of 100 at 0.05) counts as dead."""
     f = feature_fn(params, x)
-    dead = tf.reduce_all(tf.equal(f, 0.0), axis=0)
+    if dead_share == 0:
+        dead = tf.reduce_all(tf.equal(f, 0.0), axis=0)
+    else:
+        active = tf.reduce_sum(tf.cast(tf.not_equal(f, 0.0), tf.int32), axis=0)
+        share = tf.cast(active, tf.float64) / tf.cast(tf.shape(f)[0], tf.float64)
+        dead = tf.equal(active, 0) | (share <= float(dead_share))
     return {"feature_mean": tf.reduce_mean(f), "dead_fraction": tf.reduce_mean(tf.cast(dead, f.dtype))}

@@ -113,14 +113,14 @@ class Program:
         grads = tape.gradient(loss, params, unconnected_gradients="zero")
         return sgd_update(self.learning_rate)(params, grads), list(new_state)
 
-    def _measure_replica(self, kinds, features):
+    def _measure_replica(self, kinds, features, dead_share=0.0):
         def one(args):
             params, state, x_o, y_o, probe_x = args
             out = measure(self._output(state), self._loss_fn, params, x_o, y_o, probe_x, kinds, {"step": sgd_update(self.learning_rate)})
             # The papers' networks have one output: keep their measurements as one number per point.
             out = {k: tf.reshape(v, tf.shape(v)[:1]) if k != "f_o" else v[0] for k, v in out.items()}
             if features is not None:
-                out.update(feature_statistics(features, params, probe_x))
+                out.update(feature_statistics(features, params, probe_x, dead_share))
             return out
 
         return one
@@ -149,10 +149,11 @@ class Program:
         batches = -(-replicas // most)
         return -(-replicas // batches)
 
-    def measurement(self, kinds):
+    def measurement(self, kinds, dead_share=0.0):
         """The compiled measurement of `kinds` over stacked replicas: m(params, state, x_o (R, ...), y_o (R,),
-        probe_x (R, P, ...)) -> dict of f_o (R,), the point kinds (R, P) and feature statistics (R,)."""
-        key = tuple(kinds)
+        probe_x (R, P, ...)) -> dict of f_o (R,), the point kinds (R, P) and feature statistics (R,), a
+        feature dead when nonzero on at most `dead_share` of the probe points (features.feature_statistics)."""
+        key = (tuple(kinds), float(dead_share))
         if key not in self._measurements:
             point_kinds = tuple(k for k in SGD_KINDS if k in kinds)
             features = keras_feature_fn(self.template) if "features" in kinds else None
@@ -165,7 +166,7 @@ class Program:
                 return measure_replicas(self._stacked, self._loss_fn, params, x_o, y_o, probe_x, point_kinds, updates, chunk, parallel_replicas())
 
             def measured(params, state, x_o, y_o, probe_x):
-                one = self._measure_replica(point_kinds, features)
+                one = self._measure_replica(point_kinds, features, dead_share)
                 replicas, points = probe_x.shape[:2]
                 shapes = {"f_o": (), **{k: (points,) for k in point_kinds}, **{k: () for k in scalars}}
                 batch = self._replicas_at_once(replicas, points)
@@ -178,11 +179,11 @@ class Program:
             self._measurements[key] = tf.function(stacked) if use_stacked else tf.function(measured, jit_compile=self._measure_jit)
         return self._measurements[key]
 
-    def pairs_measurement(self, kinds):
+    def pairs_measurement(self, kinds, dead_share=0.0):
         """The measurement of a step on each of a replica's N points at all N points, as one measurement of
         R·N weight copies: m(params, state, points (R, N, ...), point_y (R, N)) -> dict of
         f_o (R, N) and the point kinds (R, N_o, N)."""
-        single = self.measurement(kinds)
+        single = self.measurement(kinds, dead_share)
 
         def pairs(params, state, points, point_y):
             r, n = points.shape[:2]
@@ -197,14 +198,14 @@ class Program:
 
         return pairs
 
-    def loop(self, kinds, pairs):
+    def loop(self, kinds, pairs, dead_share=0.0):
         """The compiled loop loop(params, state, inputs, targets, done, epochs (T,), probe) -> (params, state,
         dict of (T, R, ...)): train to each epoch in turn and measure there (`probe`: the measurement's
         arguments after params and state), without Python in between (a tf.function call costs as much
-        as a measurement of many small replicas)."""
-        key = (tuple(kinds), pairs)
+        as a measurement of many small replicas). `dead_share`: see `measurement`."""
+        key = (tuple(kinds), pairs, float(dead_share))
         if key not in self._loops:
-            measurement = (self.pairs_measurement if pairs else self.measurement)(kinds)
+            measurement = (self.pairs_measurement if pairs else self.measurement)(kinds, dead_share)
 
             def run(params, state, inputs, targets, done, epochs, probe):
                 count = tf.shape(epochs)[0]
@@ -284,13 +285,14 @@ class Ensemble:
         bounds = tf.constant(int(start)), tf.constant(stop)
         self.params, self.state = self.program.train(self.params, self.state, inputs, targets, *bounds)
 
-    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS):
+    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS, dead_share=0.0):
         """Trains from epoch `done` to each of `epochs` in turn (steps along axis 1 of the stream inputs
         (R, S, B, ...), targets (R, S, B)) and measures after each, in one compiled loop, a step on each
         replica's own training point x_o (R, ...) with target y_o (R,) at its probe points probe_x
         (R, P, ...). Returns (T, R, ...) arrays for the T epochs: f_o (R,), the point kinds (R, P) and,
-        with "features" among the kinds, feature_mean and dead_fraction (R,)."""
-        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x))
+        with "features" among the kinds, feature_mean and dead_fraction (R,), a feature dead when nonzero on
+        at most `dead_share` of the probe points (0: on none)."""
+        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x), dead_share)
 
     def run_pairs(self, inputs, targets, done, epochs, points, point_y, kinds=SGD_KINDS):
         """As run_points, measuring a step on each of a replica's N points (R, N, ...) with targets
@@ -298,8 +300,8 @@ class Ensemble:
         at point i to a step on point j."""
         return self._run(inputs, targets, done, epochs, kinds, True, (points, point_y))
 
-    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe):
-        self.params, self.state, out = self.program.loop(kinds, pairs)(
+    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe, dead_share=0.0):
+        self.params, self.state, out = self.program.loop(kinds, pairs, dead_share)(
             self.params,
             self.state,
             tf.convert_to_tensor(inputs, tf.float32),

@@ -105,12 +105,13 @@ class EnsembleTrainer:
         inputs = tf.constant(np.stack([step_inputs(s, x, epochs) for s, x in zip(setups, x_o)])[:, :, None], tf.float32)
         targets = tf.constant(targets, tf.float32)
         kinds = fig.probe["kinds"]
+        dead_share = fig.probe.get("dead_share", 0.0)
         records = {}
         kept_distance = distance
 
         def measure_segment(done, epochs_):
             nonlocal kept_distance
-            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds)
+            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds, dead_share)
             kept_values, kept_distance = kept(out, kinds, distance, keep)
             return {"epoch": epochs_, "learning_rate": [ensemble.learning_rate] * len(epochs_), "f_o": out["f_o"], **kept_values}
 

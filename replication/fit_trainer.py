@@ -34,6 +34,7 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
         epochs=schedule,
         kinds=fig.probe["kinds"],
         seed=setup["probe_seed"],
+        dead_share=fig.probe.get("dead_share", 0.0),
     )
     inputs = step_inputs(setup, x_o, epochs)[:, None]
     fit_stream(model, inputs, setup["targets"][:, None], [probe, *callbacks])

@@ -7,7 +7,7 @@ import numpy as np
 from training_response.points import probe_points
 from training_response.schedule import log_epochs
 from training_response.data import draw_point_target, random_bits, target_stream
-from training_response.data.datasets import full_batch_stream, grouped_points, mixture_stream, two_points
+from training_response.data.datasets import grouped_points, mixture_stream, shuffled_batch_stream, two_points
 from training_response.data.streams import random_training
 from .models import BUILDERS, LEARNING_RATE, compile_sgd
 
@@ -41,7 +41,8 @@ def build_model(fig, seed):
 
 
 def _dataset_setup(fig, rng, stream_seq, epochs):
-    """A replica's points X (N, n), their targets, groups and its stream of (S, B) steps."""
+    """A replica's points X (N, n), their targets, groups and its stream of (S, B) steps: S = epochs, or
+    epochs · N / B for a "groups" dataset whose batch_size B is below its N points (see training._dataset_run)."""
     training, spec = fig.training, fig.training["dataset"]
     n_bits, values = fig.model["n_bits"], training["bits"]
     if spec["kind"] == "two_points":
@@ -55,7 +56,12 @@ def _dataset_setup(fig, rng, stream_seq, epochs):
         targets = encoding[:, None]
     elif spec["kind"] == "groups":
         points, point_y, group = grouped_points(n_bits, spec["groups"], rng, values=values)
-        inputs, targets = full_batch_stream(points, point_y, epochs, spec.get("batch_size", 32))
+        # Keras' fit with shuffle=True: with batch_size >= N one full-batch step per epoch (nothing drawn),
+        # else N / batch_size steps per epoch in an order drawn anew each epoch from the replica's stream.
+        try:
+            inputs, targets = shuffled_batch_stream(points, point_y, epochs, spec.get("batch_size", 32), stream_seq)
+        except ValueError as error:
+            raise ValueError(f"{fig.id}: training.dataset.batch_size: {error}") from None
     else:
         raise ValueError(f"unknown dataset kind {spec['kind']!r}; use 'two_points' or 'groups'")
     return {"points": points, "point_y": point_y, "group": group, "inputs": inputs, "targets": targets}

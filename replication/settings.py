@@ -40,6 +40,8 @@ PROBE = {
     "aging_kind": str,
     "schedule": str,
     "images": int,
+    # A feature is dead when nonzero on at most this share of the probe inputs, in [0, 1) (default 0: on none).
+    "dead_share": float,
 }
 
 SECTIONS = ("model", "training", "probe")
@@ -87,7 +89,7 @@ def _unknown(fig, name):
 
 def check(fig):
     """Refuses (ValueError naming the key and the valid ones) a figure whose sections, or its variants'
-    overrides, hold an unknown key or a value of the wrong type."""
+    overrides, hold an unknown key or a value of the wrong type, or a probe.dead_share outside [0, 1)."""
     builder = fig.model.get("builder")
     if builder not in MODEL:
         raise ValueError(f"{fig.id}: unknown model builder {builder!r}; use one of {', '.join(MODEL)}")
@@ -103,6 +105,9 @@ def check(fig):
                 if not fits(value, schema[key]):
                     where = f" (variant {label!r})" if label else ""
                     raise ValueError(f"{fig.id}{where}: setting {name} = {value!r} is a {type(value).__name__}; it takes {type_names(schema[key])}")
+    share = fig.probe.get("dead_share", 0.0)
+    if not 0 <= share < 1:
+        raise ValueError(f"{fig.id}: setting probe.dead_share = {share!r} is outside [0, 1): a feature is dead when it is nonzero on at most this share of the probe inputs")
 
 
 def _parse(text, expected, current, name):

@@ -50,12 +50,30 @@ def _run_simplified(fig, epochs):
 
 
 def _dataset_run(fig, trainer, setups, epochs, schedule, bar, checkpoint):
-    data = trainer.train_dataset(fig, setups, epochs, schedule, bar, checkpoint)
+    # A "groups" dataset whose batch_size B is below its N points streams k = N / B steps per epoch
+    # (problem._dataset_setup). The trainers take every stream step for an epoch, so they train epochs·k
+    # steps measured at the end of each scheduled epoch's last step, and the progress bar (replica-epochs)
+    # and the recorded epochs are mapped back to epochs; a checkpoint holds steps (only this run reads it).
+    # k = 1 (B >= N, and every other dataset) is the plain one-step-per-epoch run.
+    steps = len(setups[0]["targets"])
+    k = steps // epochs if epochs else 1
+    if k * epochs != steps:
+        raise RuntimeError(f"a stream of {steps} steps is no whole number of steps per epoch over {epochs} epochs")
+    if k == 1:
+        data = trainer.train_dataset(fig, setups, epochs, schedule, bar, checkpoint)
+    else:
+        data = trainer.train_dataset(fig, setups, steps, [e * k for e in schedule], lambda done: bar(done // k), checkpoint)
+        data["epoch"] = np.asarray(data["epoch"], np.int64) // k
+        if checkpoint is not None and checkpoint.resumed_at is not None:
+            checkpoint.resumed_at //= k
     data.update({key: np.stack([s[key] for s in setups]) for key in ("points", "point_y", "group")})
     data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
     spec = fig.training["dataset"]
     if spec["kind"] == "groups":
-        # Each replica's mean-field prediction (eq. 11) from its own response scale at epoch 0.
+        # Each replica's mean-field prediction (eq. 11) from its own response scale at epoch 0, per epoch
+        # whatever B: a step on B points moves f_i by (2η/B) Σ_{j in batch} (y_j − f_j) Θ(x_j, x_i), and an
+        # epoch's N/B steps take every point once, so an epoch moves it by (2η/B) Σ_{all N points j}: what
+        # rate_matrix integrates per epoch with B = min(batch_size, N) (B = 1: N times a full batch's rate).
         data["meanfield"] = meanfield.predict_run(data, spec.get("batch_size", 32)).astype(np.float32)
     return data
 
@@ -65,6 +83,9 @@ def _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint):
     data["kernel_epochs"] = np.asarray(kernel_epochs(fig, epochs), dtype=np.int64)
     data["f_o"] = np.asarray(data["f_o"], np.float32)
     data["y_o"] = np.asarray(data["y_o"], np.float32)
+    if "features" in fig.probe["kinds"]:
+        # What dead_fraction counts as dead, per replica like the measurements (resampled with them).
+        data["dead_share"] = np.full(len(setups), fig.probe.get("dead_share", 0.0), np.float32)
     if keep == "shells":
         del data["probe_x"]  # the summaries no longer refer to single probe points
     if fig.kind == "images":

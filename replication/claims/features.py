@@ -25,13 +25,27 @@ def check_feature_trend(data, params, reference=None):
     return Reading(quantity, value, criterion, (Test(band, "relative_change"),))
 
 
+def _dead_share(data):
+    """The share of the inputs a feature was at most nonzero on to count as dead in the run (the probe's
+    dead_share, recorded per replica and the same for all); 0 for data recorded without it."""
+    shares = np.asarray(data.get("dead_share", 0.0), dtype=np.float64)
+    return float(shares.flat[0]) if shares.size else 0.0
+
+
+def _dead_words(share):
+    # 3 significant digits: 5% for 0.05 (stored as float32), 0.5% for 0.005 (which .0% would print as 0%).
+    return "0 on every input" if share == 0 else f"nonzero on at most {share * 100:.3g}% of the inputs"
+
+
 def check_dead_fraction(data, params, reference=None):
     dead = np.asarray(data["dead_fraction"], dtype=np.float64)
+    share = _dead_share(data)
     with np.errstate(all="ignore"):
         value = {"first": float(np.mean(dead[:, 0])), "last": float(np.mean(dead[:, -1]))}
     band = dead_fraction(params["at_least"], params["fail_below"])
-    criterion = band.sentence("the mean fraction of dead features (0 on every input) at the last epoch")
-    return Reading("fraction of features that are 0 on all inputs, at the last epoch", value, criterion, (Test(band, "last"),))
+    criterion = band.sentence(f"the mean fraction of dead features ({_dead_words(share)}) at the last epoch")
+    quantity = "fraction of features that are 0 on all inputs" if share == 0 else f"fraction of features {_dead_words(share)}"
+    return Reading(f"{quantity}, at the last epoch", value, criterion, (Test(band, "last"),))
 
 
 def check_delta_function(data, params, reference=None):

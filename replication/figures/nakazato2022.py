@@ -31,7 +31,8 @@ ASSUMPTIONS = {
     "than with H = 12; 'enhancement very limited' when distant: with H = 12, x2's mean log-decay is at most half of x1's",
     "dataset_epoch": "Figs. 5-6 train on a fixed set of 20 points with Keras' default batch size 32: one epoch is one "
     "pass, i.e. one full-batch SGD step on the mean MSE over the 20 points. 20 runs x 1,000 epochs (the paper states "
-    "no epoch count; 1,000 as in Fig. 1)",
+    "no epoch count; 1,000 as in Fig. 1). The robustness study also runs one step per point (batch_size 1, the 20 "
+    "points' order shuffled each epoch, as Keras' fit does; its mean field then takes B = 1)",
     "groups": "Fig. 5 draws 20 distinct uniform random strings and encodes n0 of them 0 and n1 of them 1: n0/n1 = 5/15, "
     "8/12, 15/5 and 12/8 for ρ0/ρ1 = 1/3, 2/3, 3, 3/2. Light curves are each run's group means, bold ones their mean "
     "over runs",
@@ -429,7 +430,12 @@ FIGURES += (
         "replicas": 20,
         "kernel_epochs": (0,),
         "variants": tuple(
-            {"label": label, "training": {"dataset": {"kind": "groups", "groups": ({"size": n0, "target": 0}, {"size": n1, "target": 1})}}}
+            {
+                "label": label,
+                "training": {
+                    "dataset": {"kind": "groups", "batch_size": 32, "groups": ({"size": n0, "target": 0}, {"size": n1, "target": 1})}
+                },
+            }
             for label, _, n0, n1 in _RATIOS
         ),
         "panels": tuple(
@@ -457,6 +463,7 @@ FIGURES += (
             "encoding_params": {},
             "dataset": {
                 "kind": "groups",
+                "batch_size": 32,
                 "groups": ({"size": 10, "target": 0}, {"size": 6, "target": 1, "radius": 3}, {"size": 4, "target": 0, "radius": 2}),
             },
         },

@@ -11,6 +11,9 @@ ASSUMPTIONS = {
     "probe": "all 2^8 = 256 inputs, grouped into Hamming shells around x_o",
     "response": "Δ(x_o, x)/(y_o − f(x_o)) is the exact response of one SGD step (lr 0.1, MSE) on (x_o, y_o), "
     "taken on a copy of the weights at the measured epoch",
+    "learning_rate": "The 2024 paper states no learning rate for its networks; SGD at η = 0.1 is the 2022 paper's. "
+    "Keras' SGD default would be 0.01: the robustness study runs η = 0.01 and η = 1.0 too. (Fig. 5's simplified "
+    "system states its own η per panel.)",
     "kernel": "the response kernel is the shell-averaged response divided by the response at x_o at the same "
     "epoch, K(x_o, x_o) = 1, removing the aging term of the ansatz Δ/(y_o − f) ∝ t^−τ K",
     "schedule": "measured at epoch 0, at 20 log-spaced epochs per decade, and at the kernel epochs",
@@ -36,7 +39,9 @@ ASSUMPTIONS = {
     "is softplus",
     "random_training": "Fig. 7 draws a fresh uniform ±1 string and binary target at every step; with the fixed pair, "
     "each step is (x_o, y_o = 1) with probability 0.2 instead. 50,000 epochs, 20 runs, ReLU. A feature is dead when it "
-    "is 0 on all 256 inputs",
+    "is 0 on all 256 inputs. That is the probe's dead_share at its default 0 (zero on every input); the paper does not "
+    "define 'dead', so the robustness study also counts a feature as dead when it is active (nonzero) on at most 1% "
+    "and at most 5% of the inputs (dead_share = 0.01 and 0.05)",
     "comparisons": "'different from the former cases' is tested against Figs. 1-2 run with the same seed into the "
     "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is undefined when they are missing",
 }
