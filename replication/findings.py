@@ -67,7 +67,8 @@ def _runs_needed(value, ci, bound, replicas):
         gaps = [(high, center - limit - value)]
     if any(gap <= 0 for _, gap in gaps):
         return None
-    return max(math.ceil(replicas * (width / gap) ** 2) for width, gap in gaps)
+    # Rounded before the ceiling: 20 × (0.2 / 0.05)² is 320.0000000000001 in floating point, not 321 runs.
+    return max(math.ceil(round(replicas * (width / gap) ** 2, 9)) for width, gap in gaps)
 
 
 def power(claim):
@@ -120,14 +121,19 @@ def finding(committed, runs):
     elif base == INCONCLUSIVE:
         kind = UNDETERMINED
         larger = [f"{r['variant']}: {r['verdict']}, {describe(r['deciding'])}" for r in runs if r["size"] and r["verdict"] != UNDEFINED]
-        text = f"undetermined at this size: {describe(committed['deciding'])} crosses a bound as committed and under every variant"
+        # Inconclusive: the interval crosses a bound or lies between them. Variants of the ensemble size or run
+        # length may decide it (shown after the power statement); those of every other choice did not.
+        text = (
+            f"undetermined at this size: inconclusive as committed ({describe(committed['deciding'])}) and under every "
+            "variant of another choice that gives a defined verdict"
+        )
         text += f"; {committed['power']}"
         if larger:
-            text += "; " + "; ".join(larger)
+            text += "; at other sizes: " + "; ".join(larger)
     elif undefined:
         kind = UNDEFINED_UNDER
         names = ", ".join(r["variant"] for r in undefined)
-        text = f"undefined under {names}; {base} as committed and under every other variant"
+        text = f"undefined under {names}; {base} as committed ({describe(committed['deciding'])}) and under every other variant"
     else:
         kind = ROBUST
         text = f"robust: {base} as committed ({describe(committed['deciding'])}) and under every variant"
@@ -143,11 +149,10 @@ def _undefined_note(run):
 def _conditional(row):
     conditional = row.get("conditional")
     if conditional is None:
-        return f"{describe(row['deciding'])}, with no subset of finite replicas to read it on"
-    return (
-        f"{conditional['why']}: {conditional['verdict']}, {describe(conditional['deciding'])} "
-        "(conditional reading, not counted)"
-    )
+        return f"{describe(row['deciding'])}; its replicas were not read again (no npz here)"
+    if "verdict" not in conditional:
+        return f"{describe(row['deciding'])}; {conditional['why']}"
+    return f"{conditional['why']}: {conditional['verdict']}, {describe(conditional['deciding'])} (conditional reading, not counted)"
 
 
 def claim_view(claim):
@@ -156,5 +161,7 @@ def claim_view(claim):
     view = {"verdict": claim["verdict"], "deciding": deciding(claim), "replicas": claim.get("replicas")}
     conditional = claim.get("conditional")
     if conditional is not None:
-        view["conditional"] = {"why": conditional["why"], "verdict": conditional["verdict"], "deciding": deciding(conditional)}
+        view["conditional"] = {"why": conditional["why"]}
+        if "verdict" in conditional:
+            view["conditional"].update(verdict=conditional["verdict"], deciding=deciding(conditional))
     return view

@@ -380,7 +380,9 @@ def _conditional_cell(view):
     conditional = view.get("conditional")
     if conditional is None:
         return ""
-    return f"{conditional['verdict']}, {describe(conditional['deciding'])} ({conditional['why'].split(';')[0]})"
+    if "verdict" not in conditional:
+        return conditional["why"]
+    return f"{conditional['verdict']}, {describe(conditional['deciding'])} ({conditional['why']})"
 
 
 def _robustness_section(record):
@@ -417,7 +419,7 @@ def _robustness_section(record):
     lines += ["", f"### The {len(open_rows)} open verdicts", ""]
     for row in open_rows:
         lines += [
-            f"**{row['figure']}: {row['claim']}** — {row['finding']['kind']}: {row['finding']['text']}.",
+            f"**{row['figure']}: {row['claim']}** — {row['finding']['text']}.",
             "",
             "| run | deciding value [95% CI] | verdict | over the finite replicas (not counted) |",
             "|---|---|---|---|",
@@ -432,7 +434,7 @@ def _robustness_section(record):
         "|---|---|---|---|",
     ]
     for row in closed:
-        lines.append(_row(row["figure"], row["claim"], len(row["runs"]), f"{row['finding']['kind']}: {row['finding']['text']}"))
+        lines.append(_row(row["figure"], row["claim"], len(row["runs"]), row["finding"]["text"]))
     for failed in record["failed"]:
         lines.append(f"\n- failed: {failed['figure']} {failed['variant']}: {failed['error']}")
     return lines

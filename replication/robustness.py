@@ -63,11 +63,12 @@ class Variant:
 
 
 def _last_decade(claim, epochs):
-    """The claim with its fit window (lo, hi) cut to (hi / 10, hi), hi None meaning the last epoch."""
+    """The claim with its fit window (lo, hi) cut to its last decade (hi / 10, hi), hi None meaning the last
+    epoch; a window that spans less than a decade stays as it is."""
     if "window" not in claim:
         return claim
-    hi = claim["window"][1] or epochs
-    return {**claim, "window": (max(1, hi // 10), claim["window"][1])}
+    lo, hi = claim["window"]
+    return {**claim, "window": (max(lo, (hi or epochs) // 10), hi)}
 
 
 KERNEL_5 = Variant("kernel size 5", (("model.kernel_size", "5"),))

@@ -231,14 +231,30 @@ def resample_replicas(data, index):
     return {key: np.asarray(value)[index] if key in keys else value for key, value in data.items()}
 
 
-def finite_replicas(data):
-    """Per replica (R,), whether every one of its measured numbers is finite."""
-    finite = np.ones(replica_count(data), bool)
+def undefined_replicas(data):
+    """Why replicas have numbers that are not defined, as [(reason, mask (R,))] for the reasons that
+    apply: a measurement that is not finite, or a response at x_o (or a point's own response at epoch 0)
+    of exactly 0, which leaves what is normalized by it (the kernel, the normalized self-response) 0/0."""
+    found = []
+    non_finite = np.zeros(replica_count(data), bool)
     for key in _per_replica(data):
         values = np.asarray(data[key])
         if np.issubdtype(values.dtype, np.floating):
-            finite &= np.isfinite(values.reshape(len(values), -1)).all(axis=1)
-    return finite
+            non_finite |= ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+    if non_finite.any():
+        found.append(("hold a non-finite measurement", non_finite))
+    zero = np.zeros_like(non_finite)
+    for kind in SGD_KINDS:
+        values = data.get(kind)
+        if values is None:
+            continue
+        if np.ndim(values) == 3 and np.any(np.asarray(data.get("distance", ())) == 0):  # (R, T, P) around x_o
+            zero |= (aging(values, data["distance"]) == 0).any(axis=1)
+        elif np.ndim(values) == 4:  # (R, T, N, N) over a set of points
+            zero |= (np.diagonal(np.asarray(values)[:, 0], axis1=1, axis2=2) == 0).any(axis=1)
+    if zero.any():
+        found.append(("have a response at x_o (or a point's own at epoch 0) of exactly 0 in float32, which leaves what is normalized by it 0/0", zero))
+    return found
 
 
 def scalars(value):

@@ -85,7 +85,8 @@ def run_plan(planned, out, *, workers=1, mnist=None, mnist_source=None, command=
             status[fig_id, variant] = {"error": row["error"]}
         else:
             with open(output_paths(run.figure, run.out)["json"]) as fh:
-                status[fig_id, variant] = {"record": json.load(fh), "seconds": row["seconds"], "results": run.out}
+                record = with_conditional_readings(run, json.load(fh))
+            status[fig_id, variant] = {"record": record, "seconds": row["seconds"], "results": run.out}
     not_run = f"not run: no network ({offline})" if offline else None
     figures_out, claims, failed = {}, [], []
     for fig, path, variants in planned:
@@ -119,6 +120,27 @@ def run_plan(planned, out, *, workers=1, mnist=None, mnist_source=None, command=
         "failed": failed,
     }
     write_json(os.path.join(out, "robustness.json"), record)
+    return record
+
+
+def with_conditional_readings(run, record):
+    """The run's record with every undefined claim's conditional reading (claims.conditional_reading) made
+    again from its npz by the code of today (the run may have been made before the reading changed);
+    unchanged without an npz."""
+    from .claims import conditional_reading, parameters, reference_for
+    from .results_io import json_ready, load_figure_data, load_references, output_paths
+
+    missing = [c for c in record["claims"] if c["verdict"] == findings.UNDEFINED]
+    path = output_paths(run.figure, run.out)["npz"]
+    if not missing or not os.path.exists(path):
+        return record
+    runs, references = load_figure_data(path), load_references(run.figure, run.out)
+    configs = {(c["claim"], c.get("variant", "")): c for c in run.figure.claims}
+    for claim in missing:
+        config = configs[_key(claim)]
+        params = parameters(config)
+        data = runs[params.get("variant", "")]
+        claim["conditional"] = json_ready(conditional_reading(config["test"], params, data, reference_for(params, runs, references)))
     return record
 
 

@@ -185,11 +185,21 @@ def _failed(run, error):
     return {"settings": dict(run.settings), "error": f"{type(error).__name__}: {error}"}
 
 
+def _pool_worker(workers):
+    """A pool worker's start: its share of the cores, and an end of its own when the command's process dies
+    (killed, not interrupted), so that no orphan goes on training; a rerun resumes from the checkpoints."""
+    import multiprocessing
+    import threading
+
+    from .processes import use_one_thread_per_op
+
+    threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
+    use_one_thread_per_op(workers)
+
+
 def _in_processes(runs, command, workers, order, finished):
     import concurrent.futures
     import multiprocessing
-
-    from .processes import use_one_thread_per_op
 
     def wait_one(futures):
         future = next(iter(concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED).done))
@@ -197,7 +207,7 @@ def _in_processes(runs, command, workers, order, finished):
 
     # Spawned, not forked: a forked TensorFlow runtime is not safe to use. Each takes its share of the cores.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=use_one_thread_per_op, initargs=(workers,)) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_worker, initargs=(workers,)) as pool:
         _slots(order, workers, lambda index: pool.submit(_guarded, runs[index], command), wait_one, finished)
 
 

@@ -166,3 +166,51 @@ def test_every_table_row_of_the_committed_report_has_its_headers_columns():
             assert bars == header, f"a row with {bars - 1} columns under a header of {header - 1}: {line[:120]}"
             rows += 1
     assert rows > 100
+
+
+def _robustness_study():
+    """results/robustness.json, or why the test below cannot read it yet."""
+    path = os.path.join(RESULTS, "robustness.json")
+    if not os.path.exists(path):
+        return None, "results/robustness.json is not committed"
+    with open(path) as fh:
+        record = json.load(fh)
+    if not record.get("claims") or not all(isinstance(row.get("finding"), dict) for row in record["claims"]):
+        return None, "results/robustness.json predates findings.py (its rows lack the finding dict): regenerate the study"
+    return record, None
+
+
+def _references_missing(record):
+    """The claims of a figure record whose comparison found no reference figure in its folder."""
+    return [claim["claim"] for claim in record["claims"] if claim["value"] == {"reference": None} or any(d["quantity"] == "reference" for d in claim["decision"])]
+
+
+def test_the_robustness_study_rests_on_defined_references_and_counts_its_findings():
+    """The committed study (results/robustness.json and the variant runs under results/robustness/):
+    no variant's comparison ran without its reference figure; a finding that depends on a variant names
+    only variants with a defined verdict other than the committed one; every open verdict's finding is of
+    one of the four kinds and quotes its deciding value; the counts are the rows' findings counted again."""
+    from training_response.replication.findings import KINDS, describe
+
+    record, why = _robustness_study()
+    if record is None:
+        pytest.skip(why)
+    for path, figure in RECORDS:
+        if path.startswith(os.path.join("results", "robustness") + os.sep):
+            assert not _references_missing(figure), f"{path}: compared without its reference: {_references_missing(figure)}"
+    recount = {}
+    for row in record["claims"]:
+        where = f"{row['figure']}: {row['claim']}"
+        for run in [row["committed"], *row["runs"]]:
+            assert (run["deciding"] or {}).get("quantity") != "reference", f"{where}: {run.get('variant', 'committed')} has no reference"
+        kind, text = row["finding"]["kind"], row["finding"]["text"]
+        assert kind in KINDS, where
+        base = row["committed"]["verdict"]
+        if kind == "depends":
+            named = text[len("depends on "):text.index(f": {base} as committed")].split(", ")
+            verdicts = {run["variant"]: run["verdict"] for run in row["runs"]}
+            assert named and all(verdicts.get(name) not in (None, "undefined", base) for name in named), f"{where}: {text}"
+        if base in ("not reproduced", "inconclusive"):
+            assert describe(row["committed"]["deciding"]) in text, f"{where}: the finding does not quote {describe(row['committed']['deciding'])}"
+        recount.setdefault(row["figure"].split("-")[0], dict.fromkeys(KINDS, 0))[kind] += 1
+    assert record["counts"] == recount

@@ -89,6 +89,8 @@ EXTENSION = "the paper says the system reproduces the behaviors of aging, not it
 MOVES_UP = _claim("g0 moves up (rho1to3)", R, [_decision("move", 0.08840063959360123, [0.06705541890114546, 0.11114066764712333], MOVE_UP, NO_MOVE, R, 0.05)],
                   test="group_move", value={"move": 0.08840063959360123, "move_sem": 0.0121, "waypoint_epochs": [0, 18]})
 MEANFIELD = "the paper never integrates eq. (11) against the network; the agreement is this replication's"
+# What claims.conditional_reading says of an undefined claim whose replicas' numbers are all defined.
+DEFINED = "every replica's numbers are defined: the value is undefined in the claim's own arithmetic or data it compares with"
 
 # Verdicts (secondary readings never counted):
 #   2024, the paper's claims: fig1 R, R, INC, INC; fig4 NR, R; fig5 R  -> 7: 4 R, 1 NR, 2 INC, 0 U
@@ -331,14 +333,103 @@ def test_the_deciding_value_cell_without_an_interval_and_an_extensions_words(res
     assert rows[1].split(" | ")[3] == "reference = — (no interval)" and rows[1].endswith("| **undefined** |")
 
 
-def test_the_deciding_values_of_the_report_and_the_robustness_headline_agree():
-    """_deciding renders every deciding value; _headline_cell (robustness rows) the first, — for no value."""
+def _variant_of(claim, verdict, decision, conditional=None):
+    """The claim's record under a variant: the same claim, another reading (and its conditional one)."""
+    record = {**claim, **_reading(claim["test"], verdict, decision, text=claim["claim"])}
+    if conditional is not None:
+        record["conditional"] = conditional
+    return record
+
+
+def _robustness(fig1_he, fig1_more, fig5_kernel):
+    """robustness.json as study.run_plan writes it, for 2024-fig1 under He-normal and 5× runs and 2022-fig5
+    under kernel size 5 (the MNIST variant not run): `fig1_he` etc. the variants' claim records."""
+    from training_response.replication.robustness import HE_NORMAL, KERNEL_5, MNIST_60K, larger
+    from training_response.replication.study import claim_rows, counts
+
+    rows = claim_rows("2024-fig1", FIGURES[_path("2024-fig1")], [(HE_NORMAL, {"claims": fig1_he}), (larger(20), {"claims": fig1_more})])
+    rows += claim_rows("2022-fig5", FIGURES[_path("2022-fig5")], [(KERNEL_5, {"claims": fig5_kernel}), (MNIST_60K, None)])
+    entry = lambda name, **more: {"name": name, "settings": {}, **more}  # noqa: E731
+    return {
+        "command": "python -m replication robustness 2024-fig1 2022-fig5", "seconds": 12.5, "run_seconds": 30.1, "workers": 2,
+        "figures": {
+            "2024-fig1": {"committed": {"replicas": 20, "epochs": 10000, "json": "results/nakazato2024/fig1.json"}, "paper_states": "no size",
+                          "variants": [entry("He-normal init", results="r/he", seconds=10.0), entry("5× runs (100)", replicas=100, results="r/100", seconds=20.1)]},
+            "2022-fig5": {"committed": {"replicas": 20, "epochs": 1000, "json": "results/nakazato2022/fig5.json"}, "paper_states": "no size",
+                          "variants": [entry("kernel size 5", results="r/k5", seconds=0.0), entry("MNIST 60,000 images", not_run="not run: no network (offline)")]},
+        },
+        "references": [], "claims": rows, "counts": counts(rows), "failed": [],
+    }
+
+
+def test_the_robustness_tables_show_each_runs_deciding_value_and_the_findings_per_paper(results):
+    """Per open claim, a row for the committed run and each variant: findings.describe of its deciding value
+    (the report's first deciding value), its verdict, and an undefined run's reading over its finite
+    replicas; the findings counted per paper, over all claims and over the open ones (worked out by hand:
+    2024-fig1's power law and peak shift robust, its S-curve claim undetermined (undefined under He-normal,
+    noted), its decreasing kernels depending on He-normal; 2022-fig5's reproduced and not-reproduced claims
+    robust, its inconclusive mean field undetermined, its undefined turn undefined)."""
+    from training_response.replication.findings import deciding, describe
+
+    # The report's deciding-value cell and the robustness tables render the first value alike.
     assert report._deciding(POWER_LAW) == "tau = 1.01 [1.01, 1.02]; r2 = 1 [1, 1]"
-    assert report._headline_cell(("tau", 1.0120288099127868, [1.0076659366023977, 1.015942470368139])) == "tau = 1.01 [1.01, 1.02]"
-    assert report._headline_cell(("tau_gap", 0.09184768694233081, None)) == "tau_gap = 0.0918 (no interval)"
-    assert report._headline_cell(("reference", None, None)) == "reference = — (no interval)"
-    assert report._headline_cell(("move", None, [None, None])) == "move = — (interval undefined)"
-    assert report._headline_cell(None) == "—"
+    assert describe(deciding(POWER_LAW)) == "tau = 1.01 [1.01, 1.02]"
+    fig1, fig5 = FIGURES_CLAIMS["2024-fig1"], FIGURES_CLAIMS["2022-fig5"]
+    s_curve, decreasing = fig1[2], fig1[3]
+    undefined_s = _variant_of(s_curve, U, [_decision("s_share", None, [None, None], _bound("<=", 0), _bound(">=", 0.5), U)], conditional={
+        "why": "1 of 20 replicas hold a non-finite measurement; the reading over the other 19",
+        "left_out": 1, **_reading("s_curve", INC, [_decision("s_share", 0.2, [0.0, 0.4], _bound("<=", 0), _bound(">=", 0.5), INC)], replicas=19)})
+    steeper = _variant_of(decreasing, R, [_decision("largest_rho", -0.85, [-0.9, -0.82], _bound("<=", -0.8), _bound(">", -0.5), R,
+                                                    not_=("median_rho", -0.9, [-0.95, -0.85]))])
+    # Under kernel size 5, the undefined turn's replicas were read again: every one's numbers are defined.
+    turn = {**fig5[4], "conditional": {"why": DEFINED, "left_out": 0}}
+    _write(results, {"robustness.json": _robustness([fig1[0], fig1[1], undefined_s, steeper], fig1, fig5[:4] + [turn])})
+    report.write_report(str(results))
+    lines = _lines(results)
+    section = lines[lines.index("## Robustness: which unstated choice, if any, decides each claim"):]
+    assert _table(section, "| paper | claims | robust | depends | undetermined | undefined |") == [
+        "| 2024 | all | 2 | 1 | 1 | 0 |",
+        "| 2022 | all | 3 | 0 | 1 | 1 |",
+        "| 2024 | open | 0 | 1 | 1 | 0 |",
+        "| 2022 | open | 2 | 0 | 1 | 1 |",
+    ]
+    assert _table(section, "| figure | committed run | the paper states | variants |") == [
+        "| 2024-fig1 | 20 runs × 10000 epochs | no size | He-normal init, 5× runs (100) |",
+        "| 2022-fig5 | 20 runs × 1000 epochs | no size | kernel size 5, MNIST 60,000 images (not run: no network (offline)) |",
+    ]
+    assert "### The 6 open verdicts" in section and "### The 3 reproduced verdicts" in section
+    header = "| run | deciding value [95% CI] | verdict | over the finite replicas (not counted) |"
+    tables = [i for i, line in enumerate(section) if line == header]
+    assert len(tables) == 6
+    at = section.index("**2024-fig1: the kernels decrease with the distance** — depends on He-normal init: inconclusive as committed "
+                       "(largest_rho = -0.733 [-0.767, -0.733]), but He-normal init: reproduced, largest_rho = -0.85 [-0.9, -0.82].")
+    assert section[at + 4:at + 7] == [
+        "| committed | largest_rho = -0.733 [-0.767, -0.733] | inconclusive |  |",
+        "| He-normal init | largest_rho = -0.85 [-0.9, -0.82] | reproduced |  |",
+        "| 5× runs (100) | largest_rho = -0.733 [-0.767, -0.733] | inconclusive |  |",
+    ]
+    at = next(i for i, line in enumerate(section) if line.startswith("**2024-fig1: no S curves emerge with ReLU** — undetermined "))
+    assert section[at + 4:at + 7] == [
+        "| committed | s_share = 0.25 [0, 0.5] | inconclusive |  |",
+        "| He-normal init | s_share = NaN [NaN, NaN] | undefined | inconclusive, s_share = 0.2 [0, 0.4] (1 of 20 replicas hold a non-finite "
+        "measurement; the reading over the other 19) |",
+        "| 5× runs (100) | s_share = 0.25 [0, 0.5] | inconclusive |  |",
+    ]
+    assert section[at + 7] == ""
+    # A variant that did not run has no row; an undefined committed claim shows its value as NaN. The committed
+    # record has no conditional (its replicas were not read again); the variant's holds a why alone, shown as it is.
+    at = section.index("**2022-fig5: g0 turns back (rho2to3)** — undefined under the committed choices: move = NaN [NaN, NaN]; "
+                       f"its replicas were not read again (no npz here); undefined under kernel size 5: move = NaN [NaN, NaN]; {DEFINED}.")
+    assert section[at + 4:at + 7] == [
+        "| committed | move = NaN [NaN, NaN] | undefined |  |",
+        f"| kernel size 5 | move = NaN [NaN, NaN] | undefined | {DEFINED} |",
+        "",
+    ]
+    # The reproduced claims: one row each, with the number of variants read and the finding.
+    closed = _table(section, "| figure | claim | variants | finding |")
+    assert len(closed) == 3 and closed[0].startswith("| 2024-fig1 | Δ(x_o, x_o) decays along a power law | 2 | robust")
+    assert closed[0].endswith("robust: reproduced as committed (tau = 1.01 [1.01, 1.02]) and under every variant |")
+    assert closed[2].startswith("| 2022-fig5 | g0 moves up (rho1to3) | 1 | robust") and "move = 0.0884 [0.0671, 0.111]" in closed[2]
 
 
 def test_diagnostics_of_a_figure_and_of_each_variant_that_has_them(results):

@@ -162,3 +162,47 @@ def test_a_cluster_worker_killed_mid_point_is_retried_and_the_sweep_completes(tm
     for name, arrays in expected.items():
         for key, value in arrays.items():
             np.testing.assert_array_equal(got[name][key], value, err_msg=f"{name} {key}")
+
+
+_ORPHAN = """
+import multiprocessing, os, sys, time
+from training_response.replication.sweep import _pool_worker
+
+def pool_worker(pid_file):
+    _pool_worker(2)
+    with open(pid_file + ".tmp", "w") as fh:
+        fh.write(str(os.getpid()))
+    os.replace(pid_file + ".tmp", pid_file)
+    time.sleep(600)  # a point that goes on training
+
+if __name__ == "__main__":
+    pid_file = sys.argv[1]
+    worker = multiprocessing.get_context("spawn").Process(target=pool_worker, args=(pid_file,))
+    worker.start()
+    while not os.path.exists(pid_file):
+        worker.join(0.1)
+    os._exit(9)  # the command's process dies without a word (as under kill -9)
+"""
+
+
+def test_a_pool_worker_ends_when_the_commands_process_dies(tmp_path):
+    """A sweep's or robustness study's worker does not go on training after its command was killed (a rerun
+    resumes from the checkpoints instead)."""
+    import subprocess
+    import sys
+    import time
+
+    script, pid_file = tmp_path / "orphan.py", tmp_path / "worker.pid"
+    script.write_text(_ORPHAN)
+    assert subprocess.run([sys.executable, str(script), str(pid_file)], timeout=300).returncode == 9
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 120  # a bound for a hung worker, never a measured time
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":  # ended, waiting to be reaped by init
+                    break
+        except FileNotFoundError:
+            break
+        assert time.monotonic() < deadline, f"worker {pid} outlived its command"
+        time.sleep(0.1)

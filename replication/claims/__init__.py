@@ -26,6 +26,9 @@ __all__ = [
     "UNDEFINED",
     "VERDICTS",
     "check_claims",
+    "conditional_reading",
+    "parameters",
+    "reference_for",
     "diagnostics",
     "evaluate_claims",
 ]
@@ -144,22 +147,49 @@ def _judged(test, params, data, reference, resamples):
     }
 
 
-def _over_finite_replicas(test, params, data, reference, resamples):
-    """The reading of an undefined claim over the replicas whose measurements are all finite, when some
-    are and some are not: a conditional reading, shown beside the verdict and never counted. None when
-    no replica or every replica is finite (then dropping replicas cannot explain the undefined value)."""
-    replicas = stats.replica_count(data)
-    finite = stats.finite_replicas(data) if replicas else np.zeros(0, bool)
-    if not finite.any() or finite.all():
-        return None
-    judged = _judged(test, params, stats.resample_replicas(data, np.flatnonzero(finite)), reference, resamples)
-    left_out = replicas - int(finite.sum())
+def conditional_reading(test, params, data, reference, resamples=stats.BOOTSTRAP_RESAMPLES):
+    """Why an undefined claim is undefined in terms of its replicas (stats.undefined_replicas), and, when
+    some replicas' numbers are all defined and some are not, its reading over the defined ones: a
+    conditional reading, shown beside the verdict and never counted."""
+    replicas = stats.replica_count(data) if data else 0
+    if not replicas:
+        return {"why": "no runs", "left_out": 0}
+    reasons = stats.undefined_replicas(data)
+    undefined = np.zeros(replicas, bool)
+    for _, mask in reasons:
+        undefined |= mask
+    left_out = int(undefined.sum())
+    if not left_out:
+        why = "every replica's numbers are defined: the value is undefined in the claim's own arithmetic or data it compares with"
+        return {"why": why, "left_out": 0}
+    why = "; ".join(f"{int(mask.sum())} of {replicas} replicas {reason}" for reason, mask in reasons)
+    if left_out == replicas:
+        return {"why": why, "left_out": left_out}
+    judged = _judged(test, params, stats.resample_replicas(data, np.flatnonzero(~undefined)), reference, resamples)
     return {
-        "why": f"{left_out} of {replicas} replicas hold a non-finite measurement; this reading is over the other "
-        f"{int(finite.sum())}, a conditional reading that is never counted",
+        "why": f"{why}; the reading over the other {replicas - left_out}",
         "left_out": left_out,
         **{k: judged[k] for k in ("quantity", "value", "ci95", "replicas", "decision", "verdict")},
     }
+
+
+def parameters(claim):
+    """A claim's check parameters: the claim without what it holds besides them (its words, test, reading)."""
+    return {k: v for k, v in claim.items() if k not in _ABOUT}
+
+
+def reference_for(params, runs, references):
+    """What a claim with `params` compares against: the reference figure's loaded results (`references`
+    by figure id), another variant of its own figure's `runs`, or None (no comparison, or its runs are
+    not there: then the comparison is undefined)."""
+    if "reference" in params:
+        reference = references.get(params["reference"])
+    else:
+        # A reference variant without a reference figure is another variant of this figure.
+        reference = runs if "reference_variant" in params else None
+    if reference is not None and params.get("reference_variant", "") not in reference:
+        return None
+    return reference
 
 
 def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RESAMPLES):
@@ -176,14 +206,8 @@ def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RES
     references = references or {}
     records = []
     for claim in claims:
-        params = {k: v for k, v in claim.items() if k not in _ABOUT}
-        if "reference" in params:
-            reference = references.get(params["reference"])
-        else:
-            # A reference variant without a reference figure is another variant of this figure.
-            reference = runs if "reference_variant" in params else None
-        if reference is not None and params.get("reference_variant", "") not in reference:
-            reference = None  # its runs are not there: the comparison is undefined
+        params = parameters(claim)
+        reference = reference_for(params, runs, references)
         data = runs[params.get("variant", "")]
         record = {
             "claim": claim["claim"],
@@ -193,9 +217,7 @@ def evaluate_claims(claims, runs, references=None, resamples=stats.BOOTSTRAP_RES
             **_judged(claim["test"], params, data, reference, resamples),
         }
         if record["verdict"] == UNDEFINED:
-            conditional = _over_finite_replicas(claim["test"], params, data, reference, resamples)
-            if conditional is not None:
-                record["conditional"] = conditional
+            record["conditional"] = conditional_reading(claim["test"], params, data, reference, resamples)
         if "secondary" in claim:
             other = claim["secondary"]
             own = {k: v for k, v in other.items() if k not in _ABOUT}
