@@ -394,8 +394,8 @@ def _robustness_section(record):
         "",
         "## Robustness: which unstated choice, if any, decides each claim",
         "",
-        f"- command: `{record['command']}` ({record['seconds']} s, {record['workers']} process(es); the variant runs took "
-        f"{record['run_seconds']} s in all); the plan is declared in "
+        f"- command: `{record['command']}` ({record['seconds']} s with {record['workers']} process(es), skipping the runs "
+        f"already up to date; the variant runs themselves took {record['run_seconds']} s in all); the plan is declared in "
         "`replication/robustness.py`, fixed before its results were seen; the criteria are the committed ones, unchanged.",
         "- Each variant is a whole figure run at the committed size unless its name says otherwise; a figure that compares "
         "with another finds that one run under the same variant. The value shown is the one that decides the claim, with "
