@@ -13,7 +13,7 @@ import signal
 import time
 import traceback
 
-from .results_io import reference_ids
+from .run import Schedule
 
 
 def run_in_order(runs, progress, finished, mnist=None, command=None):
@@ -30,7 +30,7 @@ def run_in_order(runs, progress, finished, mnist=None, command=None):
 def run_in_processes(runs, progress, finished, workers, command=None, seconds=None):
     """As run_in_order, with up to `workers` runs at once in worker processes: each worker loads MNIST
     itself from its first run's `mnist` path for a figure that needs it. A free worker takes the ready
-    run with the longest chain of work ahead (see _chain), from `seconds`, the figures' times in an
+    run with the longest chain of work ahead (run.Schedule), from `seconds`, the figures' times in an
     earlier run (those missing count 1 s: then the runs' own order decides). A run that fails raises
     WorkerFailed here, and Ctrl-C KeyboardInterrupt, once every worker has stopped at a safe point (a
     figure a worker finished meanwhile is reported to `finished` too)."""
@@ -43,9 +43,9 @@ def run_in_processes(runs, progress, finished, workers, command=None, seconds=No
     processes = [context.Process(target=_worker, args=(tasks[i], messages, command, workers), daemon=True) for i in range(workers)]
     for process in processes:
         process.start()
-    waiting, running, written, progressed = list(runs), {}, set(), {}
-    names = {run.figure.id for run in runs}
-    chain = _chain([run.figure for run in runs], seconds or {})
+    running, progressed, done, started = {}, {}, set(), set()
+    index_of = {run.figure.id: index for index, run in enumerate(runs)}
+    order = Schedule(runs, {index: (seconds or {}).get(run.figure.id, 1.0) for index, run in enumerate(runs)})
 
     def handle(kind, fig_id, payload):
         if kind == "progress":
@@ -53,21 +53,20 @@ def run_in_processes(runs, progress, finished, workers, command=None, seconds=No
             progress.advance_to(sum(progressed.values()))
         elif kind == "finished":
             del running[fig_id]
-            written.add(fig_id)
+            done.add(index_of[fig_id])
             finished(fig_id, *payload)
         else:
             raise WorkerFailed(fig_id, kind, payload)
 
     try:
-        while waiting or running:
+        while len(started) < len(runs) or running:
             for index in [i for i in range(workers) if i not in running.values()]:
-                ready = [r for r in waiting if all(ref not in names or ref in written for ref in reference_ids(r.figure))]
+                ready = order.ready(done, started)
                 if not ready:
                     break
-                ready = max(ready, key=lambda r: chain[r.figure.id])  # the first of equals
-                waiting.remove(ready)
-                running[ready.figure.id] = index
-                tasks[index].put(ready)
+                started.add(ready[0])
+                running[runs[ready[0]].figure.id] = index
+                tasks[index].put(runs[ready[0]])
             handle(*_next_message(messages, processes))
     except BaseException:
         for process in processes:  # each stops at a safe point (see _worker); one may finish its figure first
@@ -82,17 +81,6 @@ def run_in_processes(runs, progress, finished, workers, command=None, seconds=No
     for task in tasks:
         task.put(None)
     _wait_for(processes, messages, handle)
-
-
-def _chain(figs, seconds):
-    """Per figure, the seconds of the longest chain of figures that starts with it: itself and then those
-    that wait for its results (2022 Fig. 1, then Fig. 2, is the longest of `run all`). Started first,
-    the longest chain does not end last alone."""
-    chain = {}
-    for fig in reversed(figs):  # a figure comes after those whose results it reads
-        after = [chain[f.id] for f in figs if fig.id in reference_ids(f) and f.id in chain]
-        chain[fig.id] = float(seconds.get(fig.id, 1.0)) + max(after, default=0.0)
-    return chain
 
 
 class WorkerFailed(Exception):
@@ -154,15 +142,12 @@ def _worker(tasks, messages, command, workers):
     """Runs the figure runs it is given until it is given None. Ctrl-C at the terminal reaches the parent,
     which stops the workers with SIGTERM: a worker takes it where the parent's Ctrl-C would be taken (see
     interrupts), and ends at once if the parent dies. It uses its share of the cores, one of `workers`."""
-    import multiprocessing
-    import threading
-
     from .interrupts import interrupts_outside_tensorflow
-    from .processes import prepare_process
+    from .processes import end_with_parent, prepare_process
     from .runner import run_figure
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
+    end_with_parent()
     prepare_process(workers)
     mnist = None
     try:

@@ -51,3 +51,12 @@ def prepare_process(processes=None):
 
     hide_internal_warnings()
     use_one_thread_per_op(processes)
+
+
+def end_with_parent():
+    """Ends this worker process at once when the process that started it dies (killed, not interrupted),
+    so that no orphan goes on training; a rerun resumes from the checkpoints."""
+    import multiprocessing
+    import threading
+
+    threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()

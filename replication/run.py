@@ -79,3 +79,38 @@ def out_of_date(runs, force=False):
         if force or not run.is_up_to_date() or any(ref in rerun for ref in reference_ids(run.figure)):
             planned.append(run)
     return planned
+
+
+@dataclasses.dataclass
+class Schedule:
+    """The order of `runs`: each waits for the runs into its own folder of the figures it compares with,
+    and among the runs free to start the one with the longest chain of expected seconds ahead goes first."""
+
+    runs: list
+    seconds: dict
+
+    def __post_init__(self):
+        from .results_io import reference_ids
+
+        where = {(run.out, run.figure.id): index for index, run in enumerate(self.runs)}
+        self.waits = [{where[(run.out, ref)] for ref in reference_ids(run.figure) if (run.out, ref) in where} for run in self.runs]
+        dependents = [[j for j, waits in enumerate(self.waits) if index in waits] for index in range(len(self.runs))]
+        chain = {}
+
+        def longest(index):
+            if index not in chain:
+                chain[index] = float(self.seconds.get(index, 1.0)) + max(map(longest, dependents[index]), default=0.0)
+            return chain[index]
+
+        self.chain = {index: longest(index) for index in range(len(self.runs))}
+
+    def ready(self, done, started):
+        """The runs free to start (every run they wait for done, not started yet), longest chain first."""
+        free = [i for i in range(len(self.runs)) if i not in started and self.waits[i] <= done]
+        return sorted(free, key=lambda i: (-self.chain[i], i))
+
+    def sequence(self):
+        done = []
+        while len(done) < len(self.runs):
+            done.append(self.ready(set(done), set(done))[0])
+        return done

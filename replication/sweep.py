@@ -102,7 +102,7 @@ def point_row(point, json_path, skipped):
 def run_many(runs, *, command=None, workers=1, cluster=None, report=None, seconds=None):
     """run_point for every run (any figures), here, in `workers` processes or on a Dask cluster; returns
     one row per run in the runs' order, a failed run's row holding its error. A run that compares with
-    another figure run into the same folder starts once that one has ended (Schedule). `seconds` maps
+    another figure run into the same folder starts once that one has ended (run.Schedule). `seconds` maps
     runs' indices to their expected seconds (the longest chains start first). `report(done, total, row,
     seconds)` is called as each run finishes."""
     rows = [None] * len(runs)
@@ -112,6 +112,8 @@ def run_many(runs, *, command=None, workers=1, cluster=None, report=None, second
         rows[index] = row
         if report is not None:
             report(sum(r is not None for r in rows), len(rows), row, time.perf_counter() - started)
+
+    from .run import Schedule
 
     order = Schedule(runs, seconds or {})
     if cluster:
@@ -123,41 +125,6 @@ def run_many(runs, *, command=None, workers=1, cluster=None, report=None, second
             # Only runs in this process draw their figure's bar: in others it would garble the command's.
             finished(index, _guarded(runs[index], command, True))
     return rows
-
-
-@dataclasses.dataclass
-class Schedule:
-    """The order of `runs`: each waits for the runs into its own folder of the figures it compares with,
-    and among the runs free to start the one with the longest chain of expected seconds ahead goes first."""
-
-    runs: list
-    seconds: dict
-
-    def __post_init__(self):
-        from .results_io import reference_ids
-
-        where = {(run.out, run.figure.id): index for index, run in enumerate(self.runs)}
-        self.waits = [{where[(run.out, ref)] for ref in reference_ids(run.figure) if (run.out, ref) in where} for run in self.runs]
-        dependents = [[j for j, waits in enumerate(self.waits) if index in waits] for index in range(len(self.runs))]
-        chain = {}
-
-        def longest(index):
-            if index not in chain:
-                chain[index] = float(self.seconds.get(index, 1.0)) + max(map(longest, dependents[index]), default=0.0)
-            return chain[index]
-
-        self.chain = {index: longest(index) for index in range(len(self.runs))}
-
-    def ready(self, done, started):
-        """The runs free to start (every run they wait for done, not started yet), longest chain first."""
-        free = [i for i in range(len(self.runs)) if i not in started and self.waits[i] <= done]
-        return sorted(free, key=lambda i: (-self.chain[i], i))
-
-    def sequence(self):
-        done = []
-        while len(done) < len(self.runs):
-            done.append(self.ready(set(done), set(done))[0])
-        return done
 
 
 def _slots(order, slots, submit, wait_one, finished):
@@ -188,12 +155,9 @@ def _failed(run, error):
 def _pool_worker(workers):
     """A pool worker's start: its share of the cores, and an end of its own when the command's process dies
     (killed, not interrupted), so that no orphan goes on training; a rerun resumes from the checkpoints."""
-    import multiprocessing
-    import threading
+    from .processes import end_with_parent, use_one_thread_per_op
 
-    from .processes import use_one_thread_per_op
-
-    threading.Thread(target=lambda: (multiprocessing.parent_process().join(), os._exit(1)), daemon=True).start()
+    end_with_parent()
     use_one_thread_per_op(workers)
 
 

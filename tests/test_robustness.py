@@ -1,6 +1,6 @@
 """The robustness study: every planned variant is a valid setting of its figure; a variant is a whole
 experiment, its comparisons reading the figures they compare with run under the same variant in the same
-folder (run first: sweep.Schedule); a planned variant's run is the figure run directly with its settings;
+folder (run first: run.Schedule); a planned variant's run is the figure run directly with its settings;
 the window variant cuts each claim's fit window to its last decade; an undefined claim says why in terms
 of its replicas (stats.undefined_replicas) and carries the reading over the defined ones, made again from
 a variant run's npz (study.with_conditional_readings); the 60,000-image variant asks tensorflow-datasets whatever
@@ -26,7 +26,8 @@ from training_response.replication.report import write_report
 from training_response.replication.results_io import json_ready, load_figure_data, reference_ids
 from training_response.replication.robustness import HE_NORMAL, LAST_DECADE, MULTIPLE, PLAN, TFDS, Variant, plan_for, variant_out, variant_runs
 from training_response.replication.run import Run
-from training_response.replication.sweep import Schedule, _slots
+from training_response.replication.run import Schedule
+from training_response.replication.sweep import _slots
 
 # NaN in the conditional readings' data is on purpose: numpy's warnings about it are expected.
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
