@@ -41,7 +41,8 @@ def test_tiny_run_writes_valid_npz_png_json(tmp_path):
     assert record["engine"] == "ensemble" and record["kept"].startswith("raw")
     assert record["config"]["replicas"] == 2 and record["config"]["assumptions"]
     assert record["config"]["assumptions"]["size_of_this_run"].startswith("2 replicas × 30 epochs, not the figure's 20 × 10000")
-    assert record["seconds"] > 0
+    # Rounded to 0.1 s: a tiny run on a warm compiled program can record 0.0, so only its presence and sign are checked.
+    assert isinstance(record["seconds"], float) and record["seconds"] >= 0
     assert {c["verdict"] for c in record["claims"]} <= {"reproduced", "not reproduced", "inconclusive"}
     assert all({"claim", "quantity", "value", "verdict"} <= set(c) for c in record["claims"])
     assert not [p for p in os.listdir(stem.parent) if p.endswith(".partial")]
