@@ -255,7 +255,7 @@ def _ntk_in_row_chunks(f, params, x_o, probe_x, rows, ntk, batch_size):
     return tf.reduce_sum(theta, axis=1) if ntk.mode == "trace" else theta
 
 
-def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None, batch_size=None, parallel=1):
+def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None, batch_size=None, parallel=1, tabulated=None):
     """`measure` for R independent one-output networks at once, each at its own x_o and probe points.
 
     Args:
@@ -266,6 +266,9 @@ def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None,
         x_o (R, ...), y_o (R,): each replica's training point and its target; probe_x (R, P, ...).
         kinds, updates: as for `measure` ("step" and "output" are one number per point here).
         batch_size: probe points per chunk, as for `measure`; `parallel` chunks go through at once.
+        tabulated: the same networks read from tables (training_response.windows.Tabulated): the probe
+            points are encoded once, the tables made once per weights, and the chunks look them up;
+            None: g at every chunk.
 
     Returns:
         dict with "f_o" (R,) and, per requested kind, (R, P): what `measure` gives replica by replica.
@@ -290,14 +293,18 @@ def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None,
     stepped = _updated(tape, loss, params, updates, stepped_kinds)
     del tape
 
+    encode, prepare = tabulated or (lambda x: x, lambda weights, along=None: lambda x: g(weights, x, along))
+    forward = prepare(params, tangents)
+    stepped_forward = {kind: prepare(new_params) for kind, new_params in stepped.items()}
+
     def at_points(x):
-        at, theta = g(params, x, tangents)
+        at, theta = forward(x)
         res = {} if theta is None else {"ntk": theta}
-        return _changes_and_output(res, at, lambda new_params: g(new_params, x)[0], stepped, kinds)
+        return _changes_and_output(res, at, lambda stepped_at: stepped_at(x)[0], stepped_forward, kinds)
 
     replicas = f_o.shape[0]
     probe_x = tf.cast(probe_x, dtype)
-    points_first = tf.transpose(probe_x, [1, 0, *range(2, probe_x.shape.rank)])
+    points_first = encode(tf.transpose(probe_x, [1, 0, *range(2, probe_x.shape.rank)]))
     shapes = {k: (replicas,) for k in _produced(kinds, tangents, stepped)}
     chunked = in_chunks(at_points, points_first, batch_size, shapes, dtype, parallel)
     out = {"f_o": f_o, **{k: tf.transpose(v) for k, v in chunked.items()}}
@@ -318,10 +325,11 @@ def _updated(tape, loss, params, updates, kinds):
 
 
 def _changes_and_output(res, at, forward, stepped, kinds):
-    """res with, per stepped kind, the change forward(params') − at of the output `at` at the same points,
-    and "output" (at itself) when asked."""
-    for kind, new_params in stepped.items():
-        res[kind] = forward(new_params) - at
+    """res with, per stepped kind, the change forward(s) − at of the output `at` at the same points, s the
+    kind's entry in `stepped` (its weights params', or a function of them), and "output" (at itself) when
+    asked."""
+    for kind, new in stepped.items():
+        res[kind] = forward(new) - at
     if "output" in kinds:
         res["output"] = at
     return res

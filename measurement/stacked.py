@@ -54,7 +54,7 @@ def grouped_convolutions_work():
         return False
 
 
-def _layer_steps(model):
+def layer_steps(model):
     """Per layer: (layer, its linear map and bias addition, positions of its kernel and bias in
     model.trainable_variables) for a layer with weights, (layer, None, None) for the others."""
     position = {id(v): i for i, v in enumerate(model.trainable_variables)}
@@ -83,7 +83,7 @@ def _supported(layer, flat):
     return True
 
 
-def _stackable(model):
+def stackable(model):
     """Whether stacked_output_fn can stack `model` (see there)."""
     if not isinstance(model, keras.Sequential) or not model.layers or tuple(model.outputs[0].shape[1:]) != (1,):
         return False
@@ -112,36 +112,41 @@ def stacked_output_fn(model):
     causal or channels-first convolution, a frozen layer, a non-float32 policy, or convolutions where
     TensorFlow cannot differentiate grouped ones.
     """
-    if not _stackable(model):
+    if not stackable(model):
         return None
-    steps = _layer_steps(model)
+    steps = layer_steps(model)
 
     def g(params, x, tangents=None):
         batch, replicas = x.shape[0], x.shape[1]
         if batch is None:
             batch = tf.shape(x)[0]
-        # h: (B, H, W, R·C) while convolving (a Conv1D's sequence as H = 1), the replicas' channels side
-        # by side; (B, R, C) after Flatten. dh: its derivative along the tangents (None: zero).
-        h, dh = _grouped(x) if x.shape.rank > 3 else x, None
-        for layer, maps, weights in steps:
-            if maps is not None:
-                linear, add_bias = maps
-                z = _affine(linear, add_bias, params, weights, h)
-                # d(hW + b) = h·dW + db + dh·W
-                dz = None
-                if tangents is not None:
-                    dz = _affine(linear, add_bias, tangents, weights, h)
-                    if dh is not None:
-                        dz += linear(dh, params[weights[0]])
-                h, dh = _activation(layer.activation, z, dz)
-            elif isinstance(layer, keras.layers.Flatten):
-                h, dh = _flatten(h, replicas), None if dh is None else _flatten(dh, replicas)
-            elif isinstance(layer, keras.layers.Activation):
-                h, dh = _activation(layer.activation, h, dh)
-            # Dropout: the identity in inference mode.
+        h, dh = apply_steps(steps, params, tangents, grouped(x) if x.shape.rank > 3 else x, None, replicas)
         return tf.reshape(h, [batch, replicas]), None if tangents is None else tf.reshape(dh, [batch, replicas])
 
     return g
+
+
+def apply_steps(steps, params, tangents, h, dh, replicas):
+    """(h, dh) after the layer steps `steps` (part of layer_steps' list) for the replicas' stacked `params`:
+    h (B, H, W, R·C) while convolving (a Conv1D's sequence as H = 1), the replicas' channels side by side,
+    (B, R, C) after Flatten; dh its derivative along `tangents` (None: zero; always None without tangents)."""
+    for layer, maps, weights in steps:
+        if maps is not None:
+            linear, add_bias = maps
+            z = _affine(linear, add_bias, params, weights, h)
+            # d(hW + b) = h·dW + db + dh·W
+            dz = None
+            if tangents is not None:
+                dz = _affine(linear, add_bias, tangents, weights, h)
+                if dh is not None:
+                    dz += linear(dh, params[weights[0]])
+            h, dh = activation_and_derivative(layer.activation, z, dz)
+        elif isinstance(layer, keras.layers.Flatten):
+            h, dh = _flatten(h, replicas), None if dh is None else _flatten(dh, replicas)
+        elif isinstance(layer, keras.layers.Activation):
+            h, dh = activation_and_derivative(layer.activation, h, dh)
+        # Dropout: the identity in inference mode.
+    return h, dh
 
 
 def _affine(linear, add_bias, params, weights, h):
@@ -155,7 +160,7 @@ def _grouped_bias_add(z, bias):
     return tf.nn.bias_add(z, tf.reshape(bias, [-1]))
 
 
-def _grouped(x):
+def grouped(x):
     """x (B, R, *spatial, C) as (B, H, W, R·C), a sequence (one spatial axis) as H = 1."""
     rank = x.shape.rank
     h = tf.transpose(x, [0, *range(2, rank - 1), 1, rank - 1])
@@ -173,7 +178,7 @@ def _flatten(h, replicas):
     return tf.reshape(h, [-1, replicas, height * width * channels])
 
 
-def _activation(activation, z, dz):
+def activation_and_derivative(activation, z, dz):
     """(activation(z), its derivative along dz): for an entry-by-entry activation, its gradient with dz as
     the output gradient."""
     if dz is None:

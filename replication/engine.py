@@ -24,6 +24,7 @@ from training_response.features import feature_statistics, keras_feature_fn
 from training_response.model_graph import measure_under_xla
 from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, sgd_update
 from training_response.stacked import stacked_output_fn
+from training_response.windows import tabulated_output_fn
 
 from .processes import parallel_replicas
 
@@ -90,7 +91,10 @@ class Program:
         # Without XLA (convolutions) the replicas are measured all at once as one stacked network where
         # the model allows it (see training_response.stacked), else one at a time.
         self._stacked = None if self._measure_jit else stacked_output_fn(template)
-        self._widest = max(math.prod(layer.output.shape[1:]) for layer in keras_layers(template))
+        sizes = [math.prod(layer.output.shape[1:]) for layer in keras_layers(template)]
+        self._widest = max(sizes)
+        flat = [isinstance(layer, keras.layers.Flatten) for layer in keras_layers(template)]
+        self._widest_after_flatten = max(sizes[flat.index(True) :]) if True in flat else self._widest
         self._measurements = {}
         self._loops = {}
 
@@ -149,11 +153,14 @@ class Program:
         batches = -(-replicas // most)
         return -(-replicas // batches)
 
-    def measurement(self, kinds, dead_share=0.0):
+    def measurement(self, kinds, dead_share=0.0, alphabet=None):
         """The compiled measurement of `kinds` over stacked replicas: m(params, state, x_o (R, ...), y_o (R,),
         probe_x (R, P, ...)) -> dict of f_o (R,), the point kinds (R, P) and feature statistics (R,), a
-        feature dead when nonzero on at most `dead_share` of the probe points (features.feature_statistics)."""
-        key = (tuple(kinds), float(dead_share))
+        feature dead when nonzero on at most `dead_share` of the probe points (features.feature_statistics).
+        `alphabet`: the values every entry of x_o and probe_x takes (windows.input_alphabet), if few: the
+        convolutions of a stacked Conv1D network are then read from a table where that is less work
+        (training_response.windows)."""
+        key = (tuple(kinds), float(dead_share), alphabet)
         if key not in self._measurements:
             point_kinds = tuple(k for k in SGD_KINDS if k in kinds)
             features = keras_feature_fn(self.template) if "features" in kinds else None
@@ -161,9 +168,13 @@ class Program:
 
             def stacked(params, state, x_o, y_o, probe_x):
                 replicas, points = probe_x.shape[:2]
-                chunk = max(1, min(points, STACKED_CHUNK_BYTES // (4 * replicas * self._widest)))
+                tabulated = tabulated_output_fn(self.template, alphabet, points)
+                widest = self._widest_after_flatten if tabulated is not None else self._widest
+                chunk = max(1, min(points, STACKED_CHUNK_BYTES // (4 * replicas * widest)))
                 updates = {"step": sgd_update(self.learning_rate)}
-                return measure_replicas(self._stacked, self._loss_fn, params, x_o, y_o, probe_x, point_kinds, updates, chunk, parallel_replicas())
+                return measure_replicas(
+                    self._stacked, self._loss_fn, params, x_o, y_o, probe_x, point_kinds, updates, chunk, parallel_replicas(), tabulated
+                )
 
             def measured(params, state, x_o, y_o, probe_x):
                 one = self._measure_replica(point_kinds, features, dead_share)
@@ -198,14 +209,14 @@ class Program:
 
         return pairs
 
-    def loop(self, kinds, pairs, dead_share=0.0):
+    def loop(self, kinds, pairs, dead_share=0.0, alphabet=None):
         """The compiled loop loop(params, state, inputs, targets, done, epochs (T,), probe) -> (params, state,
         dict of (T, R, ...)): train to each epoch in turn and measure there (`probe`: the measurement's
         arguments after params and state), without Python in between (a tf.function call costs as much
-        as a measurement of many small replicas). `dead_share`: see `measurement`."""
-        key = (tuple(kinds), pairs, float(dead_share))
+        as a measurement of many small replicas). `dead_share`, `alphabet`: see `measurement`."""
+        key = (tuple(kinds), pairs, float(dead_share), alphabet)
         if key not in self._loops:
-            measurement = (self.pairs_measurement if pairs else self.measurement)(kinds, dead_share)
+            measurement = self.pairs_measurement(kinds, dead_share) if pairs else self.measurement(kinds, dead_share, alphabet)
 
             def run(params, state, inputs, targets, done, epochs, probe):
                 count = tf.shape(epochs)[0]
@@ -285,14 +296,15 @@ class Ensemble:
         bounds = tf.constant(int(start)), tf.constant(stop)
         self.params, self.state = self.program.train(self.params, self.state, inputs, targets, *bounds)
 
-    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS, dead_share=0.0):
+    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS, dead_share=0.0, alphabet=None):
         """Trains from epoch `done` to each of `epochs` in turn (steps along axis 1 of the stream inputs
         (R, S, B, ...), targets (R, S, B)) and measures after each, in one compiled loop, a step on each
         replica's own training point x_o (R, ...) with target y_o (R,) at its probe points probe_x
         (R, P, ...). Returns (T, R, ...) arrays for the T epochs: f_o (R,), the point kinds (R, P) and,
         with "features" among the kinds, feature_mean and dead_fraction (R,), a feature dead when nonzero on
-        at most `dead_share` of the probe points (0: on none)."""
-        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x), dead_share)
+        at most `dead_share` of the probe points (0: on none). `alphabet`: windows.input_alphabet(x_o,
+        probe_x), computed once by the caller for all segments of a run (see `Program.measurement`)."""
+        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x), dead_share, alphabet)
 
     def run_pairs(self, inputs, targets, done, epochs, points, point_y, kinds=SGD_KINDS):
         """As run_points, measuring a step on each of a replica's N points (R, N, ...) with targets
@@ -300,8 +312,8 @@ class Ensemble:
         at point i to a step on point j."""
         return self._run(inputs, targets, done, epochs, kinds, True, (points, point_y))
 
-    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe, dead_share=0.0):
-        self.params, self.state, out = self.program.loop(kinds, pairs, dead_share)(
+    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe, dead_share=0.0, alphabet=None):
+        self.params, self.state, out = self.program.loop(kinds, pairs, dead_share, alphabet)(
             self.params,
             self.state,
             tf.convert_to_tensor(inputs, tf.float32),

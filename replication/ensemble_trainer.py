@@ -6,6 +6,8 @@ import json
 import numpy as np
 import tensorflow as tf
 
+from training_response.windows import input_alphabet
+
 from .engine import Ensemble
 from .keeping import kept
 from .models import initial_weights
@@ -106,12 +108,13 @@ class EnsembleTrainer:
         targets = tf.constant(targets, tf.float32)
         kinds = fig.probe["kinds"]
         dead_share = fig.probe.get("dead_share", 0.0)
+        alphabet = input_alphabet(x_o, probe_x)
         records = {}
         kept_distance = distance
 
         def measure_segment(done, epochs_):
             nonlocal kept_distance
-            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds, dead_share)
+            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds, dead_share, alphabet)
             kept_values, kept_distance = kept(out, kinds, distance, keep)
             return {"epoch": epochs_, "learning_rate": [ensemble.learning_rate] * len(epochs_), "f_o": out["f_o"], **kept_values}
 
