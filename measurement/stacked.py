@@ -126,10 +126,54 @@ def stacked_output_fn(model):
     return g
 
 
-def apply_steps(steps, params, tangents, h, dh, replicas):
+def stacked_training_fn(model):
+    """f(params, state, x) -> (f (B, R), state'): R replicas of `model` in training mode at once, as
+    stacked_output_fn stacks them, `state` the replicas' non-trainable tensors stacked as `params`, in
+    model.non_trainable_variables order. Each Dropout layer draws every replica's mask itself, through
+    Keras' own stateless call with that replica's seed state, so the masks are those model.fit draws; state'
+    holds the advanced seed states. None where stacked_output_fn is None or a Dropout layer has a
+    noise_shape."""
+    if not stackable(model):
+        return None
+    layers = list(keras_layers(model))
+    if any(isinstance(layer, keras.layers.Dropout) and layer.noise_shape is not None for layer in layers):
+        return None
+    steps = layer_steps(model)
+    position = {id(v): i for i, v in enumerate(model.non_trainable_variables)}
+    slots = {id(layer): [position[id(v)] for v in layer.non_trainable_variables] for layer in layers if isinstance(layer, keras.layers.Dropout)}
+
+    def f(params, state, x):
+        batch, replicas = x.shape[0], x.shape[1]
+        state = list(state)
+
+        def dropout(layer, h):
+            if not layer.rate:
+                return h
+            sample = tuple(layer.input.shape[1:])
+
+            def draw(seed_states):
+                out, new_states = layer.stateless_call([], list(seed_states), tf.ones((batch, *sample)), training=True)
+                return tf.not_equal(out, 0.0), new_states
+
+            keep, new_states = tf.vectorized_map(draw, [state[i] for i in slots[id(layer)]])
+            for i, new in zip(slots[id(layer)], new_states):
+                state[i] = new
+            keep = tf.transpose(keep, [1, 0, *range(2, keep.shape.rank)])  # (B, R, *sample)
+            keep = keep if h.shape.rank == 3 else grouped(keep)
+            # Keras' dropout: where(keep, x / (1 − rate), 0), the factor a Python float.
+            return tf.where(keep, h * (1 / (1 - layer.rate)), tf.zeros_like(h))
+
+        h, _ = apply_steps(steps, params, None, grouped(x) if x.shape.rank > 3 else x, None, replicas, dropout)
+        return tf.reshape(h, [batch, replicas]), state
+
+    return f
+
+
+def apply_steps(steps, params, tangents, h, dh, replicas, dropout=None):
     """(h, dh) after the layer steps `steps` (part of layer_steps' list) for the replicas' stacked `params`:
     h (B, H, W, R·C) while convolving (a Conv1D's sequence as H = 1), the replicas' channels side by side,
-    (B, R, C) after Flatten; dh its derivative along `tangents` (None: zero; always None without tangents)."""
+    (B, R, C) after Flatten; dh its derivative along `tangents` (None: zero; always None without tangents).
+    `dropout(layer, h)`: a Dropout layer's training-mode output (None: inference mode, the identity)."""
     for layer, maps, weights in steps:
         if maps is not None:
             linear, add_bias = maps
@@ -145,7 +189,9 @@ def apply_steps(steps, params, tangents, h, dh, replicas):
             h, dh = _flatten(h, replicas), None if dh is None else _flatten(dh, replicas)
         elif isinstance(layer, keras.layers.Activation):
             h, dh = activation_and_derivative(layer.activation, h, dh)
-        # Dropout: the identity in inference mode.
+        elif isinstance(layer, keras.layers.Dropout) and dropout is not None:
+            h = dropout(layer, h)
+        # Dropout in inference mode: the identity.
     return h, dh
 
 

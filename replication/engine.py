@@ -23,7 +23,7 @@ from training_response.kinds import SCALARS, SGD_KINDS
 from training_response.features import feature_statistics, keras_feature_fn
 from training_response.model_graph import measure_under_xla
 from training_response.response import in_chunks, inference_call, keras_layers, keras_loss_fn, measure, measure_replicas, sgd_update
-from training_response.stacked import stacked_output_fn
+from training_response.stacked import stacked_output_fn, stacked_training_fn
 from training_response.windows import tabulated_output_fn
 
 from .processes import parallel_replicas
@@ -85,7 +85,11 @@ class Program:
         self.template = template  # held, so that the key's id stays this model's
         self.learning_rate = learning_rate
         self._loss_fn = keras_loss_fn(template)
-        self.train = tf.function(self._train_steps, jit_compile=_trains_under_xla(template))
+        under_xla = _trains_under_xla(template)
+        self.train = tf.function(self._train_steps, jit_compile=under_xla)
+        # Without XLA (dropout, Conv2D) the replicas train all at once as one stacked network where the
+        # model allows it (see training_response.stacked), else side by side through tf.vectorized_map.
+        self._stacked_training = None if under_xla else stacked_training_fn(template)
         # The probe's rule: TensorFlow's kernels for convolutions and max-pooling, XLA otherwise.
         self._measure_jit = measure_under_xla(template)
         # Without XLA (convolutions) the replicas are measured all at once as one stacked network where
@@ -117,6 +121,20 @@ class Program:
         grads = tape.gradient(loss, params, unconnected_gradients="zero")
         return sgd_update(self.learning_rate)(params, grads), list(new_state)
 
+    def _replicas_step(self, params, state, x, y):
+        """One SGD step of every replica on its batch x[r] (R, B, ...), y[r] (R, B): _replica_step for all at
+        once, through the stacked network in training mode. The gradient of the sum of the replicas'
+        losses holds each replica's own."""
+        if self._stacked_training is None:
+            return tf.vectorized_map(lambda a: self._replica_step(*a), (params, state, x, y))
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            y_pred, state = self._stacked_training(params, state, tf.transpose(x, [1, 0, *range(2, x.shape.rank)]))
+            losses = tf.vectorized_map(lambda a: self._loss_fn(tf.reshape(a[0], [-1, 1]), tf.reshape(a[1], [-1, 1])), (y, tf.transpose(y_pred)))
+            loss = tf.reduce_sum(losses)
+        grads = tape.gradient(loss, params, unconnected_gradients="zero")
+        return sgd_update(self.learning_rate)(params, grads), state
+
     def _measure_replica(self, kinds, features, dead_share=0.0):
         def one(args):
             params, state, x_o, y_o, probe_x = args
@@ -138,7 +156,7 @@ class Program:
         def body(step, params, state):
             x = inputs[:, step]
             y = targets[:, step]
-            params, state = tf.vectorized_map(lambda a: self._replica_step(*a), (params, state, x, y))
+            params, state = self._replicas_step(params, state, x, y)
             return step + 1, params, state
 
         _, params, state = tf.while_loop(lambda step, *_: step < stop, body, (start, params, state))

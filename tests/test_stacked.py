@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from training_response.response import keras_loss_fn, measure_replicas, sgd_update
-from training_response.stacked import grouped_convolutions_work, stacked_output_fn
+from training_response.stacked import grouped_convolutions_work, stacked_output_fn, stacked_training_fn
 from training_response.replication.engine import Program
 from training_response.replication.models import build_2022, build_2022_images, build_2024, compile_sgd
 from tests.test_response import jacobian_ntk
@@ -135,3 +135,31 @@ def test_models_it_cannot_stack_are_measured_replica_by_replica(build):
 def test_the_engine_stacks_the_papers_convolutional_networks():
     for model in (build_2022("elu", seed=0), build_2022("relu", dropout=0.2, seed=0), build_2022_images("elu", seed=0)):
         assert Program(model, 0.1)._stacked is not None
+    # Trained stacked where XLA does not train them (test_engine compares their training with model.fit).
+    for model in (build_2022("relu", dropout=0.2, seed=0), build_2022_images("elu", seed=0)):
+        assert Program(model, 0.1)._stacked_training is not None
+    assert Program(build_2022("elu", seed=0), 0.1)._stacked_training is None
+
+
+@pytest.mark.skipif(not grouped_convolutions_work(), reason="TensorFlow here cannot differentiate grouped convolutions (no oneDNN)")
+def test_stacked_training_draws_each_replicas_keras_dropout_masks():
+    """The stacked network in training mode gives each replica's own Keras forward pass with dropout, and
+    advances each replica's seed state as the model's own call does."""
+    models, params, _, _, probe_x = replicas_and_points("conv1d_elu_dropout")
+    state = [tf.stack([model.non_trainable_variables[i].value for model in models]) for i in range(len(models[0].non_trainable_variables))]
+    out, new_state = stacked_training_fn(models[0])(params, state, tf.constant(np.swapaxes(probe_x, 0, 1)))
+    for r, model in enumerate(models):
+        expected, expected_state = model.stateless_call(
+            [v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables], probe_x[r], training=True
+        )
+        np.testing.assert_allclose(out[:, r], expected.numpy()[:, 0], rtol=1e-5, atol=1e-6)
+        for a, b in zip(new_state, expected_state):
+            np.testing.assert_array_equal(a[r].numpy(), b.numpy())
+    no_dropout = [model.stateless_call([v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables], probe_x[r])[0] for r, model in enumerate(models)]
+    assert not np.allclose(out.numpy().T, np.stack(no_dropout)[:, :, 0])
+
+
+def test_dropout_with_a_noise_shape_is_not_trained_stacked():
+    model = _sequential((8, 1), [keras.layers.Conv1D(2, 3), keras.layers.Dropout(0.5, noise_shape=(None, 1, 2)), keras.layers.Flatten(), keras.layers.Dense(1)], 0)
+    assert stacked_output_fn(model) is not None
+    assert stacked_training_fn(model) is None
