@@ -28,6 +28,25 @@ def test_power_law_verdicts():
     assert claims.evaluate_claims([claim], _data(rising, epochs, distance, [0]))[0]["verdict"] == claims.NOT_REPRODUCED
 
 
+def test_line_fits_equal_numpys_polyfit_row_by_row():
+    rng = np.random.default_rng(0)
+    levels = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    rows = rng.normal(size=(6, 5)) + 0.3 * levels
+    rows[2] = 5.0  # flat: R² undefined
+    rows[4, 1] = np.nan  # not finite: both undefined
+    slopes, r2 = stats.line_fits(levels, rows)
+    for row, slope, fit in zip(rows, slopes, r2):
+        if not np.all(np.isfinite(row)):
+            assert np.isnan(slope) and np.isnan(fit)
+            continue
+        expected_slope, intercept = np.polyfit(levels, row, 1)
+        assert slope == pytest.approx(expected_slope, abs=1e-12)
+        if np.var(row) == 0:
+            assert np.isnan(fit)
+        else:
+            assert fit == pytest.approx(1 - np.var(row - expected_slope * levels - intercept) / np.var(row), abs=1e-12)
+
+
 def test_spearman_by_hand():
     assert stats.spearman([0, 1, 2, 3], [5, 4, 2, 1]) == -1.0
     assert abs(stats.spearman([0, 1, 2, 3], [1, 3, 2, 4]) - 0.8) < 1e-12

@@ -142,7 +142,10 @@ def _slopes_per_run(data, params):
     """Per replica: the mean |slope| of its own kernel's linear fit against distance over the trained kernel epochs."""
     levels, k, epochs = _kernel_at(data, params)
     trained = _trained(epochs)
-    return np.array([np.mean(np.abs(stats.line_fits(levels, run[trained])[0])) if trained else np.nan for run in k])
+    if not trained:
+        return np.full(len(k), np.nan)
+    slopes = stats.line_fits(levels, np.asarray(k)[:, trained])[0]
+    return np.abs(np.reshape(slopes, (len(k), len(trained)))).mean(axis=1)
 
 
 def check_kernel_slope_smaller(data, params, reference=None):
