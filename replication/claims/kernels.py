@@ -17,9 +17,10 @@ NAN = float("nan")
 
 def _kernel_at(data, params):
     """Distances, the kernel per replica at the kernel epochs (R, K, H), and those epochs."""
-    levels, k = stats.kernel(data[params.get("kind", "step")], data["distance"])
     rows = stats.epoch_rows(data["epoch"], data["kernel_epochs"])
-    return levels, k[:, rows], [int(data["epoch"][r]) for r in rows]
+    # The kernel at each epoch is its own, so only the kernel epochs' rows are computed.
+    levels, k = stats.kernel(np.asarray(data[params.get("kind", "step")])[:, rows], data["distance"])
+    return levels, k, [int(data["epoch"][r]) for r in rows]
 
 
 def _mean(k):
