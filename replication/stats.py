@@ -1,6 +1,8 @@
 """Statistics of the measured arrays: aging curves, response kernels, fits, rank correlations, group
 trajectories and bootstrap intervals over replicas. Verdicts live in claims/."""
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from training_response.kinds import SGD_KINDS
@@ -83,6 +85,23 @@ def power_law_fit(epochs, values, window):
     residual = y - (slope * x + intercept)
     r2 = 1.0 - residual.var() / y.var() if y.var() > 0 else 0.0
     return {**result, "tau": float(-slope), "prefactor": float(np.exp(intercept)), "r2": float(r2)}
+
+
+def power_law_taus(epochs, curves, window):
+    """τ of `power_law_fit` for each row of `curves` (R, T) at once, in closed form (the slope of the
+    least-squares line through each row's own points): NaN where power_law_fit's τ is."""
+    epochs = np.asarray(epochs, dtype=np.float64)
+    curves = np.asarray(curves, dtype=np.float64).reshape(-1, len(epochs))
+    inside = (epochs >= window[0]) & (epochs <= window[1])
+    with np.errstate(all="ignore"):
+        keep = inside & (curves > 0) & np.isfinite(curves)
+        count = keep.sum(axis=1)
+        x = np.where(keep, np.log(np.where(epochs > 0, epochs, 1.0)), 0.0)
+        y = np.where(keep, np.log(np.where(keep, curves, 1.0)), 0.0)
+        dx = np.where(keep, x - (x.sum(axis=1) / count)[:, None], 0.0)
+        slope = (dx * y).sum(axis=1) / (dx * dx).sum(axis=1)
+    defined = (count >= 3) & np.isfinite(np.where(inside, curves, 0.0)).all(axis=1)
+    return np.where(defined, -slope, np.nan)
 
 
 def spearman(x, y):
@@ -232,6 +251,27 @@ def resample_replicas(data, index):
     return {key: np.asarray(value)[index] if key in keys else value for key, value in data.items()}
 
 
+class _Resampled(Mapping):
+    """`resample_replicas(data, index)` read lazily, for the bootstrap: a per-replica array (one of `keys`)
+    is indexed when a check first reads it, since each check reads a few of the data's arrays."""
+
+    def __init__(self, data, keys, index):
+        self._data, self._keys, self._index, self._read = data, keys, index, {}
+
+    def __getitem__(self, key):
+        if key not in self._keys:
+            return self._data[key]
+        if key not in self._read:
+            self._read[key] = np.asarray(self._data[key])[self._index]
+        return self._read[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
 def undefined_replicas(data):
     """Why replicas have numbers that are not defined, as [(reason, mask (R,))] for the reasons that
     apply: a measurement that is not finite, or a response at x_o (or a point's own response at epoch 0)
@@ -272,12 +312,14 @@ def bootstrap_intervals(check, data, params, reference, resamples=BOOTSTRAP_RESA
     data = shell_reduced(data)
     reference = {label: shell_reduced(d) for label, d in reference.items()} if reference else reference
     rng = np.random.default_rng(seed)
+    keys = set(_per_replica(data))
+    reference_keys = {label: set(_per_replica(d)) for label, d in reference.items()} if reference else {}
     samples = {}
     for _ in range(resamples):
-        resampled = resample_replicas(data, rng.integers(0, r, r))
+        resampled = _Resampled(data, keys, rng.integers(0, r, r))
         ref = None
         if reference:
-            ref = {label: resample_replicas(d, rng.integers(0, replica_count(d), replica_count(d))) for label, d in reference.items()}
+            ref = {label: _Resampled(d, reference_keys[label], rng.integers(0, replica_count(d), replica_count(d))) for label, d in reference.items()}
         with np.errstate(all="ignore"):
             value = check(resampled, params, ref).value
         for key, v in scalars(value).items():

@@ -28,6 +28,22 @@ def test_power_law_verdicts():
     assert claims.evaluate_claims([claim], _data(rising, epochs, distance, [0]))[0]["verdict"] == claims.NOT_REPRODUCED
 
 
+def test_power_law_taus_equal_each_rows_own_fit():
+    rng = np.random.default_rng(1)
+    epochs = np.arange(0, 200, 5)
+    curves = np.exp(rng.normal(size=(7, len(epochs)))) * np.maximum(epochs, 1.0) ** -0.6
+    curves[1, 10] = -0.2  # a non-positive point is left out of the fit
+    curves[2, 3:] = 0.0  # fewer than three positive points: undefined
+    curves[3, 12] = np.nan  # a non-finite value in the window: undefined
+    curves[4, 0] = np.inf  # outside the window: ignored
+    curves[5] = 2.0  # flat: τ = 0
+    taus = stats.power_law_taus(epochs, curves, (10, 150))
+    for curve, tau in zip(curves, taus):
+        expected = stats.power_law_fit(epochs, curve, (10, 150))["tau"]
+        assert (np.isnan(tau) and np.isnan(expected)) or tau == pytest.approx(expected, abs=1e-12)
+    assert np.isnan(taus[2]) and np.isnan(taus[3]) and not np.isnan(taus[1]) and taus[5] == pytest.approx(0.0, abs=1e-12)
+
+
 def test_line_fits_equal_numpys_polyfit_row_by_row():
     rng = np.random.default_rng(0)
     levels = np.array([1.0, 2.0, 4.0, 8.0, 16.0])

@@ -32,7 +32,7 @@ def _mean_fit(data, params, fit_window=None):
 
 def _per_replica_tau(data, params):
     fit_window = window(params, data["epoch"])
-    return np.array([stats.power_law_fit(data["epoch"], c, fit_window)["tau"] for c in _aging(data, params)])
+    return stats.power_law_taus(data["epoch"], _aging(data, params), fit_window)
 
 
 def _log_drop(data, params):
