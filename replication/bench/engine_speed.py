@@ -7,6 +7,8 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
+from training_response.windows import input_alphabet
+
 from .. import figures
 from ..ensemble_trainer import point_replicas
 from ..problem import build_model, measured_epochs, replica_probe, replica_setup
@@ -129,13 +131,16 @@ def measurement_in_forwards(fig, replicas, images=None, repeats=30):
     one forward pass. A call takes milliseconds, so the best of few calls is noisy. Exact "step" and "ntk"
     with an algorithm for any layer need a forward pass at the stepped weights and the forward pass with its
     derivative along ∇f(x_o), whose tangent takes two products per weighted layer (dW·h and W·dh): about 3
-    forward passes, the first layer's dh being 0 and fixed costs per call moving the ratio."""
+    forward passes, the first layer's dh being 0 and fixed costs per call moving the ratio. Both are measured
+    as the engine runs them: read from tables of the windows where its runs are (bit strings through a
+    Conv1D network, training_response.windows), and then "output" is itself read from the tables."""
     setups = [replica_setup(fig, 0, r, 1, images) for r in range(replicas)]
     ensemble, x_o, y_o, probe_x, _ = point_replicas(fig, setups)
     args = [ensemble.params, ensemble.state] + [tf.constant(a, tf.float32) for a in (x_o, y_o, probe_x)]
+    alphabet = input_alphabet(x_o, probe_x)
 
     def best_seconds(kinds):
-        measurement = ensemble.program.measurement(kinds)
+        measurement = ensemble.program.measurement(kinds, 0.0, alphabet)
         times = seconds_of_calls(lambda _: tf.nest.map_structure(lambda t: t.numpy(), measurement(*args)), repeats + 1)
         return min(times[1:])  # the first call traces and compiles
 
