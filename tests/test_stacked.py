@@ -83,7 +83,13 @@ def test_measured_replicas_equal_jacobian_products_and_real_training_steps(name)
     measure = tf.function(
         lambda p, a, b, c: measure_replicas(stacked_output_fn(models[0]), keras_loss_fn(models[0]), p, a, b, c, ("step", "ntk", "output"), {"step": sgd_update(0.1)}, batch_size=3)
     )
-    out = {k: v.numpy() for k, v in measure(params, x_o, y_o, probe_x).items()}
+    assert_measured_as_each_model(measure(params, x_o, y_o, probe_x), models, x_o, y_o, probe_x)
+
+
+def assert_measured_as_each_model(out, models, x_o, y_o, probe_x):
+    """The measurement `out` of "step", "ntk" and "output" over stacked replicas equals, per replica, its
+    own model's Jacobian products, outputs, and the change a real training step on (x_o, y_o) makes."""
+    out = {k: v.numpy() for k, v in out.items()}
     for r, model in enumerate(models):
         np.testing.assert_allclose(out["ntk"][r], jacobian_ntk(model, x_o[r], probe_x[r]), rtol=1e-4, atol=1e-6)
         before_o = model(x_o[r][None], training=False).numpy()[0, 0]

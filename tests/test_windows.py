@@ -12,6 +12,7 @@ from training_response.windows import MOST_WINDOWS, input_alphabet, tabulated_ou
 from training_response.replication.engine import Ensemble
 from training_response.replication.models import build_2022, build_2022_images, compile_sgd
 from tests.test_response import jacobian_ntk
+from tests.test_stacked import assert_measured_as_each_model
 
 pytestmark = pytest.mark.skipif(not grouped_convolutions_work(), reason="TensorFlow here cannot differentiate grouped convolutions (no oneDNN)")
 
@@ -90,18 +91,7 @@ def test_measured_through_tables_equals_jacobian_products_and_real_training_step
             stacked_output_fn(model), keras_loss_fn(model), p, a, b, c, ("step", "ntk", "output"), {"step": sgd_update(0.1)}, 4, 1, tabulated_output_fn(model, alphabet)
         )
     )
-    out = {k: v.numpy() for k, v in measure(params, x_o, y_o, probe_x).items()}
-    for r, model in enumerate(models):
-        np.testing.assert_allclose(out["ntk"][r], jacobian_ntk(model, x_o[r], probe_x[r]), rtol=1e-4, atol=1e-6)
-        before_o = model(x_o[r][None], training=False).numpy()[0, 0]
-        before = model(probe_x[r], training=False).numpy()[:, 0]
-        np.testing.assert_allclose(out["output"][r], before, rtol=1e-5, atol=1e-6)
-        for layer in model.layers:  # the step of the inference-mode network, as the probe measures it
-            if isinstance(layer, keras.layers.Dropout):
-                layer.rate = 0.0
-        model.train_on_batch(x_o[r][None], np.array([[y_o[r]]]))
-        expected = (model(probe_x[r], training=False).numpy()[:, 0] - before) / (y_o[r] - before_o)
-        np.testing.assert_allclose(out["step"][r], expected, rtol=1e-3, atol=2e-5)
+    assert_measured_as_each_model(measure(params, x_o, y_o, probe_x), models, x_o, y_o, probe_x)
 
 
 def test_the_engine_measures_bit_strings_through_tables_as_without():
