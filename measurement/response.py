@@ -293,7 +293,7 @@ def measure_replicas(g, loss_fn, params, x_o, y_o, probe_x, kinds, updates=None,
     stepped = _updated(tape, loss, params, updates, stepped_kinds)
     del tape
 
-    encode, prepare = tabulated or (lambda x: x, lambda weights, along=None: lambda x: g(weights, x, along))
+    encode, prepare = (tabulated.encode, tabulated.prepare) if tabulated else (lambda x: x, lambda weights, along=None: lambda x: g(weights, x, along))
     forward = prepare(params, tangents)
     stepped_forward = {kind: prepare(new_params) for kind, new_params in stepped.items()}
 

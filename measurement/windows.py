@@ -46,10 +46,12 @@ class Tabulated(NamedTuple):
     """A stacked network whose convolutions and first dense layer are read from tables (see
     `tabulated_output_fn`). encode(x (B, R, L, C)) -> the table rows the points read (B, R, positions),
     computed once for all probe points; prepare(params, tangents=None) -> at(rows) -> (f (B, R), ḟ (B, R)
-    or None): what the stacked g(params, x, tangents) gives, the tables made once in `prepare`."""
+    or None): what the stacked g(params, x, tangents) gives, the tables made once in `prepare`. `width`:
+    the most floats per point and replica that at() holds at once (for the size of a chunk of points)."""
 
     encode: Callable
     prepare: Callable
+    width: int
 
 
 class _Table(NamedTuple):
@@ -137,16 +139,16 @@ def tabulated_output_fn(model, alphabet, points=None):
         return None
     positions = model.layers[cut].input.shape[1]
     first = tf.constant(_symbol_values(alphabet, channels))
-    thresholds = tf.constant(alphabet[1:], tf.float32)
     reader = tf.constant(_window_reader(length, channels, len(alphabet), width, stride, positions))
     offsets = tf.range(positions) * count
     layer, _, (kernel, bias) = steps[dense]
+    units = layer.units
 
     def encode(x):
         batch, replicas = tf.shape(x)[0], x.shape[1]
         # Each entry's index in the alphabet, and each window's index as the weighted sum of its entries'
         # (a matrix product, exact in float32 below 2^24 > MOST_WINDOWS).
-        digits = tf.reduce_sum(tf.cast(x[..., None] >= thresholds, tf.float32), axis=-1)
+        digits = tf.add_n([tf.cast(x >= threshold, tf.float32) for threshold in alphabet[1:]])
         window = tf.cast(tf.matmul(tf.reshape(digits, [-1, reader.shape[0]]), reader), tf.int32)
         # Row of (replica r, position l, window) in the tables: (r·positions + l)·count + window.
         return tf.reshape(window, [batch, replicas, positions]) + offsets + tf.range(replicas)[:, None] * (positions * count)
@@ -159,7 +161,6 @@ def tabulated_output_fn(model, alphabet, points=None):
         if tangents is not None:
             dtable = _dense_rows(features, tf.reshape(tangents[kernel], by_position.shape)) + _dense_rows(dfeatures, by_position)
             table = tf.concat([table, dtable], axis=-1)  # one look-up for both
-        units = params[kernel].shape[-1]
 
         def at(rows):
             both = tf.reduce_sum(tf.gather(table, rows), axis=2)
@@ -174,7 +175,8 @@ def tabulated_output_fn(model, alphabet, points=None):
 
         return at
 
-    return Tabulated(encode, prepare)
+    floats_per_point = max(2 * positions * units, *(math.prod(later.output.shape[1:]) for later in model.layers[dense:]))
+    return Tabulated(encode, prepare, floats_per_point)
 
 
 def _features(tables, params, tangents, values):

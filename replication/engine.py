@@ -95,10 +95,7 @@ class Program:
         # Without XLA (convolutions) the replicas are measured all at once as one stacked network where
         # the model allows it (see training_response.stacked), else one at a time.
         self._stacked = None if self._measure_jit else stacked_output_fn(template)
-        sizes = [math.prod(layer.output.shape[1:]) for layer in keras_layers(template)]
-        self._widest = max(sizes)
-        flat = [isinstance(layer, keras.layers.Flatten) for layer in keras_layers(template)]
-        self._widest_after_flatten = max(sizes[flat.index(True) :]) if True in flat else self._widest
+        self._widest = max(math.prod(layer.output.shape[1:]) for layer in keras_layers(template))
         self._measurements = {}
         self._loops = {}
 
@@ -187,7 +184,7 @@ class Program:
             def stacked(params, state, x_o, y_o, probe_x):
                 replicas, points = probe_x.shape[:2]
                 tabulated = tabulated_output_fn(self.template, alphabet, points)
-                widest = self._widest_after_flatten if tabulated is not None else self._widest
+                widest = tabulated.width if tabulated is not None else self._widest
                 chunk = max(1, min(points, STACKED_CHUNK_BYTES // (4 * replicas * widest)))
                 updates = {"step": sgd_update(self.learning_rate)}
                 return measure_replicas(
