@@ -64,9 +64,10 @@ class _Table(NamedTuple):
 
 
 def _tables(steps, symbols):
-    """(tables, windows, stride, work): per layer before Flatten, how its table is made; the windows of the
-    last table, the input positions between neighbouring output positions, and the multiply-adds of making
-    every table for one replica."""
+    """(tables, width, stride, work): per layer before Flatten, how its table is made; the input positions
+    the last table's windows span, the input positions between neighbouring output positions, and the
+    multiply-adds of making every table for one replica. None when a table would exceed MOST_WINDOWS
+    windows (checked before its windows are listed)."""
     tables, width, stride, work = [], 1, 1, 0
     for step in steps:
         layer = step[0]
@@ -75,6 +76,8 @@ def _tables(steps, symbols):
             continue
         taps, dilation = layer.kernel_size[0], layer.dilation_rate[0]
         grown = width + (taps - 1) * dilation * stride
+        if grown * math.log2(symbols) > math.log2(MOST_WINDOWS):
+            return None
         window = np.arange(symbols**grown)
         # Tap j reads the sub-window starting j·dilation·stride input positions into this layer's window,
         # the window's symbols being the digits of its index, most significant first.
@@ -83,15 +86,6 @@ def _tables(steps, symbols):
         work += len(window) * taps * layer.kernel.shape[1] * layer.filters
         width, stride = grown, stride * layer.strides[0]
     return tables, width, stride, work
-
-
-def _receptive_width(convolutions):
-    """How many input positions one output position of the last of `convolutions` reads (as `_tables`)."""
-    width, stride = 1, 1
-    for layer in convolutions:
-        width += (layer.kernel_size[0] - 1) * layer.dilation_rate[0] * stride
-        stride *= layer.strides[0]
-    return width
 
 
 def _parts(model):
@@ -128,12 +122,13 @@ def tabulated_output_fn(model, alphabet, points=None):
     cut, dense = parts
     length, channels = model.inputs[0].shape[1:]
     symbols = len(alphabet) ** channels
-    convolutions = [layer for layer in model.layers[:cut] if isinstance(layer, keras.layers.Conv1D)]
-    if _receptive_width(convolutions) * math.log2(symbols) > math.log2(MOST_WINDOWS):
-        return None
     steps = layer_steps(model)
-    tables, width, stride, work = _tables(steps[:cut], symbols)
+    made = _tables(steps[:cut], symbols)
+    if made is None:
+        return None
+    tables, width, stride, work = made
     count = symbols**width
+    convolutions = [layer for layer in model.layers[:cut] if isinstance(layer, keras.layers.Conv1D)]
     direct = sum(layer.output.shape[1] * layer.kernel_size[0] * layer.kernel.shape[1] * layer.filters for layer in convolutions)
     if points is not None and work >= points * direct:
         return None
