@@ -224,14 +224,19 @@ class Program:
 
         return pairs
 
-    def loop(self, kinds, pairs, dead_share=0.0, alphabet=None):
+    def loop(self, kinds, pairs, dead_share=0.0, alphabet=None, weights=False):
         """The compiled loop loop(params, state, inputs, targets, done, epochs (T,), probe) -> (params, state,
         dict of (T, R, ...)): train to each epoch in turn and measure there (`probe`: the measurement's
         arguments after params and state), without Python in between (a tf.function call costs as much
-        as a measurement of many small replicas). `dead_share`, `alphabet`: see `measurement`."""
-        key = (tuple(kinds), pairs, float(dead_share), alphabet)
+        as a measurement of many small replicas). `dead_share`, `alphabet`: see `measurement`; `weights`:
+        also keep the trainable weights there, as weight_0, weight_1, ... in the template's order."""
+        key = (tuple(kinds), pairs, float(dead_share), alphabet, weights)
         if key not in self._loops:
-            measurement = self.pairs_measurement(kinds, dead_share) if pairs else self.measurement(kinds, dead_share, alphabet)
+            measured = self.pairs_measurement(kinds, dead_share) if pairs else self.measurement(kinds, dead_share, alphabet)
+
+            def measurement(params, state, *probe):
+                kept = {f"weight_{i}": p for i, p in enumerate(params)} if weights else {}
+                return {**measured(params, state, *probe), **kept}
 
             def run(params, state, inputs, targets, done, epochs, probe):
                 count = tf.shape(epochs)[0]
@@ -311,15 +316,16 @@ class Ensemble:
         bounds = tf.constant(int(start)), tf.constant(stop)
         self.params, self.state = self.program.train(self.params, self.state, inputs, targets, *bounds)
 
-    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS, dead_share=0.0, alphabet=None):
+    def run_points(self, inputs, targets, done, epochs, x_o, y_o, probe_x, kinds=SGD_KINDS, dead_share=0.0, alphabet=None, weights=False):
         """Trains from epoch `done` to each of `epochs` in turn (steps along axis 1 of the stream inputs
         (R, S, B, ...), targets (R, S, B)) and measures after each, in one compiled loop, a step on each
         replica's own training point x_o (R, ...) with target y_o (R,) at its probe points probe_x
         (R, P, ...). Returns (T, R, ...) arrays for the T epochs: f_o (R,), the point kinds (R, P) and,
         with "features" among the kinds, feature_mean and dead_fraction (R,), a feature dead when nonzero on
         at most `dead_share` of the probe points (0: on none). `alphabet`: windows.input_alphabet(x_o,
-        probe_x), computed once by the caller for all segments of a run (see `Program.measurement`)."""
-        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x), dead_share, alphabet)
+        probe_x), computed once by the caller for all segments of a run (see `Program.measurement`). With
+        `weights`, also every replica's trainable weights at those epochs: weight_0, ... (R, ...)."""
+        return self._run(inputs, targets, done, epochs, kinds, False, (x_o, y_o, probe_x), dead_share, alphabet, weights)
 
     def run_pairs(self, inputs, targets, done, epochs, points, point_y, kinds=SGD_KINDS):
         """As run_points, measuring a step on each of a replica's N points (R, N, ...) with targets
@@ -327,8 +333,8 @@ class Ensemble:
         at point i to a step on point j."""
         return self._run(inputs, targets, done, epochs, kinds, True, (points, point_y))
 
-    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe, dead_share=0.0, alphabet=None):
-        self.params, self.state, out = self.program.loop(kinds, pairs, dead_share, alphabet)(
+    def _run(self, inputs, targets, done, epochs, kinds, pairs, probe, dead_share=0.0, alphabet=None, weights=False):
+        self.params, self.state, out = self.program.loop(kinds, pairs, dead_share, alphabet, weights)(
             self.params,
             self.state,
             tf.convert_to_tensor(inputs, tf.float32),

@@ -108,15 +108,17 @@ class EnsembleTrainer:
         targets = tf.constant(targets, tf.float32)
         kinds = fig.probe["kinds"]
         dead_share = fig.probe.get("dead_share", 0.0)
+        weights = fig.probe.get("weights", False)
         alphabet = input_alphabet(x_o, probe_x)
         records = {}
         kept_distance = distance
 
         def measure_segment(done, epochs_):
             nonlocal kept_distance
-            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds, dead_share, alphabet)
+            out = ensemble.run_points(inputs, targets, done, epochs_, x_o, y_o, probe_x, kinds, dead_share, alphabet, weights)
             kept_values, kept_distance = kept(out, kinds, distance, keep)
-            return {"epoch": epochs_, "learning_rate": [ensemble.learning_rate] * len(epochs_), "f_o": out["f_o"], **kept_values}
+            held = {k: v for k, v in out.items() if k.startswith("weight_")}
+            return {"epoch": epochs_, "learning_rate": [ensemble.learning_rate] * len(epochs_), "f_o": out["f_o"], **kept_values, **held}
 
         _train_and_record(ensemble, measure_segment, schedule, epochs, records, bar, checkpoint)
         return {

@@ -2,6 +2,7 @@
 would probe their own training. Slow (Python per replica and per epoch), but it is the definition the
 ensemble engine is tested against."""
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -21,6 +22,28 @@ def fit_stream(model, inputs, targets, callbacks):
     model.fit(dataset, epochs=len(targets), steps_per_epoch=1, verbose=0, shuffle=False, callbacks=callbacks)
 
 
+class WeightsAtProbeEpochs(keras.callbacks.Callback):
+    """The model's trainable weights where a ResponseProbe with `schedule` measures: at the start of the fit
+    and after each scheduled epoch; `history` holds them as weight_0, weight_1, ... (T, ...)."""
+
+    def __init__(self, schedule):
+        super().__init__()
+        self.schedule = set(schedule)
+        self.history = {}
+
+    def on_train_begin(self, logs=None):
+        self.history = {}
+        self._keep()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 in self.schedule:
+            self._keep()
+
+    def _keep(self):
+        for i, variable in enumerate(self.model.trainable_variables):
+            self.history.setdefault(f"weight_{i}", []).append(variable.numpy())
+
+
 def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
     """One replica: one model.fit of `epochs` single-step epochs with a ResponseProbe; its history."""
     model = build_model(fig, setup["model_seed"])
@@ -36,12 +59,14 @@ def train_replica_fit(fig, setup, epochs, schedule, callbacks=()):
         seed=setup["probe_seed"],
         dead_share=fig.probe.get("dead_share", 0.0),
     )
+    weights = [WeightsAtProbeEpochs(schedule)] if fig.probe.get("weights") else []
     inputs = step_inputs(setup, x_o, epochs)[:, None]
-    fit_stream(model, inputs, setup["targets"][:, None], [probe, *callbacks])
+    fit_stream(model, inputs, setup["targets"][:, None], [probe, *weights, *callbacks])
     # The engine keeps x_o's own values among the shells (distance 0), not apart from them; and the figures'
     # networks have one output, whose Θ is the same number in every ntk_mode.
     left_out = {f"{kind}_o" for kind in POINT_KINDS} | {"ntk_mode"}
-    return {key: value for key, value in probe.history.items() if key not in left_out}
+    kept_weights = {key: np.asarray(values) for key, values in weights[0].history.items()} if weights else {}
+    return {**{key: value for key, value in probe.history.items() if key not in left_out}, **kept_weights}
 
 
 def train_dataset_fit(fig, setup, epochs, schedule, callbacks=()):

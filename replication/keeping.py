@@ -20,8 +20,9 @@ KEPT = {
 
 
 def keep_mode(fig, replicas, epochs, limit=RAW_LIMIT_BYTES):
-    """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"."""
-    if fig.kind != "points":
+    """"raw" when the per-point float32 histories fit under `limit` bytes, else "shells"; always "raw" when
+    the weights are kept (the theory reads every point, and the weights outweigh the points)."""
+    if fig.kind != "points" or fig.probe.get("weights"):
         return "raw"
     x = random_bits(fig.model["n_bits"], values=fig.training["bits"], rng=0)
     points = len(probe_points(x, None, fig.probe["shells"], fig.probe["samples_per_shell"], 0)[0])

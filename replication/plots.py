@@ -210,7 +210,54 @@ def _image_kernel_panel(ax, panel, runs, references, summaries, claims):
     ax.set_title(f"{panel['title']} (e = {epoch})")
 
 
-PANELS = {"aging": _aging_panel, "kernel": _kernel_panel}
+def _theory_fit_panel(ax, fig, data, summary, claims):
+    """The ensemble-median R² of eqs. (19) and (20) against the measured normalized step, per epoch, with
+    the interquartile range over runs."""
+    shown = data["epoch"] > 0
+    for key, label in (("eq19_r2", "eq. (19), no fitted constant"), ("eq20_r2", "eq. (20), C0-C2 fitted")):
+        low, median, high = np.nanpercentile(np.asarray(data[key], np.float64)[:, shown], (25, 50, 75), axis=0)
+        ax.fill_between(data["epoch"][shown], low, high, alpha=0.25, lw=0)
+        ax.plot(data["epoch"][shown], median, lw=1.6, label=label)
+    ax.set_xscale("log")
+    ax.set_ylim(min(0.0, ax.get_ylim()[0]), 1.02)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("R² against the measured response")
+    ax.set_title("theory against the response")
+    ax.legend(loc="lower left")
+
+
+def _per_shell_panel(ax, data, key, ylabel, title, average=np.nanmedian):
+    """An ensemble average per Hamming shell (R, T, H) at each kernel epoch."""
+    levels = np.unique(data["distance"])
+    rows = stats.epoch_rows(data["epoch"], data["kernel_epochs"])
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(rows)))
+    for color, row in zip(colors, rows):
+        ax.plot(levels, average(np.asarray(data[key], np.float64)[:, row], axis=0), color=color, marker="o", ms=3, lw=1.2, label=f"e = {data['epoch'][row]}")
+    ax.set_xlabel(r"Hamming distance $|x_o - x|$")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="best")
+
+
+def _sigma_ratio_panel(ax, fig, data, summary, claims):
+    _per_shell_panel(ax, data, "sigma_ratio", r"median $\sigma'(x)\,/\,\sigma'(x_o)$", "the output's slope against x_o's")
+    ax.set_yscale("log")
+    ax.axhline(1, color="0.4", lw=0.8)
+
+
+def _negative_share_panel(ax, fig, data, summary, claims):
+    _per_shell_panel(ax, data, "negative_share", "mean share of responses < 0", "negative responses", np.nanmean)
+    bits = np.asarray(data["x_o"]).shape[-1]
+    ax.axvline((bits + 1) / 2, color="0.4", lw=0.8, ls="--")  # beyond it x·x_o + 1 < 0
+
+
+PANELS = {
+    "aging": _aging_panel,
+    "kernel": _kernel_panel,
+    "theory_fit": _theory_fit_panel,
+    "sigma_ratio": _sigma_ratio_panel,
+    "negative_share": _negative_share_panel,
+}
 FIGURE_PANELS = {
     "aging_overlay": _aging_overlay_panel,
     "kernel_overlay": _kernel_overlay_panel,

@@ -111,6 +111,8 @@ PLAN = {
     "2024-fig5": (Variant("10× longer run", epochs=100_000), LAST_DECADE),
     "2024-fig6": DENSE + (larger(20),),
     "2024-fig7": DENSE + (DEAD_1, DEAD_5, larger(20)),
+    # The theory of eqs. (19)-(20) on Figs. 1-3's runs: under the same unstated choices as those figures.
+    "2024-theory": DENSE,
 }
 
 

@@ -12,10 +12,11 @@ import tensorflow as tf
 from training_response.kinds import SCALARS
 from training_response.data.mnist import load as load_mnist
 from . import claims as claim_checks
-from . import plots, stats
+from . import plots, stats, theory
 from .checkpoint import Checkpoint
 from .files import check_writable
 from .keeping import KEPT, keep_mode
+from .problem import learning_rate
 from .progress import NO_PROGRESS
 from .results_io import checkpoint_path, comparison_arrays, flatten_variants, load_references, without_diverged, write_figure
 from .training import get_trainer, run_ensemble
@@ -117,6 +118,8 @@ def run_figure(run, progress=NO_PROGRESS, mnist=None, command=None):
         keep = keep_mode(variant, replicas, epochs)
         checkpoints[label] = Checkpoint(checkpoint_path(fig, out, label), digest)
         raw[label] = run_ensemble(variant, replicas, epochs, seed, trainer, progress, keep, images, checkpoints[label])
+        if "weight_0" in raw[label]:  # kept for the 2024 paper's theory, computed from them here
+            raw[label].update(theory.derived(raw[label], variant.model["activation"], learning_rate(variant)))
         runs[label], diverged[label] = _screen_divergence(f"{fig.id}{f' [{label}]' if label else ''}", raw[label])
         summary[label] = summaries(variant, runs[label])
         kept[label] = KEPT[keep]

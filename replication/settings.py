@@ -42,6 +42,8 @@ PROBE = {
     "images": int,
     # A feature is dead when nonzero on at most this share of the probe inputs, in [0, 1) (default 0: on none).
     "dead_share": float,
+    # Keep every replica's trainable weights at each measured epoch (weight_0, ...: what theory.py reads).
+    "weights": bool,
 }
 
 SECTIONS = ("model", "training", "probe")

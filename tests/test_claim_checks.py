@@ -1470,6 +1470,160 @@ def test_delta_function_diverged_run_is_undefined():
     _undefined(record, "relative_width_at_1")
 
 
+# The 2024 theory: eq19, eq20, eq20_constant, peak_mechanism, negative_share ----------------------------
+
+THEORY_EPOCHS = np.array([0, 1, 10, 100, 1000])
+THEORY_TRAINED = (2, 3, 4)  # the rows of the trained kernel epochs 10, 100, 1000
+
+
+def _theory(r2=0.99, c1_change=1.0, sigma=1.5, bracket=0.9, negative=0.0, spread=0.01, replicas=6, seed=4):
+    """What theory.derived gives, for `replicas` runs at THEORY_EPOCHS (kernel epochs 0, 10, 100, 1000) over the 9
+    shells of 8-bit inputs: eq. (19)'s and eq. (20)'s R² = r2, the fitted C1 = 1 up to epoch 10 and c1_change at
+    epoch 1000, σ'(x)/σ'(x_o) = sigma and the bracket's ratio = bracket at distance 1, and a share `negative`
+    of negative responses at distances >= 5; each read value plus `spread` × a standard normal per run."""
+    rng = np.random.default_rng(seed)
+    t, h = len(THEORY_EPOCHS), len(LEVELS)
+
+    def noisy(value, shape):
+        return value + spread * rng.standard_normal(shape)
+
+    constants = np.ones((replicas, t, 3))
+    constants[:, 3, 1] = np.sqrt(c1_change)
+    constants[:, 4, 1] = c1_change * np.exp(noisy(0.0, replicas))
+    sigma_ratio, bracket_kernel, negative_share = np.ones((replicas, t, h)), np.ones((replicas, t, h)), np.zeros((replicas, t, h))
+    sigma_ratio[:, :, 1] = noisy(sigma, (replicas, t))
+    bracket_kernel[:, :, 1] = noisy(bracket, (replicas, t))
+    negative_share[:, :, 5:] = noisy(negative, (replicas, t, h - 5))
+    return {
+        "epoch": THEORY_EPOCHS,
+        "kernel_epochs": np.array([0, 10, 100, 1000]),
+        "distance": LEVELS,
+        "x_o": np.ones((replicas, 8)),
+        "f_o": np.full((replicas, t), 0.5),
+        "eq19_r2": noisy(r2, (replicas, t)),
+        "eq19_error": noisy(0.1, (replicas, t)),
+        "ntk_error": noisy(1e-6, (replicas, t)),
+        "eq20_r2": noisy(r2, (replicas, t)),
+        "eq20_constants": constants,
+        "sigma_ratio": sigma_ratio,
+        "bracket_kernel": bracket_kernel,
+        "negative_share": negative_share,
+    }
+
+
+@establishes("eq19", R)
+@establishes("eq20", R)
+@pytest.mark.parametrize("test", ["eq19", "eq20"])
+def test_theory_fit_high_r2_at_every_trained_epoch_is_reproduced(test):
+    d = _firm(_judge(test, _theory(r2=0.99, spread=0.005)), R)
+    assert d["quantity"] == "r2_worst" and d["value"] == pytest.approx(0.99, abs=0.01)
+
+
+@establishes("eq19", NR)
+@establishes("eq20", NR)
+@pytest.mark.parametrize("test", ["eq19", "eq20"])
+def test_theory_fit_low_r2_is_not_reproduced(test):
+    _firm(_judge(test, _theory(r2=0.5)), NR)
+
+
+@establishes("eq19", INC)
+@establishes("eq20", INC)
+@pytest.mark.parametrize("test", ["eq19", "eq20"])
+def test_theory_fit_r2_interval_across_the_clear_mark_is_inconclusive(test):
+    """A worst median R² of about 0.96 with 0.02 spread per run: the interval reaches below 0.95."""
+    d = _straddles(_judge(test, _theory(r2=0.965, spread=0.02, seed=3)))
+    assert d["ci95"][0] < 0.95 <= d["value"]
+
+
+@establishes("eq19", UND)
+@establishes("eq20", UND)
+@pytest.mark.parametrize("test", ["eq19", "eq20"])
+def test_theory_fit_with_a_run_not_finite_or_no_trained_kernel_epoch_is_undefined(test):
+    data = _theory()
+    data[f"{test}_r2"][3, 4] = np.nan
+    _undefined(_judge(test, data))
+    untrained = {**_theory(), "kernel_epochs": np.array([0])}
+    _undefined(_judge(test, untrained))
+
+
+@establishes("eq20_constant", R)
+def test_eq20_constant_c1_within_a_factor_1p1_is_reproduced():
+    d = _firm(_judge("eq20_constant", _theory(c1_change=1.1)), R)
+    assert d["value"] == pytest.approx(math.log(1.1), abs=0.02)
+    _firm(_judge("eq20_constant", _theory(c1_change=1 / 1.1)), R)  # a fall is a change too: |log|
+
+
+@establishes("eq20_constant", NR)
+def test_eq20_constant_c1_tripled_is_not_reproduced():
+    _firm(_judge("eq20_constant", _theory(c1_change=3.0)), NR)
+
+
+@establishes("eq20_constant", INC)
+def test_eq20_constant_change_interval_across_a_factor_1p5_is_inconclusive():
+    d = _straddles(_judge("eq20_constant", _theory(c1_change=1.45, spread=0.1, seed=2)))
+    assert d["value"] < math.log(1.5) < d["ci95"][1]
+
+
+@establishes("eq20_constant", UND)
+def test_eq20_constant_c1_of_zero_at_the_first_trained_epoch_is_undefined():
+    """C1 = 0 at epoch 10 in one run: its change by a factor is not a number."""
+    data = _theory()
+    data["eq20_constants"][2, 2, 1] = 0.0
+    _undefined(_judge("eq20_constant", data))
+
+
+@establishes("peak_mechanism", R)
+def test_peak_mechanism_sigma_ratio_above_one_and_falling_bracket_is_reproduced():
+    record = _judge("peak_mechanism", _theory(sigma=1.5, bracket=0.9))
+    assert _firm(record, R, "sigma_excess")["value"] == pytest.approx(0.5, abs=0.02)
+    assert _firm(record, R, "bracket_excess")["value"] == pytest.approx(-0.1, abs=0.02)
+
+
+@establishes("peak_mechanism", NR)
+def test_peak_mechanism_sigma_ratio_below_one_or_a_rising_bracket_is_not_reproduced():
+    _firm(_judge("peak_mechanism", _theory(sigma=0.9)), NR, "sigma_excess")
+    record = _judge("peak_mechanism", _theory(sigma=1.5, bracket=1.2))
+    _firm(record, NR, "bracket_excess")
+    assert _decision(record, "sigma_excess")["verdict"] == R
+
+
+@establishes("peak_mechanism", INC)
+def test_peak_mechanism_sigma_ratio_interval_across_1p05_is_inconclusive():
+    d = _straddles(_judge("peak_mechanism", _theory(sigma=1.06, spread=0.02, seed=3)), "sigma_excess")
+    assert d["ci95"][0] < 0.05 < d["value"]
+
+
+@establishes("peak_mechanism", UND)
+def test_peak_mechanism_with_sigma_prime_at_x_o_zero_is_undefined():
+    """σ'(x_o) = 0 in float64 in one run makes its ratio infinite."""
+    data = _theory()
+    data["sigma_ratio"][1, 4, 1] = np.inf
+    _undefined(_judge("peak_mechanism", data), "sigma_excess")
+
+
+@establishes("negative_share", R)
+def test_negative_share_none_against_half_is_reproduced():
+    d = _firm(_judge("negative_share", _theory(negative=0.0), _theory(negative=0.5, seed=5), reference_variant="elu"), R)
+    assert d["value"] == pytest.approx(-0.5, abs=0.01) and d["effect_size"] == 0.05
+
+
+@establishes("negative_share", NR)
+def test_negative_share_as_many_as_the_reference_is_not_reproduced():
+    _firm(_judge("negative_share", _theory(negative=0.3), _theory(negative=0.3, seed=5), reference_variant="elu"), NR)
+
+
+@establishes("negative_share", INC)
+def test_negative_share_interval_across_the_minimum_effect_is_inconclusive():
+    d = _straddles(_judge("negative_share", _theory(negative=0.2, spread=0.1, seed=6), _theory(negative=0.26, spread=0.1, seed=8), reference_variant="elu"))
+    assert d["value"] < -0.05 < d["ci95"][1]
+
+
+@establishes("negative_share", UND)
+def test_negative_share_without_the_reference_variant_is_undefined():
+    record = _judge("negative_share", _theory(), reference_variant="elu")
+    assert record["verdict"] == UND and record["value"] == {"reference": None}
+
+
 # The rule as evaluate_claims applies it --------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from tests.test_claim_checks import (
     SPREAD,
     STEADY,
     BROAD,
+    THEORY_TRAINED,
     _aging_run,
     _dead,
     _decay_run,
@@ -50,6 +51,7 @@ from tests.test_claim_checks import (
     _sides,
     _slopes,
     _tau_run,
+    _theory,
     _with_model,
     _zigzag,
 )
@@ -186,6 +188,17 @@ CASES = {
     "dead_fraction": Case({"at_least": 0.3, "fail_below": 0.1}, ((_dead(0.5), None), (_dead(0.05), None)), (("dead_fraction", (2,), ((),)),)),
     "delta_function": Case(
         {}, ((_predictions([1.0, 0.55, 0.5, 0.5]), None), (_predictions([0.55, 0.5, 0.5, 0.5]), None)), (("output", (1,), ((0,), (1,), (2,), (3,))),)
+    ),
+    "eq19": Case({}, ((_theory(r2=0.99, spread=0.005), None), (_theory(r2=0.5), None)), (("eq19_r2", THEORY_TRAINED, ((),)),)),
+    "eq20": Case({}, ((_theory(r2=0.99, spread=0.005), None), (_theory(r2=0.5), None)), (("eq20_r2", THEORY_TRAINED, ((),)),)),
+    "eq20_constant": Case({}, ((_theory(c1_change=1.1), None), (_theory(c1_change=3.0), None)), (("eq20_constants", (2, 4), ((1,),)),)),
+    "peak_mechanism": Case(
+        {}, ((_theory(sigma=1.5), None), (_theory(sigma=0.9), None)), (("sigma_ratio", (4,), ((1,),)), ("bracket_kernel", (4,), ((1,),)))
+    ),
+    "negative_share": Case(
+        {"reference_variant": "elu"},
+        ((_theory(negative=0.0), _theory(negative=0.5, seed=5)), (_theory(negative=0.3), _theory(negative=0.3, seed=5))),
+        (("negative_share", THEORY_TRAINED, ((5,), (6,), (7,), (8,))),),
     ),
 }
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import stats
 from ..settings import NONE, fits, type_names
-from . import aging, dynamics, features, kernels
+from . import aging, dynamics, features, kernels, theory
 from .common import no_runs
 from .measurement import diagnostics
 from .verdicts import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, UNDEFINED, VERDICTS, decide
@@ -63,6 +63,11 @@ CHECKS = {
     "feature_trend": features.check_feature_trend,
     "dead_fraction": features.check_dead_fraction,
     "delta_function": features.check_delta_function,
+    "eq19": theory.check_eq19,
+    "eq20": theory.check_eq20,
+    "eq20_constant": theory.check_eq20_constant,
+    "peak_mechanism": theory.check_peak_mechanism,
+    "negative_share": theory.check_negative_share,
 }
 
 # What a claim of a figure may say: its text, its check (a name in CHECKS) and the check's parameters.

@@ -42,6 +42,10 @@ MUCH_FASTER = 0.5
 # of the smallest gap LOG_EFFECT a reader tells apart: what looks flat on the papers' log axes).
 SETTLED = 1.1
 
+# A share of responses (e.g. those below 0 in a shell): 5%, one response in 20, the least share a reader
+# sees as a run of points below the axis of the 2024 paper's kernel plots.
+SHARE_EFFECT = 0.05
+
 # Monotone trends and straight lines ------------------------------------------------------------------
 # Spearman rho of a monotone curve: |rho| at least this (strict enough that a hump is not one).
 MONOTONE_RHO = 0.8
@@ -147,6 +151,25 @@ FEATURES = SimpleNamespace(
 )
 
 
+THEORY = SimpleNamespace(
+    # R² of the theory's response against the measured normalized step over the probe points, at the worst
+    # trained kernel epoch (ensemble median): eq. (19) with no fitted constant, eq. (20) with its three; the
+    # bands of a clear straight line (R2_CLEAR, R2_NONE), since both are linear in their terms.
+    describes=Band(at_least(R2_CLEAR), below(R2_NONE)),
+    # |log| of the fitted C1's ratio between the last and the first trained kernel epoch: "almost constant"
+    # within a factor 1.5 (LOG_EFFECT, the least gap a reader tells apart on log axes), else it has changed.
+    constant=Band(below(LOG_EFFECT), at_least(LOG_EFFECT)),
+    # σ'(x)/σ'(x_o) at distance 1, minus 1: larger by KERNEL_EFFECT, the kernel's own least visible change
+    # (the kernel at distance 1 is this ratio times the bracket's).
+    sigma_larger=shift("higher", KERNEL_EFFECT),
+    # The bracket of Θ (Θ/σ'σ'_o) at distance 1 over its value at x_o, minus 1: at most 0, the bracket alone
+    # keeps the peak at x_o; above KERNEL_EFFECT, the bracket itself moves it.
+    bracket_falls=Band(at_most(0), above(KERNEL_EFFECT), KERNEL_EFFECT),
+    # Share of negative responses where x·x_o + 1 < 0, ReLU's minus ELU's: fewer by SHARE_EFFECT.
+    fewer_negative=shift("lower", SHARE_EFFECT),
+)
+
+
 def dead_fraction(at_least_, fail_below):
     """The dead-fraction band: its numbers are set by each claim in the figure config (what "almost all"
     means there) and stored with it in the json."""
@@ -159,4 +182,5 @@ TABLES = {
     "pair and group dynamics": DYNAMICS,
     "mean-field": MEANFIELD,
     "feature space": FEATURES,
+    "theory": THEORY,
 }
