@@ -3,8 +3,9 @@
 import glob
 import json
 import os
+import re
 
-from . import figures
+from . import figures, sentence_map
 from .claims import VERDICTS
 from .claims.verdicts import Band, Bound, combine
 from .files import write_json, write_text
@@ -90,16 +91,20 @@ def _claims_table(records):
     return lines
 
 
-def _number(name, value, ci):
-    """'name = v [low, high]': '—' for a missing value, 'no interval' for a claim decided on its value,
-    'interval undefined' where the bootstrap gave no finite one."""
+def _with_interval(value, ci):
+    """'v [low, high]': '—' for a missing value, 'no interval' for a claim decided on its value, 'interval
+    undefined' where the bootstrap gave no finite one."""
     if ci is None:
         interval = " (no interval)"
     elif all(isinstance(x, (int, float)) for x in ci):
         interval = f" [{_short(ci[0])}, {_short(ci[1])}]"
     else:
         interval = " (interval undefined)"
-    return f"{name} = {'—' if value is None else _short(value)}{interval}"
+    return f"{'—' if value is None else _short(value)}{interval}"
+
+
+def _number(name, value, ci):
+    return f"{name} = {_with_interval(value, ci)}"
 
 
 def _deciding(claim):
@@ -304,6 +309,28 @@ def _diagnostics_lines(diagnostics):
     return lines
 
 
+_PER_EPOCH = re.compile(r"^(.+)_e(\d+)$")
+
+
+def _per_epoch_lines(r):
+    """A table of the claims' per-epoch values (keys `<name>_e<epoch>`, each with its 95% interval), one row
+    per variant and epoch, one column per name; none when no claim has any."""
+    cells, names = {}, []
+    for claim in r["claims"]:
+        for key, value in claim["value"].items():
+            match = _PER_EPOCH.match(key)
+            if not match or not isinstance(value, (int, float)):
+                continue
+            name, epoch = match.group(1), int(match.group(2))
+            names += [name] if name not in names else []
+            cells.setdefault((claim["parameters"].get("variant", ""), epoch), {})[name] = _with_interval(value, claim["ci95"].get(key))
+    if not cells:
+        return []
+    lines = ["", "Per kernel epoch (ensemble medians of the runs' values [95% CI]):", "", _row("variant", "epoch", *names), "|---" * (len(names) + 2) + "|"]
+    lines += [_row(variant or "—", epoch, *(row.get(n, "") for n in names)) for (variant, epoch), row in cells.items()]
+    return lines
+
+
 def _figure_section(path, r, out):
     """A figure's section: its image (linked relative to `out`), its run, its claims table, diagnostics
     and assumptions."""
@@ -328,6 +355,7 @@ def _figure_section(path, r, out):
         other = claim.get("secondary")
         if other:
             lines.append(_row("↳ the other reading (not counted)", "", other["reading"], _deciding(other), other["criterion"], other["verdict"]))
+    lines += _per_epoch_lines(r)
     lines += _diagnostics_lines(r.get("diagnostics") or {})
     lines += ["", "Assumptions where the paper is silent:", ""]
     lines += [f"- {key}: {text}" for key, text in config["assumptions"].items()]
@@ -486,4 +514,5 @@ def write_report(out="results", before=None, command=None):
         lines += _robustness_section(robustness)
     lines += ["", _wall_time(_json_if_present(os.path.join(out, "run_all.json")))]
     text = "\n".join(lines) + "\n"
+    write_text(os.path.join(out, "CLAIMS.md"), sentence_map.markdown(records))
     return write_text(os.path.join(out, "REPORT.md"), text)

@@ -41,7 +41,7 @@ def _per_epoch(name, epochs, values):
 def _fit_reading(data, key, what, extra):
     rows, epochs = _rows(data)
     r2 = _median(np.asarray(data[key])[:, rows])
-    value = {"epochs": epochs, "r2_worst": _worst(r2), **_per_epoch("r2", epochs, r2), **extra(rows, epochs)}
+    value = {"epochs": epochs, "r2_worst": _worst(r2), **_per_epoch(key, epochs, r2), **extra(rows, epochs)}
     criterion = THEORY.describes.sentence(f"the ensemble-median R² of {what} against the measured normalized step, at its worst trained kernel epoch")
     return Reading(f"R² of {what} against the measured normalized step over the probe points", value, criterion, (Test(THEORY.describes, "r2_worst"),))
 

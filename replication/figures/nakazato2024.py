@@ -519,7 +519,7 @@ FIGURES = (
         **_BASE,
         "id": "2024-theory",
         "name": "theory",
-        "title": "The theory, eqs. (19)-(20), against the measured response of Figs. 1-2 (and Fig. 3's noisy runs)",
+        "title": "Eqs. (19)-(20) from the weights against the response (Figs. 1-3's runs)",
         "probe": {**_BASE["probe"], "weights": True},
         "variants": (*_BY_ACTIVATION, *_NOISY_BY_ACTIVATION),
         "panels": ("theory_fit", "sigma_ratio", "negative_share"),
