@@ -56,7 +56,9 @@ def markdown(records):
         lines += ["", f"## {TITLES[paper]}", "", "| # | the paper's sentence | tested by (claim id: verdict) or why not |", "|---|---|---|"]
         for n, (sentence, reason) in enumerate(sentences, 1):
             found = [f"{cid}: {c['verdict']}" + (" (extension)" if c.get("extension") else "") for cid, p, _, c in claims if p == paper and quotes(sentence, c["quote"])]
-            lines.append(f"| {n} | {_cell(sentence)} | {'; '.join(found) if found else 'untested: ' + reason} |")
+            if not found:
+                found = [f"untested: {reason}" if reason else "its claims' figures have no results here"]
+            lines.append(f"| {n} | {_cell(sentence)} | {'; '.join(found)} |")
     lines += ["", "## Every claim and the sentences it quotes", "", "| claim id | claim | sentences (paper, #) |", "|---|---|---|"]
     for cid, paper, _, claim in claims:
         held = [f"{paper} #{n}" for n, (sentence, _) in enumerate(SENTENCES.get(paper, ()), 1) if quotes(sentence, claim["quote"])]

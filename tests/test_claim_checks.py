@@ -271,6 +271,50 @@ def test_plateau_fits_over_its_own_window_when_given_one():
     assert _judge("plateau", data, window=(1, 10))["verdict"] == NR
 
 
+def test_plateau_expected_not_to_converge_reads_continuous_aging():
+    """expect=False ("continuous aging"): τ = 1 over the last decade is still decaying (reproduced), τ = 0 has
+    stopped (not reproduced), a slope near −0.1 with its interval across it is inconclusive."""
+    assert _firm(_judge("plateau", _aging_run(1.0), expect=False), R)["value"] == pytest.approx(-1.0)
+    _firm(_judge("plateau", _aging_run(0.0), expect=False), NR)
+    d = _straddles(_judge("plateau", _tau_run(0.11 + 0.02 * (-1.0) ** np.arange(8)), expect=False))
+    assert d["ci95"][1] > -0.1 > d["value"]
+
+
+# target_unreached --------------------------------------------------------------------------------------
+
+
+def _targets(gap, replicas=6, spread=0.01, seed=7):
+    """f(x_o) (R, 8 epochs) falling from 0.5 to 1 − gap (± spread per run) over the last decade, y_o = 1."""
+    rng = np.random.default_rng(seed)
+    f_o = np.tile(np.linspace(0.5, 1.0 - gap, len(EPOCHS)), (replicas, 1))
+    f_o[:, EPOCHS.index(100):] = 1.0 - gap + spread * rng.standard_normal((replicas, 1))
+    return {"f_o": f_o, "y_o": np.ones(replicas), "epoch": np.asarray(EPOCHS)}
+
+
+@establishes("target_unreached", R)
+def test_target_unreached_prediction_held_at_0p9_is_reproduced():
+    d = _firm(_judge("target_unreached", _targets(0.1)), R)
+    assert d["value"] == pytest.approx(0.1, abs=0.01) and d["effect_size"] == 0.05
+
+
+@establishes("target_unreached", NR)
+def test_target_unreached_prediction_at_its_target_is_not_reproduced():
+    _firm(_judge("target_unreached", _targets(0.001, spread=0.0005)), NR)
+
+
+@establishes("target_unreached", INC)
+def test_target_unreached_gap_interval_across_0p05_is_inconclusive():
+    d = _straddles(_judge("target_unreached", _targets(0.055, spread=0.01, seed=1)))
+    assert d["ci95"][0] < 0.05 < d["value"]
+
+
+@establishes("target_unreached", UND)
+def test_target_unreached_diverged_run_is_undefined():
+    data = _targets(0.1)
+    data["f_o"][2, -1] = np.nan
+    _undefined(_judge("target_unreached", data))
+
+
 # exponent_differs --------------------------------------------------------------------------------------
 
 EXPONENTS = {"reference": "fig", "window": (1, None)}
@@ -1417,6 +1461,43 @@ def test_dead_fraction_unmeasured_last_epoch_is_undefined():
     data = _dead(0.5)
     data["dead_fraction"][1, -1] = np.nan
     _undefined(_judge("dead_fraction", data, **DEAD_PARAMS))
+
+
+# response_less -----------------------------------------------------------------------------------------
+
+
+def _responses(ratio, replicas=6, spread=0.02, seed=8):
+    """Θ at 9 shells (R, 4 epochs, 9) scaled so that Θ(x_o, x_o) goes from 1 to `ratio` (± spread per run)."""
+    rng = np.random.default_rng(seed)
+    scale = np.ones((replicas, 4))
+    scale[:, 1:] = np.linspace(1.0, ratio, 4)[1:] + spread * rng.standard_normal((replicas, 1))
+    return {"ntk": scale[:, :, None] * np.linspace(1.0, 0.2, 9), "distance": LEVELS, "epoch": np.arange(4)}
+
+
+@establishes("response_less", R)
+def test_response_less_response_down_to_a_twentieth_is_reproduced():
+    assert _firm(_judge("response_less", _responses(0.05, spread=0.005)), R)["value"] == pytest.approx(0.05, abs=0.01)
+
+
+@establishes("response_less", NR)
+def test_response_less_response_kept_is_not_reproduced():
+    _firm(_judge("response_less", _responses(0.8)), NR)
+
+
+@establishes("response_less", INC)
+def test_response_less_ratio_interval_across_0p1_is_inconclusive():
+    """A ratio of 0.095 with 0.02 spread per run reaches above 0.1; a ratio of 0.3 lies between the bounds."""
+    d = _straddles(_judge("response_less", _responses(0.095, seed=2)))
+    assert d["value"] < 0.1 < d["ci95"][1]
+    _in_gap(_judge("response_less", _responses(0.3)))
+
+
+@establishes("response_less", UND)
+def test_response_less_with_no_untrained_response_is_undefined():
+    """Θ(x_o, x_o) = 0 at epoch 0 in every run: no ratio."""
+    data = _responses(0.05)
+    data["ntk"][:, 0] = 0.0
+    _undefined(_judge("response_less", data))
 
 
 # delta_function ----------------------------------------------------------------------------------------

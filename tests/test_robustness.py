@@ -147,25 +147,26 @@ def _runs(*where):
 def test_a_reference_runs_before_the_figures_that_compare_with_it_in_its_folder_only():
     runs = _runs(("2024-fig3", "A"), ("2024-fig1", "A"), ("2024-fig2", "A"), ("2024-fig3", "B"), ("2024-fig1", "C"))
     order = Schedule(runs, {0: 10.0, 1: 1.0, 2: 2.0, 3: 5.0, 4: 20.0})
-    # fig3 in A waits for fig1 and fig2 in A; fig3 in B has no reference in its folder (fig1 in C is
-    # another folder's), so it waits for nothing.
-    assert order.waits == [{1, 2}, set(), set(), set(), set()]
-    # A chain's seconds: its own and the longest chain after it (fig1 in A: 1 + 10).
-    assert order.chain == {0: 10.0, 1: 11.0, 2: 12.0, 3: 5.0, 4: 20.0}
-    assert order.ready(set(), set()) == [4, 2, 1, 3]
+    # fig3 in A waits for fig1 and fig2 in A, fig2 in A for fig1 in A; fig3 in B has no reference in its
+    # folder (fig1 in C is another folder's), so it waits for nothing.
+    assert order.waits == [{1, 2}, set(), {1}, set(), set()]
+    # A chain's seconds: its own and the longest chain after it (fig2 in A: 2 + 10; fig1 in A: 1 + 12).
+    assert order.chain == {0: 10.0, 1: 13.0, 2: 12.0, 3: 5.0, 4: 20.0}
+    assert order.ready(set(), set()) == [4, 1, 3]
     assert order.ready({1}, {1, 4}) == [2, 3]
     assert order.ready({1, 2}, {1, 2}) == [4, 0, 3]
     sequence = order.sequence()
-    assert sequence == [4, 2, 1, 0, 3] and sorted(sequence) == list(range(len(runs)))
+    assert sequence == [4, 1, 2, 0, 3] and sorted(sequence) == list(range(len(runs)))
 
 
 def test_the_longest_chain_starts_first_and_ties_keep_the_runs_order():
     runs = _runs(("2024-fig1", "A"), ("2024-fig1", "B"), ("2024-fig3", "B"), ("2024-fig2", "B"), ("2024-fig4", "A"))
-    # Unknown seconds count 1 each: fig1 and fig2 in B lead to fig3 (chain 2); fig4 in A compares with
-    # fig1 in A (chain 2).
+    # Unknown seconds count 1 each: fig1 in B leads to fig2 and on to fig3 (chain 3); fig4 in A compares
+    # with fig1 in A (chain 2).
     order = Schedule(runs, {})
-    assert order.waits == [set(), set(), {1, 3}, set(), {0}]
-    assert order.ready(set(), set()) == [0, 1, 3]
+    assert order.waits == [set(), set(), {1, 3}, {1}, {0}]
+    assert order.ready(set(), set()) == [1, 0]
+    assert Schedule(_runs(("2024-fig6", "A"), ("2024-fig1", "A"), ("2024-fig6", "B")), {}).ready(set(), set()) == [0, 1, 2]
     sequence = order.sequence()
     assert sorted(sequence) == list(range(len(runs)))
     for index, waits in enumerate(order.waits):

@@ -52,6 +52,8 @@ from tests.test_claim_checks import (
     _slopes,
     _tau_run,
     _theory,
+    _targets,
+    _responses,
     _with_model,
     _zigzag,
 )
@@ -189,6 +191,8 @@ CASES = {
     "delta_function": Case(
         {}, ((_predictions([1.0, 0.55, 0.5, 0.5]), None), (_predictions([0.55, 0.5, 0.5, 0.5]), None)), (("output", (1,), ((0,), (1,), (2,), (3,))),)
     ),
+    "target_unreached": Case({}, ((_targets(0.1), None), (_targets(0.001, spread=0.0005), None)), (("f_o", (5, 6, 7), ((),)),)),
+    "response_less": Case({}, ((_responses(0.05, spread=0.005), None), (_responses(0.8), None)), (("ntk", (0, 3), ((0,),)),)),
     "eq19": Case({}, ((_theory(r2=0.99, spread=0.005), None), (_theory(r2=0.5), None)), (("eq19_r2", THEORY_TRAINED, ((),)),)),
     "eq20": Case({}, ((_theory(r2=0.99, spread=0.005), None), (_theory(r2=0.5), None)), (("eq20_r2", THEORY_TRAINED, ((),)),)),
     "eq20_constant": Case({}, ((_theory(c1_change=1.1), None), (_theory(c1_change=3.0), None)), (("eq20_constants", (2, 4), ((1,),)),)),

@@ -36,6 +36,7 @@ __all__ = [
 CHECKS = {
     "power_law": aging.check_power_law,
     "plateau": aging.check_plateau,
+    "target_unreached": aging.check_target_unreached,
     "exponent_differs": aging.check_exponent_differs,
     "exponent_matches": aging.check_exponent_matches,
     "faster_decay": aging.check_faster_decay,
@@ -63,6 +64,7 @@ CHECKS = {
     "feature_trend": features.check_feature_trend,
     "dead_fraction": features.check_dead_fraction,
     "delta_function": features.check_delta_function,
+    "response_less": features.check_response_less,
     "eq19": theory.check_eq19,
     "eq20": theory.check_eq20,
     "eq20_constant": theory.check_eq20_constant,

@@ -7,7 +7,7 @@ the reference's runs ({label: arrays}), and returns a Reading (verdicts.py).
 import numpy as np
 
 from .. import stats
-from .common import against_reference, compared_with, missing, reference_variant, window
+from .common import against_reference, compared_with, finite_mean, missing, reference_variant, window
 from .thresholds import AGING, SETTLED
 from .verdicts import Reading, Test
 
@@ -76,12 +76,25 @@ def check_plateau(data, params, reference=None):
     fit_window = window(params, data["epoch"]) if "window" in params else (max(1, last // PLATEAU_SPAN), last)
     fit = _mean_fit(data, params, fit_window)
     lo, hi = fit["window"]
-    criterion = "converged to a constant response: " + AGING.plateau.sentence(
-        f"the log-log slope of the ensemble-mean aging curve over epochs {lo:g}–{hi:g}"
-    )
+    # expect False: the claim is that the aging goes on ("continuous aging"), not that it converges.
+    converges = params.get("expect", True)
+    band = AGING.plateau if converges else AGING.still_decaying
+    what = "converged to a constant response: " if converges else "still decaying: "
+    criterion = what + band.sentence(f"the log-log slope of the ensemble-mean aging curve over epochs {lo:g}–{hi:g}")
     quantity = "log-log slope of the ensemble-mean aging curve over " + ("the claim's window" if "window" in params else "the last decade")
     value = {"slope": -fit["tau"], "window": fit["window"]}
-    return Reading(quantity, value, criterion, (Test(AGING.plateau, "slope"),))
+    return Reading(quantity, value, criterion, (Test(band, "slope"),))
+
+
+def check_target_unreached(data, params, reference=None):
+    last = int(np.max(data["epoch"]))
+    rows = np.asarray(data["epoch"]) >= last // PLATEAU_SPAN
+    with np.errstate(all="ignore"):
+        gap = np.abs(np.asarray(data["y_o"], np.float64)[:, None] - np.asarray(data["f_o"], np.float64)[:, rows]).mean(axis=1)
+    value = {"target_gap": finite_mean(gap), "from_epoch": last // PLATEAU_SPAN}
+    criterion = AGING.target_unreached.sentence("the ensemble mean of |y_o − f(x_o)| over the last decade of epochs")
+    quantity = "distance of the prediction f(x_o) from its binary target y_o over the last decade"
+    return Reading(quantity, value, criterion, (Test(AGING.target_unreached, "target_gap"),))
 
 
 def check_exponent_differs(data, params, reference=None):

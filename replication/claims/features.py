@@ -4,7 +4,7 @@ features, and the delta-function prediction. Checks return a Reading (verdicts.p
 import numpy as np
 
 from .. import stats
-from .common import choice
+from .common import choice, finite_mean
 from .thresholds import FEATURES, dead_fraction
 from .verdicts import Reading, Test
 
@@ -61,3 +61,13 @@ def check_delta_function(data, params, reference=None):
     value = {"f_at_x_o": float(mean[levels == 0][0]), "background": background, "spike": spike, "relative_width_at_1": width}
     quantity = "ensemble-mean prediction f(x) at the last epoch against the Hamming distance from x_o"
     return Reading(quantity, value, criterion, (Test(FEATURES.spike, "spike"), Test(FEATURES.narrow, "relative_width_at_1")))
+
+
+def check_response_less(data, params, reference=None):
+    size = stats.aging(data["ntk"], data["distance"])
+    first, last = finite_mean(size[:, 0]), finite_mean(size[:, -1])
+    ratio = last / first if first > 0 and np.isfinite(last) else float("nan")
+    criterion = FEATURES.response_less.sentence("Θ(x_o, x_o) at the last epoch over Θ(x_o, x_o) at epoch 0, ensemble means")
+    value = {"first": first, "last": last, "ratio": ratio}
+    quantity = "the response Θ(x_o, x_o) at the last epoch relative to the untrained network's"
+    return Reading(quantity, value, criterion, (Test(FEATURES.response_less, "ratio"),))

@@ -35,7 +35,7 @@ SENTENCES = {
             "2014; Baldi and Sadowski., 2013; Li et al., 2016).",
             None,
         ),
-        ("We should note the slopes of the response kernels are smaller than the cases without dropout.", "restated"),
+        ("We should note the slopes of the response kernels are smaller than the cases without dropout.", None),
         (
             "Since the dropout has the effect of coarse graining, the specificity of the response kernels should be reduced and the results are "
             "reasonable.",
@@ -193,7 +193,7 @@ SENTENCES = {
         ("The response kernels show decreasing tendency against the distance between the training point, $x_o$, and the other, $x$.", None),
         ("However, the tendency changes along the training epochs.", None),
         ("The peak gradually shifts away from the point, $x_o$.", None),
-        ("We can confirm the same power law in both of them, FIG. 1 and 2.", "not_yet"),
+        ("We can confirm the same power law in both of them, FIG. 1 and 2.", None),
         ("However, the response kernels are somehow different.", "restated"),
         ("That of ReLU is positive but that of ELU is not necessarily positive.", None),
         ("In addition, S curves emerge in the case of ELU but not in ReLU.", None),
@@ -239,14 +239,14 @@ SENTENCES = {
         (
             "In the case of random training, in FIG. 3, the prediction, $f(x_o)$, can not converge into a binary value but we have an expected "
             "value, $0 < E(y_i) < 1$.",
-            "not_yet",
+            None,
         ),
         (
             r"Since the activation function, $\sigma$, is not flat in such a region, we cannot expect a power law decay with the described "
             "mechanism.",
             "not_yet",
         ),
-        ("However, we can confirm continuous aging, in FIG. 3, different from the regression patterns, in FIG. 4.", "not_yet"),
+        ("However, we can confirm continuous aging, in FIG. 3, different from the regression patterns, in FIG. 4.", None),
         ("We can confirm the reduction of feature space.", None),
         ("On the contrary, we can show the increasing curves in training without noise.", None),
         (

@@ -82,6 +82,10 @@ AGING = SimpleNamespace(
     # Log-log slope of the aging curve at its end: within ±0.1 of flat it has converged; below −0.5 it
     # is still decaying.
     plateau=Band(within(0.1), below(-0.5)),
+    # "Continuous aging": that slope still below −0.1 (past the plateau's flat band); at −0.1 or above it has stopped.
+    still_decaying=Band(below(-0.1), at_least(-0.1), 0.1),
+    # f(x_o) kept off its binary target: the mean |y_o − f(x_o)| over the last decade above PREDICTION_EFFECT.
+    target_unreached=shift("higher", PREDICTION_EFFECT),
     # |tau − tau_ref|: exponents this close are the same power law; more than 0.3 apart they are not.
     exponents_match=Band(at_most(TAU_EFFECT), above(0.3)),
     # Per-run exponents against another figure's runs.
@@ -148,6 +152,9 @@ FEATURES = SimpleNamespace(
     # spike), and f at distance 1 rising at most half of that (more than 0.8 of it: no narrow spike).
     spike=Band(at_least(0.3), below(0.1)),
     narrow=Band(at_most(0.5), above(0.8)),
+    # A response-less network: Θ(x_o, x_o) at the last epoch over its untrained value (ensemble means) at most
+    # 0.1, a decade down on the papers' log aging axes; at least 0.5 (not even halved), it still responds.
+    response_less=Band(at_most(0.1), at_least(0.5)),
 )
 
 

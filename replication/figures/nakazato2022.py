@@ -84,6 +84,7 @@ SAYS = {
     "same_law": "We also tested the various conditions, shown in Fig. 2, and the results can be expressed with the same law.",
     "clearer_with_elu": "The aging, decay in the size of the response, shows clearer power law like behavior with ELU rather than Relu.",
     "broader": "It shows broader peak around the input, $x_o$.",
+    "slopes_smaller": "We should note the slopes of the response kernels are smaller than the cases without dropout.",
     "dropout": "As a more complicated response, we show the results with the dropout effect for each convolutional layer, in Fig. 3",
     "differ": "We can confirm different aging along the Hamming distances between the inputs, $x_1$ and $x_2$.",
     "pairs": "If the distance between the points is small, the agings are enhanced with each other, but the enhancement is very "
@@ -230,12 +231,19 @@ FIGURES = (
                     "quote": SAYS["broader"],
                     "reading": "'broader peak': the trained kernel stays higher near x_o (distances 1-4) than Fig. 1's without dropout",
                     "test": "kernel_broader",
-                    "secondary": {
-                        "test": "kernel_slope_smaller",
-                        "reading": "as the Results word it, 'the slopes of the response kernels are smaller than the cases without "
-                        "dropout': the trained kernels' mean |slope| against Fig. 1's",
-                    },
                     "near": 4,
+                    "variant": enc,
+                    "reference": "2022-fig1",
+                    "reference_variant": enc,
+                }
+                for enc in ("unbiased", "biased")
+            ),
+            *(
+                {
+                    "claim": f"with dropout the kernels' slopes are smaller than without (Fig. 1) ({enc})",
+                    "quote": SAYS["slopes_smaller"],
+                    "reading": "the trained kernels' mean |slope| against distance against Fig. 1's without dropout",
+                    "test": "kernel_slope_smaller",
                     "variant": enc,
                     "reference": "2022-fig1",
                     "reference_variant": enc,
@@ -292,6 +300,25 @@ FIGURES = (
                 "variant": "elu",
                 "reference": "2022-fig1",
                 "reference_variant": "unbiased",
+            },
+            {
+                "claim": "the aging exponent is larger than with non-deterministic encoding (ReLU, against Fig. 2's ReLU unbiased)",
+                "quote": SAYS["larger_exponent"],
+                "reading": "the mean per-run power-law exponent tau (fit from epoch 10) against Fig. 2's ReLU network with unbiased "
+                "encoding, the non-deterministic case of the same network",
+                "test": "exponent_differs",
+                "secondary": {
+                    "test": "exponent_differs",
+                    "reference_variant": "relu_biased",
+                    "direction": "higher",
+                    "window": (10, None),
+                    "reading": "'than non-deterministic ones', the other one of Fig. 2's ReLU runs: against its biased encoding",
+                },
+                "direction": "higher",
+                "window": (10, None),
+                "variant": "relu",
+                "reference": "2022-fig2",
+                "reference_variant": "relu_unbiased",
             },
             *(
                 {

@@ -100,6 +100,10 @@ SAYS = {
     "response_less": "As specific cases, we can show a response-less network and delta function network by random training, in FIG. 7.",
     "delta": "As we can confirm, the model learns a delta function, $δ(x − x_o)$, finally.",
     "sensitive": "Almost all features are lost, except for ones which have a specific sensitivity against the input, $x_o$.",
+    "same_law": "We can confirm the same power law in both of them, FIG. 1 and 2.",
+    "expected_value": "In the case of random training, in FIG. 3, the prediction, $f(x_o)$, can not converge into a binary value but we "
+    "have an expected value, $0 < E(y_i) < 1$.",
+    "continuous": "However, we can confirm continuous aging, in FIG. 3, different from the regression patterns, in FIG. 4.",
     "eq19": "Therefore, we can write the training response, $\\frac{\\partial y}{y_o - y} \\propto \\sigma' \\sigma'_o (\\sum (F_{io} F_i + "
     "a_i^2 (\\boldsymbol{x} \\cdot \\boldsymbol{x}_o + 1)) + 1)$.",
     "eq20": "As we have shown, the training response of our model can be simply expressed in an equation, (20), which explains the "
@@ -209,6 +213,15 @@ FIGURES = (
         "claims": (
             *_AGING_AND_KERNEL,
             {
+                "claim": "the same power law as with ReLU (Fig. 1)",
+                "quote": SAYS["same_law"],
+                "reading": "'the same power law': the exponent of the ensemble-mean aging curve against Fig. 1's (ReLU), both fitted "
+                "from epoch 10",
+                "test": "exponent_matches",
+                "window": (10, None),
+                "reference": "2024-fig1",
+            },
+            {
                 "claim": "the response kernel of ELU is not necessarily positive",
                 "quote": SAYS["sign"],
                 "reading": _SIGN_READING + " (the ensemble mean goes below 0 somewhere)",
@@ -285,6 +298,25 @@ FIGURES = (
                 "expect": "not positive",
                 "variant": "elu",
             },
+            *_per_activation(
+                {
+                    "claim": "the prediction f(x_o) does not converge to its binary target",
+                    "quote": SAYS["expected_value"],
+                    "reading": "'can not converge into a binary value': the mean |y_o − f(x_o)| over the last decade of epochs stays "
+                    "clear of 0",
+                    "test": "target_unreached",
+                }
+            ),
+            *_per_activation(
+                {
+                    "claim": "the aging continues to the end, unlike regression's convergence (Fig. 4)",
+                    "quote": SAYS["continuous"],
+                    "reading": "'continuous aging': the log-log slope of the ensemble-mean aging curve over the last decade of epochs is "
+                    "still falling (Fig. 4's regression converges: its own claim)",
+                    "test": "plateau",
+                    "expect": False,
+                }
+            ),
         ),
     },
     {
@@ -460,7 +492,7 @@ FIGURES = (
         "name": "fig7",
         "title": "Random training: feature loss (left) and the delta-function prediction with a fixed pair (right)",
         "training": {**_BASE["training"], "inputs": "random", "p_fixed": 0.0},
-        "probe": {"shells": True, "samples_per_shell": None, "kinds": ("output", "features"), "schedule": "log"},
+        "probe": {"shells": True, "samples_per_shell": None, "kinds": ("output", "features", "ntk"), "schedule": "log"},
         "epochs": 50_000,
         "kernel_epochs": (0,),
         "variants": (
@@ -493,6 +525,13 @@ FIGURES = (
                 "test": "dead_fraction",
                 "at_least": 0.8,
                 "fail_below": 0.5,
+                "variant": "random",
+            },
+            {
+                "claim": "random training leaves a response-less network",
+                "quote": SAYS["response_less"],
+                "reading": "'a response-less network': Θ(x_o, x_o) at the last epoch against the untrained network's (ensemble means)",
+                "test": "response_less",
                 "variant": "random",
             },
             {
