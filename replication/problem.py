@@ -101,11 +101,24 @@ def replica_setup(fig, seed, replica, epochs, images=None):
     x_o = random_bits(fig.model["n_bits"], values=training["bits"], rng=rng)
     y_o = draw_point_target(training["point_target"], rng)
     if training.get("inputs", "fixed") == "random":
-        inputs, targets = random_training(x_o, y_o, epochs, stream_seq, p_fixed=training["p_fixed"], values=training["bits"])
+        inputs, targets = random_training(
+            x_o, y_o, epochs, stream_seq, p_fixed=training["p_fixed"], values=training["bits"], clean_after=clean_after_epoch(fig, epochs)
+        )
     else:
         inputs = None  # every step trains on x_o
         targets = target_stream(training["encoding"], y_o, epochs, stream_seq, **training["encoding_params"])
     return {"x_o": x_o, "y_o": y_o, "inputs": inputs, "targets": targets, **seeds}
+
+
+def clean_after_epoch(fig, epochs):
+    """The epoch from which random training turns to (x_o, y_o) alone (training.clean_after, a share of the
+    epochs), or None."""
+    share = fig.training.get("clean_after")
+    if share is None:
+        return None
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"training.clean_after={share} is not a share of the epochs; use a number in [0, 1]")
+    return int(round(share * epochs))
 
 
 def step_inputs(setup, x_o, epochs):

@@ -29,6 +29,8 @@ TRAINING = {
     "encoding_params": dict,
     "inputs": str,
     "p_fixed": float,
+    # Random training for this share of the epochs, then every step on (x_o, y_o): clean_after_epoch(fig, epochs).
+    "clean_after": (float, NONE),
     "y_o": float,
     "dataset": dict,
 }

@@ -107,13 +107,36 @@ def shell_mean(values, distance):
     return np.stack([values[..., distance == h].mean(axis=-1) for h in np.unique(distance)], axis=-1)
 
 
+def survivors(data, activation):
+    """Per replica and measured epoch (R, T), from the kept weights: alive, the number of features alive
+    (nonzero on some probe input); alive_at_x_o, how many of those are active at x_o (c_i·x_o + b_i > 0);
+    and active_at_x_o, the share of all features active at x_o."""
+    phi = activation_pair(activation)
+    out = {"alive": [], "alive_at_x_o": [], "active_at_x_o": []}
+    for r in range(len(data["x_o"])):
+        weights = [np.asarray(data[f"weight_{i}"][r]) for i in range(2)]
+        at_o = _hidden(weights, phi, np.asarray(data["x_o"][r], np.float64)[None])[0][..., 0, :] > 0
+        alive = (_hidden(weights, phi, np.asarray(data["probe_x"][r], np.float64))[1] != 0).any(axis=-2)
+        out["alive"].append(alive.sum(axis=-1))
+        out["alive_at_x_o"].append((alive & at_o).sum(axis=-1))
+        out["active_at_x_o"].append(at_o.mean(axis=-1))
+    return {k: np.asarray(v, np.float32) for k, v in out.items()}
+
+
 def derived(data, activation, learning_rate):
-    """What the theory figure analyses, per replica (R, T, ...) from a run's kept weights
-    (data["weight_0"..."weight_3"], (R, T, ...)), x_o, probe points, distances and measured step and ntk:
+    """What the theory analyses, per replica (R, T, ...) from a run's kept weights (data["weight_0"...
+    "weight_3"], (R, T, ...)), x_o and probe points: `survivors`, and with the measured step and ntk:
     eq19_r2 (eq. 19 with the factor 2η of an SGD step on the MSE, against the measured normalized step),
     eq19_error and ntk_error (eq. 19's and the exact expression's relative error against the measured Θ),
     eq20_r2 and eq20_constants, sigma_ratio (σ'(x)/σ'(x_o)) and bracket_kernel (the bracket over its value
     at x_o) per shell, and negative_share (the share of each shell's normalized steps below 0)."""
+    out = survivors(data, activation)
+    if "step" in data and "ntk" in data:
+        out.update(_response_terms(data, activation, learning_rate))
+    return out
+
+
+def _response_terms(data, activation, learning_rate):
     distance = np.asarray(data["distance"])
     out = {k: [] for k in ("eq19_r2", "eq19_error", "ntk_error", "eq20_r2", "eq20_constants", "sigma_ratio", "bracket_kernel", "negative_share")}
     at_o = distance == 0

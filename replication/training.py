@@ -17,7 +17,7 @@ import numpy as np
 from . import meanfield, simplified
 from .ensemble_trainer import EnsembleTrainer
 from .fit_trainer import FitTrainer
-from .problem import kernel_epochs, learning_rate, measured_epochs, replica_setup
+from .problem import clean_after_epoch, kernel_epochs, learning_rate, measured_epochs, replica_setup
 from .progress import NO_PROGRESS
 
 TRAINERS = {trainer.name: trainer for trainer in (EnsembleTrainer(), FitTrainer())}
@@ -86,6 +86,8 @@ def _points_run(fig, trainer, setups, epochs, schedule, keep, bar, checkpoint):
     if "features" in fig.probe["kinds"]:
         # What dead_fraction counts as dead, per replica like the measurements (resampled with them).
         data["dead_share"] = np.full(len(setups), fig.probe.get("dead_share", 0.0), np.float32)
+    if clean_after_epoch(fig, epochs) is not None:
+        data["clean_after_epoch"] = np.full(len(setups), clean_after_epoch(fig, epochs), np.int64)
     if keep == "shells":
         del data["probe_x"]  # the summaries no longer refer to single probe points
     if fig.kind == "images":

@@ -1056,6 +1056,37 @@ def _exponential(r, d, rng):
     return np.exp(-d / 3) + 0.01 * rng.standard_normal(d.shape)
 
 
+def _line(r, d, rng):
+    return 1.0 - d / 12 + 0.001 * rng.standard_normal(d.shape)
+
+
+@establishes("image_kernel_not_linear", R)
+def test_image_kernel_not_linear_exponential_kernel_is_reproduced():
+    """exp(−d/3) over distances 1-10 in 10 bins: a curve, R² of a line well below 0.95."""
+    assert _firm(_judge("image_kernel_not_linear", _images(_exponential)), R)["value"] < 0.95
+
+
+@establishes("image_kernel_not_linear", NR)
+def test_image_kernel_not_linear_straight_kernel_is_not_reproduced():
+    assert _firm(_judge("image_kernel_not_linear", _images(_line)), NR)["value"] > 0.99
+
+
+@establishes("image_kernel_not_linear", INC)
+def test_image_kernel_not_linear_r2_interval_across_0p95_is_inconclusive():
+    def bent(r, d, rng):
+        return 1.0 - d / 12 + (0.05 + 0.04 * (r % 3)) * (d - 5.5) ** 2 / 10 + 0.02 * rng.standard_normal(d.shape)
+
+    d = _straddles(_judge("image_kernel_not_linear", _images(bent, replicas=8, seed=5)))
+    assert d["value"] < 0.95 < d["ci95"][1]
+
+
+@establishes("image_kernel_not_linear", UND)
+def test_image_kernel_not_linear_with_a_response_at_x_o_of_zero_is_undefined():
+    data = _images(_exponential)
+    data["step"][2, 1, 0] = 0.0
+    _undefined(_judge("image_kernel_not_linear", data))
+
+
 @establishes("image_kernel_decreasing", R)
 def test_image_kernel_decreasing_exponential_kernel_is_reproduced():
     """K = exp(−d/3) + 1% noise: every binned kernel falls with distance (rho ≈ −1)."""
@@ -1549,6 +1580,109 @@ def test_delta_function_diverged_run_is_undefined():
     record = _judge("delta_function", data)
     _undefined(record, "spike")
     _undefined(record, "relative_width_at_1")
+
+
+# survivors_at_x_o and irreversible_loss ----------------------------------------------------------------
+
+
+def _survivors(share, replicas=6, alive=10, spread=1, seed=9):
+    """Features alive at the last of 3 epochs (`alive` per run) of which share × alive (± spread features per
+    run) are active at x_o; half of all features active at x_o at epoch 0."""
+    rng = np.random.default_rng(seed)
+    at_o = np.clip(np.round(share * alive + spread * rng.standard_normal(replicas)), 0, alive)
+    return {
+        "alive": np.tile([128.0, 40.0, alive], (replicas, 1)),
+        "alive_at_x_o": np.stack([np.full(replicas, 64.0), np.full(replicas, 20.0), at_o], axis=1),
+        "active_at_x_o": np.full((replicas, 3), 0.5),
+        "feature_mean": np.ones((replicas, 3)),
+        "epoch": np.arange(3),
+    }
+
+
+@establishes("survivors_at_x_o", R)
+def test_survivors_at_x_o_all_survivors_active_at_x_o_is_reproduced():
+    d = _firm(_judge("survivors_at_x_o", _survivors(1.0, spread=0.0)), R)
+    assert d["value"] == 1.0
+
+
+@establishes("survivors_at_x_o", NR)
+def test_survivors_at_x_o_survivors_as_any_features_is_not_reproduced():
+    _firm(_judge("survivors_at_x_o", _survivors(0.5)), NR)
+
+
+@establishes("survivors_at_x_o", INC)
+def test_survivors_at_x_o_share_interval_across_0p8_is_inconclusive():
+    d = _straddles(_judge("survivors_at_x_o", _survivors(0.82, alive=20, spread=2, seed=1)))
+    assert d["ci95"][0] < 0.8 <= d["value"]
+
+
+@establishes("survivors_at_x_o", UND)
+def test_survivors_at_x_o_with_no_feature_alive_is_undefined():
+    data = _survivors(1.0)
+    data["alive"][:, -1] = 0.0
+    data["alive_at_x_o"][:, -1] = 0.0
+    _undefined(_judge("survivors_at_x_o", data))
+
+
+def _revival(change, replicas=6, spread=0.01, seed=10):
+    """Dead fractions at epochs 0, 10, 20, 40 (the turn to a clean task at 20): 0, 0.5, 0.6, then 0.6 + change
+    (± spread per run)."""
+    rng = np.random.default_rng(seed)
+    dead = np.tile([0.0, 0.5, 0.6, 0.6], (replicas, 1))
+    dead[:, -1] += change + spread * rng.standard_normal(replicas)
+    return {"dead_fraction": dead, "feature_mean": np.ones((replicas, 4)), "epoch": np.array([0, 10, 20, 40]), "clean_after_epoch": np.full(replicas, 20)}
+
+
+@establishes("irreversible_loss", R)
+def test_irreversible_loss_dead_features_staying_dead_is_reproduced():
+    d = _firm(_judge("irreversible_loss", _revival(0.0)), R)
+    assert d["value"] == pytest.approx(0.0, abs=0.01) and d["effect_size"] == 0.05
+
+
+@establishes("irreversible_loss", NR)
+def test_irreversible_loss_features_coming_back_is_not_reproduced():
+    _firm(_judge("irreversible_loss", _revival(-0.3)), NR)
+
+
+@establishes("irreversible_loss", INC)
+def test_irreversible_loss_change_interval_across_minus_0p05_is_inconclusive():
+    d = _straddles(_judge("irreversible_loss", _revival(-0.045, spread=0.01, seed=2)))
+    assert d["ci95"][0] < -0.05 < d["value"]
+
+
+@establishes("irreversible_loss", UND)
+def test_irreversible_loss_run_ending_before_the_turn_is_undefined():
+    """No measured epoch after the turn (a run cut short): nothing to compare."""
+    data = _revival(0.0)
+    data["clean_after_epoch"][:] = 40
+    _undefined(_judge("irreversible_loss", data))
+
+
+# trajectories_match ------------------------------------------------------------------------------------
+
+
+@establishes("trajectories_match", R)
+def test_trajectories_match_same_course_is_reproduced():
+    d = _firm(_judge("trajectories_match", _groups(0.8, 0.01), _groups(0.8, 0.01, seed=1), reference_variant="other"), R)
+    assert d["value"] < 0.01
+
+
+@establishes("trajectories_match", NR)
+def test_trajectories_match_other_course_is_not_reproduced():
+    """Group 1 ends at 0.8 in one set and 0.3 in the other: RMS ≈ 0.5·sqrt(5/12) ≈ 0.32."""
+    _firm(_judge("trajectories_match", _groups(0.8, 0.01), _groups(0.3, 0.01, seed=1), reference_variant="other"), NR)
+
+
+@establishes("trajectories_match", INC)
+def test_trajectories_match_rms_interval_across_0p05_is_inconclusive():
+    d = _straddles(_judge("trajectories_match", _groups(0.8, 0.1, seed=3), _groups(0.86, 0.1, seed=4), reference_variant="other"))
+    assert d["value"] <= 0.05 < d["ci95"][1]
+
+
+@establishes("trajectories_match", UND)
+def test_trajectories_match_without_the_other_set_is_undefined():
+    record = _judge("trajectories_match", _groups(0.8, 0.01), reference_variant="other")
+    assert record["verdict"] == UND and record["value"] == {"reference": None}
 
 
 # The 2024 theory: eq19, eq20, eq20_constant, peak_mechanism, negative_share ----------------------------

@@ -83,6 +83,17 @@ def test_encodings():
         target_stream("label_noise", 1.0, 5, rng, p=1.5)
 
 
+def test_random_training_turns_to_the_fixed_pair_from_clean_after():
+    from training_response.data.streams import random_training
+
+    x_o = np.array([1.0, -1.0, 1.0, 1.0])
+    inputs, targets = random_training(x_o, 1.0, 400, 3, clean_after=300)
+    assert np.all(inputs[300:] == x_o) and np.all(targets[300:] == 1.0)
+    assert np.mean(np.all(inputs[:300] == x_o, axis=1)) < 0.2  # random before: x_o drawn 1 time in 16
+    with pytest.raises(ValueError, match="clean_after"):
+        random_training(x_o, 1.0, 400, 3, clean_after=401)
+
+
 def test_random_training_stream():
     from training_response.data.streams import random_training
 

@@ -119,7 +119,7 @@ def test_run_with_set_records_the_setting_and_leaves_the_papers_results_alone(tm
         ({"windw": (1, 10)}, r"has an unknown parameter 'windw'; valid: claim, test"),
         ({"window": 10}, r"window = 10 is a int; it takes tuple"),
         ({"test": "power_lw"}, r"names no known check \('power_lw'\)"),
-        ({"variant": "tanh"}, r"is about variant 'tanh'; the figure's are \['random', 'with_fixed'\]"),
+        ({"variant": "tanh"}, r"is about variant 'tanh'; the figure's are \['random', 'with_fixed', 'random_then_clean'\]"),
     ],
 )
 def test_a_claim_with_an_unknown_or_mistyped_parameter_is_refused_when_built(change, message):

@@ -54,6 +54,9 @@ from tests.test_claim_checks import (
     _theory,
     _targets,
     _responses,
+    _survivors,
+    _revival,
+    _line,
     _with_model,
     _zigzag,
 )
@@ -190,6 +193,18 @@ CASES = {
     "dead_fraction": Case({"at_least": 0.3, "fail_below": 0.1}, ((_dead(0.5), None), (_dead(0.05), None)), (("dead_fraction", (2,), ((),)),)),
     "delta_function": Case(
         {}, ((_predictions([1.0, 0.55, 0.5, 0.5]), None), (_predictions([0.55, 0.5, 0.5, 0.5]), None)), (("output", (1,), ((0,), (1,), (2,), (3,))),)
+    ),
+    "survivors_at_x_o": Case(
+        {}, ((_survivors(1.0, spread=0.0), None), (_survivors(0.5), None)), (("alive", (2,), ((),)), ("alive_at_x_o", (2,), ((),)))
+    ),
+    "irreversible_loss": Case({}, ((_revival(0.0), None), (_revival(-0.3), None)), (("dead_fraction", (2, 3), ((),)),)),
+    "trajectories_match": Case(
+        {"reference_variant": "other"},
+        ((_groups(0.8, 0.01), _groups(0.8, 0.01, seed=1)), (_groups(0.8, 0.01), _groups(0.3, 0.01, seed=1))),
+        (("output", (0, 1, 2), ((0,), (1,), (2,))),),
+    ),
+    "image_kernel_not_linear": Case(
+        {}, ((_images(_exponential), None), (_images(_line), None)), (("step", (1,), tuple((p,) for p in range(41))),)
     ),
     "target_unreached": Case({}, ((_targets(0.1), None), (_targets(0.001, spread=0.0005), None)), (("f_o", (5, 6, 7), ((),)),)),
     "response_less": Case({}, ((_responses(0.05, spread=0.005), None), (_responses(0.8), None)), (("ntk", (0, 3), ((0,),)),)),

@@ -5,7 +5,7 @@ a Reading (verdicts.py)."""
 import numpy as np
 
 from .. import meanfield, stats
-from .common import against_reference, choice, compared_with, missing
+from .common import against_reference, choice, compared_with, missing, reference_variant
 from .thresholds import DYNAMICS, MEANFIELD
 from .verdicts import Reading, Test
 
@@ -125,3 +125,20 @@ def check_meanfield_agreement(data, params, reference=None):
     value = {"rms_per_group": [float(v) for v in rms], "worst_rms": worst}
     quantity = "RMS difference between the mean-field model (eq. 11, response scale at epoch 0) and the network's group means"
     return Reading(quantity, value, criterion, (Test(MEANFIELD.agreement, "worst_rms"),))
+
+
+def check_trajectories_match(data, params, reference=None):
+    if reference is None:
+        return missing(params)
+    other = reference_variant(reference, params)
+    rms = np.full(1, np.nan)  # without runs on either side, or with other groups, there is nothing to compare
+    if len(other["output"]) and len(data["output"]):
+        with np.errstate(all="ignore"):
+            mine, theirs = np.mean(stats.group_trajectories(data), axis=0), np.mean(stats.group_trajectories(other), axis=0)
+            if mine.shape == theirs.shape:
+                rms = np.sqrt(np.mean((mine - theirs) ** 2, axis=0))
+    worst = float(np.max(rms)) if rms.size else float("nan")
+    criterion = DYNAMICS.same_dynamics.sentence(f"the worst group's RMS between the ensemble-mean group means and {compared_with(params)}'s")
+    value = {"rms_per_group": [float(v) for v in rms], "worst_rms": worst}
+    quantity = "RMS difference between the group means' courses of two sets with the same ρ0/ρ1"
+    return Reading(quantity, value, criterion, (Test(DYNAMICS.same_dynamics, "worst_rms"),))

@@ -71,3 +71,26 @@ def check_response_less(data, params, reference=None):
     value = {"first": first, "last": last, "ratio": ratio}
     quantity = "the response Θ(x_o, x_o) at the last epoch relative to the untrained network's"
     return Reading(quantity, value, criterion, (Test(FEATURES.response_less, "ratio"),))
+
+
+def check_survivors_at_x_o(data, params, reference=None):
+    alive, at_o = np.asarray(data["alive"], np.float64)[:, -1], np.asarray(data["alive_at_x_o"], np.float64)[:, -1]
+    total, held = float(alive.sum()), float(at_o.sum())
+    share = held / total if total > 0 and np.isfinite(total) and np.isfinite(held) else float("nan")
+    value = {"survivor_share": share, "alive_per_run": total / len(alive), "untrained_share": finite_mean(np.asarray(data["active_at_x_o"])[:, 0])}
+    criterion = FEATURES.survivors_at_x_o.sentence("the share of the features alive at the last epoch (over all runs) that are active at x_o")
+    quantity = "which features survive: the share of the surviving features active at x_o (c_i·x_o + b_i > 0)"
+    return Reading(quantity, value, criterion, (Test(FEATURES.survivors_at_x_o, "survivor_share"),))
+
+
+def check_irreversible_loss(data, params, reference=None):
+    epochs, dead = np.asarray(data["epoch"]), np.asarray(data["dead_fraction"], np.float64)
+    switch = int(np.asarray(data["clean_after_epoch"]).flat[0])
+    before = np.flatnonzero(epochs <= switch)
+    ends_after = epochs[-1] > switch and before.size
+    at_switch = finite_mean(dead[:, before[-1]]) if ends_after else float("nan")
+    change = finite_mean(dead[:, -1]) - at_switch
+    value = {"switch_epoch": switch, "dead_at_switch": at_switch, "dead_at_end": finite_mean(dead[:, -1]), "dead_change": change}
+    criterion = FEATURES.irreversible.sentence("the dead fraction at the last epoch minus at the last measured epoch of random training (ensemble means)")
+    quantity = "features dead after random training that come back when the training turns to (x_o, y_o)"
+    return Reading(quantity, value, criterion, (Test(FEATURES.irreversible, "dead_change"),))

@@ -232,3 +232,22 @@ def check_image_kernel_decreasing(data, params, reference=None):
     value = {"epoch": epoch, "median_spearman_rho": median, "spearman_rho": rho}
     quantity = "rank correlation of the binned kernel with the mean pixel distance, per run"
     return Reading(quantity, value, criterion, (Test(KERNEL.falls, "median_spearman_rho"),))
+
+
+def check_image_kernel_not_linear(data, params, reference=None):
+    """Per run, the R² of a straight line through the kernel in equal-count bins of image distance."""
+    epoch = int(data["kernel_epochs"][-1])
+    distance, k = stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
+    r2 = []
+    for d, kk in zip(distance, k):
+        x, y = stats.binned_kernel(d, kk)
+        with np.errstate(all="ignore"):
+            residual = y - np.polyval(np.polyfit(x, y, 1), x) if np.all(np.isfinite(y)) and np.all(np.isfinite(x)) else np.full_like(y, np.nan)
+            r2.append(float(1 - np.sum(residual**2) / np.sum((y - y.mean()) ** 2)))
+    median = float(np.median(r2)) if r2 and np.all(np.isfinite(r2)) else NAN
+    criterion = f"per run, a straight line through the kernel in {stats.IMAGE_DISTANCE_BINS} equal-count bins of image distance: " + (
+        KERNEL.unclear_line.sentence("the median R² over runs")
+    )
+    value = {"epoch": epoch, "median_r2": median, "r2": r2}
+    quantity = "R² of a straight line through the binned kernel against the mean pixel distance, per run"
+    return Reading(quantity, value, criterion, (Test(KERNEL.unclear_line, "median_r2"),))

@@ -109,6 +109,8 @@ KERNEL = SimpleNamespace(
     s_absent=Band(at_most(0), at_least(0.5)),
     # Worst R² of a straight line through the kernel over the trained kernel epochs.
     linear=Band(at_least(R2_CLEAR), below(R2_NONE)),
+    # "Not so clear linear": that R² short of a clear line's.
+    unclear_line=Band(below(R2_CLEAR), at_least(R2_CLEAR)),
     # Spearman rho(epoch, |slope|) or rho(epoch, peak distance): a monotone trend at MONOTONE_RHO; the
     # opposite sign contradicts it.
     falling_trend=Band(at_most(-MONOTONE_RHO), above(0)),
@@ -133,6 +135,9 @@ DYNAMICS = SimpleNamespace(
     aged_more=shift("lower", LOG_EFFECT),
     # x2's mean log-decay over x1's: "very limited" enhancement is at most half of x1's own aging.
     pair_limited=Band(at_most(0.5), above(0.5)),
+    # Two sets' group means over training, the worst group's RMS gap: within PREDICTION_EFFECT the same course;
+    # beyond twice that, another (the mean-field agreement's bounds).
+    same_dynamics=Band(at_most(PREDICTION_EFFECT), above(2 * PREDICTION_EFFECT)),
 )
 
 MEANFIELD = SimpleNamespace(
@@ -155,6 +160,13 @@ FEATURES = SimpleNamespace(
     # A response-less network: Θ(x_o, x_o) at the last epoch over its untrained value (ensemble means) at most
     # 0.1, a decade down on the papers' log aging axes; at least 0.5 (not even halved), it still responds.
     response_less=Band(at_most(0.1), at_least(0.5)),
+    # The surviving features "sensitive against x_o": of the features alive at the end, the share active at
+    # x_o, at least 0.8 (the 2024 Fig. 7 claims' "almost all"); below 0.6, about the half of all features an
+    # untrained network has active at any input, plus 0.1, they are not those of x_o.
+    survivors_at_x_o=Band(at_least(0.8), below(0.6)),
+    # Features "irreversibly lost": the dead fraction after turning to a clean task minus before, above
+    # −SHARE_EFFECT (fewer than one feature in 20 comes back); at or below it, they return.
+    irreversible=Band(above(-SHARE_EFFECT), at_most(-SHARE_EFFECT), SHARE_EFFECT),
 )
 
 

@@ -349,6 +349,13 @@ _PAIR_VARIANTS = tuple(
 
 # Fig. 5's ratios ρ0/ρ1 as (label, n0, n1) of 20 points, in the paper's panel order.
 _RATIOS = (("rho1to3", "1/3", 5, 15), ("rho2to3", "2/3", 8, 12), ("rho3to1", "3", 15, 5), ("rho3to2", "3/2", 12, 8))
+# The same ratios with other group sizes (ρ0 and ρ1 changed, their ratio not): "determined just along the ratio".
+_SAME_RATIOS = (
+    ("rho1to3_small", "rho1to3", 3, 9),
+    ("rho2to3_small", "rho2to3", 4, 6),
+    ("rho3to1_small", "rho3to1", 9, 3),
+    ("rho3to2_small", "rho3to2", 6, 4),
+)
 
 
 def _two_phases(label, n0, n1):
@@ -463,7 +470,7 @@ FIGURES += (
                     "dataset": {"kind": "groups", "batch_size": 32, "groups": ({"size": n0, "target": 0}, {"size": n1, "target": 1})}
                 },
             }
-            for label, _, n0, n1 in _RATIOS
+            for label, n0, n1 in (*((label, n0, n1) for label, _, n0, n1 in _RATIOS), *((label, n0, n1) for label, _, n0, n1 in _SAME_RATIOS))
         ),
         "panels": tuple(
             {
@@ -476,7 +483,21 @@ FIGURES += (
             }
             for panel, (label, ratio, _, _) in zip("ABCD", _RATIOS)
         ),
-        "claims": tuple(c for label, _, n0, n1 in _RATIOS for c in _two_phases(label, n0, n1)),
+        "claims": (
+            *(c for label, _, n0, n1 in _RATIOS for c in _two_phases(label, n0, n1)),
+            *(
+                {
+                    "claim": f"the group means follow the same course at the same ratio with other group sizes ({n0}/{n1} against {label})",
+                    "quote": SAYS["ratio"],
+                    "reading": "'determined just along the ratio': the ensemble-mean group means of a set with the same ρ0/ρ1 and other "
+                    "group sizes against the figure's set, over all measured epochs",
+                    "test": "trajectories_match",
+                    "variant": small,
+                    "reference_variant": label,
+                }
+                for small, label, n0, n1 in _SAME_RATIOS
+            ),
+        ),
     },
     {
         **_BASE,
@@ -593,6 +614,13 @@ FIGURES += (
                 "quote": SAYS["mnist_kernel"],
                 "reading": "'monotonically decreasing': per run, the kernel in 10 equal-count bins of pixel distance falls (Spearman rho)",
                 "test": "image_kernel_decreasing",
+            },
+            {
+                "claim": "the response kernel is not a clear straight line in the mean pixel distance",
+                "quote": SAYS["mnist_kernel"],
+                "reading": "'not so clear linear': per run, the R² of a straight line through the kernel in 10 equal-count bins of pixel "
+                "distance; the median over runs short of a clear line's",
+                "test": "image_kernel_not_linear",
             },
         ),
     },

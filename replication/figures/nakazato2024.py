@@ -56,6 +56,10 @@ ASSUMPTIONS = {
     "negative_sign": "'negative response … cancelled when we use … ReLU' is read at the distances where eq. (19)'s x·x_o + 1 "
     "is negative (d >= 5 of 8 bits): the share of negative normalized steps there over the trained kernel epochs, ReLU's "
     "against ELU's",
+    "irreversible": "Fig. 7's 'random_then_clean' runs random training for the first 25,000 epochs (half of them), then trains "
+    "on its (x_o, y_o) alone (y_o a uniform binary target) for the rest; features lost for good stay dead in the second half",
+    "survivors": "A surviving feature is alive (nonzero on some of the 256 inputs) at the last epoch; it is 'sensitive against "
+    "x_o' when active there (c_i·x_o + b_i > 0), read from each run's kept weights",
     "comparisons": "'different from the former cases' is tested against Figs. 1-2 run with the same seed into the "
     "same results folder (ReLU against Fig. 1, ELU against Fig. 2); a claim is undefined when they are missing",
 }
@@ -100,6 +104,8 @@ SAYS = {
     "response_less": "As specific cases, we can show a response-less network and delta function network by random training, in FIG. 7.",
     "delta": "As we can confirm, the model learns a delta function, $δ(x − x_o)$, finally.",
     "sensitive": "Almost all features are lost, except for ones which have a specific sensitivity against the input, $x_o$.",
+    "irreversible": "Since the activation functions, ReLU and ELU, have an almost gradientless region, features can be irreversibly "
+    "lost in the course of training.",
     "same_law": "We can confirm the same power law in both of them, FIG. 1 and 2.",
     "expected_value": "In the case of random training, in FIG. 3, the prediction, $f(x_o)$, can not converge into a binary value but we "
     "have an expected value, $0 < E(y_i) < 1$.",
@@ -492,19 +498,20 @@ FIGURES = (
         "name": "fig7",
         "title": "Random training: feature loss (left) and the delta-function prediction with a fixed pair (right)",
         "training": {**_BASE["training"], "inputs": "random", "p_fixed": 0.0},
-        "probe": {"shells": True, "samples_per_shell": None, "kinds": ("output", "features", "ntk"), "schedule": "log"},
+        "probe": {"shells": True, "samples_per_shell": None, "kinds": ("output", "features", "ntk"), "schedule": "log", "weights": True},
         "epochs": 50_000,
         "kernel_epochs": (0,),
         "variants": (
             {"label": "random", "training": {"p_fixed": 0.0}},
             {"label": "with_fixed", "training": {"p_fixed": 0.2, "point_target": "one"}},
+            {"label": "random_then_clean", "training": {"p_fixed": 0.0, "clean_after": 0.5}},
         ),
         "panels": (
             {
                 "panel": "feature_overlay",
                 "title": "random training (ReLU)",
-                "variants": ("random",),
-                "labels": {"random": "⟨F_i⟩"},
+                "variants": ("random", "random_then_clean"),
+                "labels": {"random": "⟨F_i⟩, random throughout", "random_then_clean": "⟨F_i⟩, then (x_o, y_o) alone"},
                 "dead": True,
             },
             {"panel": "prediction", "title": "with (x_o, y_o = 1) at p = 0.2", "variant": "with_fixed"},
@@ -546,11 +553,27 @@ FIGURES = (
                 "claim": "with the fixed pair almost all features are lost but those sensitive to x_o",
                 "quote": SAYS["sensitive"],
                 "reading": "'almost all features are lost': the mean fraction of features that are 0 on every input, at the last "
-                "epoch (which features survive is not tested)",
+                "epoch (which features survive: the next claim)",
                 "test": "dead_fraction",
                 "at_least": 0.8,
                 "fail_below": 0.5,
                 "variant": "with_fixed",
+            },
+            {
+                "claim": "with the fixed pair the surviving features are those active at x_o",
+                "quote": SAYS["sensitive"],
+                "reading": "'ones which have a specific sensitivity against the input, x_o': of the features alive at the last epoch "
+                "(nonzero on some input), the share active at x_o, from each run's weights",
+                "test": "survivors_at_x_o",
+                "variant": "with_fixed",
+            },
+            {
+                "claim": "features lost in random training do not come back when it turns to (x_o, y_o) alone",
+                "quote": SAYS["irreversible"],
+                "reading": "'irreversibly lost': random training for the first half of the epochs, then every step on (x_o, y_o): the "
+                "dead fraction at the end against at the turn",
+                "test": "irreversible_loss",
+                "variant": "random_then_clean",
             },
         ),
     },
