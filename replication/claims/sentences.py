@@ -28,7 +28,7 @@ SENTENCES = {
         ("If the training is non-biased, $p(0)=p(1)$, the kernel slope is gradually diminished along the training.", None),
         ("On the contrary, the slope is enhanced in the case of biased training, $p(0)/p(1)=1/4$.", None),
         ("We also tested the various conditions, shown in Fig. 2, and the results can be expressed with the same law.", None),
-        ("We can confirm the same tendency in those results and the simple expression can be applied for the cases as well.", "not_yet"),
+        ("We can confirm the same tendency in those results and the simple expression can be applied for the cases as well.", None),
         ("The aging, decay in the size of the response, shows clearer power law like behavior with ELU rather than Relu.", None),
         (
             "As a more complicated response, we show the results with the dropout effect for each convolutional layer, in Fig. 3(Srivastava et al., "

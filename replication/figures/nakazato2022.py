@@ -82,6 +82,7 @@ SAYS = {
     "diminished": "If the training is non-biased, $p(0)=p(1)$, the kernel slope is gradually diminished along the training.",
     "enhanced": "On the contrary, the slope is enhanced in the case of biased training, $p(0)/p(1)=1/4$.",
     "same_law": "We also tested the various conditions, shown in Fig. 2, and the results can be expressed with the same law.",
+    "same_tendency": "We can confirm the same tendency in those results and the simple expression can be applied for the cases as well.",
     "clearer_with_elu": "The aging, decay in the size of the response, shows clearer power law like behavior with ELU rather than Relu.",
     "broader": "It shows broader peak around the input, $x_o$.",
     "slopes_smaller": "We should note the slopes of the response kernels are smaller than the cases without dropout.",
@@ -114,13 +115,18 @@ _SLOPE_CHANGE = "'enhanced'/'diminished' against the start: every trained kernel
 _VARIATIONS = (("L1", {"layers": 1}), ("L5", {"layers": 5}), ("M4", {"filters": 4}), ("M16", {"filters": 16}), ("relu", {"activation": "relu"}))
 
 
-def _law(label, slope_trend):
-    # "gradually diminished" names a course over training, read first as a monotone trend; "is enhanced"
-    # names no course, read first as steeper than at the start. Each keeps the other reading beside it.
-    diminishing = slope_trend == "diminishing"
+def _slope_readings(slope_trend):
+    """(primary, secondary) readings of a kernel slope that diminishes or is enhanced along training:
+    "gradually diminished" names a course over training, read first as a monotone trend; "is enhanced"
+    names no course, read first as steeper than at the start. Each keeps the other reading beside it."""
     trend = {"test": "kernel_slope_trend", "reading": _SLOPE_TREND}
     change = {"test": "kernel_slope_change", "reading": _SLOPE_CHANGE}
-    primary, secondary = (trend, change) if diminishing else (change, trend)
+    return (trend, change) if slope_trend == "diminishing" else (change, trend)
+
+
+def _law(label, slope_trend):
+    diminishing = slope_trend == "diminishing"
+    primary, secondary = _slope_readings(slope_trend)
     return (
         {
             "claim": f"after the initial phase the response size decays along a power law ({label})",
@@ -201,6 +207,19 @@ FIGURES = (
                 }
                 for name, _ in _VARIATIONS
                 for enc in ("unbiased", "biased")
+            ),
+            *(
+                {
+                    "claim": f"the same tendency: the kernel's slope {'diminishes' if trend == 'diminishing' else 'is enhanced'} "
+                    f"along training ({name}, {enc})",
+                    "quote": SAYS["same_tendency"],
+                    **_slope_readings(trend)[0],
+                    "secondary": _slope_readings(trend)[1],
+                    "expect": trend,
+                    "variant": f"{name}_{enc}",
+                }
+                for name, _ in _VARIATIONS
+                for enc, trend in (("unbiased", "diminishing"), ("biased", "growing"))
             ),
             *(
                 {
