@@ -8,6 +8,8 @@ restate the builders' keyword arguments (replication/models.py); a test holds th
 import dataclasses
 import difflib
 
+from .theory import ACTIVATIONS as THEORY_ACTIVATIONS
+
 NONE = type(None)
 
 # The 2022 conv stacks' keys after the input's (n_bits or image_shape).
@@ -109,6 +111,13 @@ def check(fig):
                 if not fits(value, schema[key]):
                     where = f" (variant {label!r})" if label else ""
                     raise ValueError(f"{fig.id}{where}: setting {name} = {value!r} is a {type(value).__name__}; it takes {type_names(schema[key])}")
+    if fig.probe.get("weights"):
+        activations = {v.get("model", {}).get("activation", fig.model.get("activation")) for v in fig.variants} or {fig.model.get("activation")}
+        if builder != "nakazato2024" or not activations <= set(THEORY_ACTIVATIONS):
+            raise ValueError(
+                f"{fig.id}: setting probe.weights = True keeps the weights for the 2024 paper's theory, computed for its network "
+                f"(model.builder nakazato2024) with activation {' or '.join(THEORY_ACTIVATIONS)}; set probe.weights=false"
+            )
     share = fig.probe.get("dead_share", 0.0)
     if not 0 <= share < 1:
         raise ValueError(f"{fig.id}: setting probe.dead_share = {share!r} is outside [0, 1): a feature is dead when it is nonzero on at most this share of the probe inputs")

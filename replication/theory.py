@@ -128,8 +128,9 @@ def derived(data, activation, learning_rate):
     "weight_3"], (R, T, ...)), x_o and probe points: `survivors`, and with the measured step and ntk:
     eq19_r2 (eq. 19 with the factor 2η of an SGD step on the MSE, against the measured normalized step),
     eq19_error and ntk_error (eq. 19's and the exact expression's relative error against the measured Θ),
-    eq20_r2 and eq20_constants, sigma_ratio (σ'(x)/σ'(x_o)) and bracket_kernel (the bracket over its value
-    at x_o) per shell, and negative_share (the share of each shell's normalized steps below 0)."""
+    eq20_r2 and eq20_constants, eq21_c (eq. 21's C: the normalized step at x_o over σ'(x_o)²), sigma_ratio
+    (σ'(x)/σ'(x_o)) and bracket_kernel (the bracket over its value at x_o) per shell, and negative_share (the
+    share of each shell's normalized steps below 0)."""
     out = survivors(data, activation)
     if "step" in data and "ntk" in data:
         out.update(_response_terms(data, activation, learning_rate))
@@ -138,7 +139,8 @@ def derived(data, activation, learning_rate):
 
 def _response_terms(data, activation, learning_rate):
     distance = np.asarray(data["distance"])
-    out = {k: [] for k in ("eq19_r2", "eq19_error", "ntk_error", "eq20_r2", "eq20_constants", "sigma_ratio", "bracket_kernel", "negative_share")}
+    keys = ("eq19_r2", "eq19_error", "ntk_error", "eq20_r2", "eq20_constants", "eq21_c", "sigma_ratio", "bracket_kernel", "negative_share")
+    out = {k: [] for k in keys}
     at_o = distance == 0
     for r in range(len(data["x_o"])):
         weights = [np.asarray(data[f"weight_{i}"][r]) for i in range(4)]
@@ -154,4 +156,6 @@ def _response_terms(data, activation, learning_rate):
             out["sigma_ratio"].append(shell_mean(t.sigma / t.sigma_o[..., None], distance))
             out["bracket_kernel"].append(shell_mean(t.bracket / t.bracket[..., at_o].mean(axis=-1, keepdims=True), distance))
         out["negative_share"].append(shell_mean((step < 0).astype(np.float64), distance))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["eq21_c"].append(step[..., at_o].mean(axis=-1) / t.sigma_o**2)
     return {k: np.asarray(v, np.float32 if k != "eq20_constants" else np.float64) for k, v in out.items()}

@@ -1691,11 +1691,12 @@ THEORY_EPOCHS = np.array([0, 1, 10, 100, 1000])
 THEORY_TRAINED = (2, 3, 4)  # the rows of the trained kernel epochs 10, 100, 1000
 
 
-def _theory(r2=0.99, c1_change=1.0, sigma=1.5, bracket=0.9, negative=0.0, spread=0.01, replicas=6, seed=4):
+def _theory(r2=0.99, c1_change=1.0, sigma=1.5, bracket=0.9, negative=0.0, spread=0.01, replicas=6, seed=4, c_change=1.0):
     """What theory.derived gives, for `replicas` runs at THEORY_EPOCHS (kernel epochs 0, 10, 100, 1000) over the 9
     shells of 8-bit inputs: eq. (19)'s and eq. (20)'s R² = r2, the fitted C1 = 1 up to epoch 10 and c1_change at
-    epoch 1000, σ'(x)/σ'(x_o) = sigma and the bracket's ratio = bracket at distance 1, and a share `negative`
-    of negative responses at distances >= 5; each read value plus `spread` × a standard normal per run."""
+    epoch 1000 (and eq. 21's C likewise with c_change), σ'(x)/σ'(x_o) = sigma and the bracket's ratio = bracket at
+    distance 1, and a share `negative` of negative responses at distances >= 5; each read value plus `spread` × a
+    standard normal per run."""
     rng = np.random.default_rng(seed)
     t, h = len(THEORY_EPOCHS), len(LEVELS)
 
@@ -1705,6 +1706,9 @@ def _theory(r2=0.99, c1_change=1.0, sigma=1.5, bracket=0.9, negative=0.0, spread
     constants = np.ones((replicas, t, 3))
     constants[:, 3, 1] = np.sqrt(c1_change)
     constants[:, 4, 1] = c1_change * np.exp(noisy(0.0, replicas))
+    eq21_c = np.ones((replicas, t))
+    eq21_c[:, 3] = np.sqrt(c_change)
+    eq21_c[:, 4] = c_change * np.exp(noisy(0.0, replicas))
     sigma_ratio, bracket_kernel, negative_share = np.ones((replicas, t, h)), np.ones((replicas, t, h)), np.zeros((replicas, t, h))
     sigma_ratio[:, :, 1] = noisy(sigma, (replicas, t))
     bracket_kernel[:, :, 1] = noisy(bracket, (replicas, t))
@@ -1720,6 +1724,7 @@ def _theory(r2=0.99, c1_change=1.0, sigma=1.5, bracket=0.9, negative=0.0, spread
         "ntk_error": noisy(1e-6, (replicas, t)),
         "eq20_r2": noisy(r2, (replicas, t)),
         "eq20_constants": constants,
+        "eq21_c": eq21_c,
         "sigma_ratio": sigma_ratio,
         "bracket_kernel": bracket_kernel,
         "negative_share": negative_share,
@@ -1785,6 +1790,31 @@ def test_eq20_constant_c1_of_zero_at_the_first_trained_epoch_is_undefined():
     data = _theory()
     data["eq20_constants"][2, 2, 1] = 0.0
     _undefined(_judge("eq20_constant", data))
+
+
+@establishes("eq21_constant", R)
+def test_eq21_constant_c_within_a_factor_1p1_is_reproduced():
+    d = _firm(_judge("eq21_constant", _theory(c_change=1.1)), R)
+    assert d["value"] == pytest.approx(math.log(1.1), abs=0.02)
+
+
+@establishes("eq21_constant", NR)
+def test_eq21_constant_c_halved_is_not_reproduced():
+    _firm(_judge("eq21_constant", _theory(c_change=0.5)), NR)
+
+
+@establishes("eq21_constant", INC)
+def test_eq21_constant_change_interval_across_a_factor_1p5_is_inconclusive():
+    d = _straddles(_judge("eq21_constant", _theory(c_change=1.45, spread=0.1, seed=2)))
+    assert d["value"] < math.log(1.5) < d["ci95"][1]
+
+
+@establishes("eq21_constant", UND)
+def test_eq21_constant_with_sigma_prime_at_x_o_zero_is_undefined():
+    """σ'(x_o) = 0 in float64 in one run at the last epoch: its C is infinite."""
+    data = _theory()
+    data["eq21_c"][0, 4] = np.inf
+    _undefined(_judge("eq21_constant", data))
 
 
 @establishes("peak_mechanism", R)

@@ -137,3 +137,18 @@ def test_kept_weights_give_the_measured_outputs_and_ntk(runs, activation):
     assert derived["sigma_ratio"].shape == derived["negative_share"].shape == (2, len(data["epoch"]), 9)
     np.testing.assert_allclose(derived["sigma_ratio"][:, :, 0], 1.0, rtol=1e-6)
     np.testing.assert_allclose(derived["bracket_kernel"][:, :, 0], 1.0, rtol=1e-6)
+    # Eq. (21)'s C: the normalized step at x_o (shell 0) over σ'(x_o)², with σ' from the kept weights.
+    sigma_o = theory.terms([data[f"weight_{i}"][0] for i in range(4)], activation, data["x_o"][0], data["probe_x"][0]).sigma_o
+    np.testing.assert_allclose(derived["eq21_c"][0], data["step"][0][:, data["distance"] == 0].mean(axis=1) / sigma_o**2, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "fig_id, changes",
+    [("2024-fig1", [("probe.weights", "true"), ("model.activation", "tanh")]), ("2022-fig1", [("probe.weights", "true")])],
+)
+def test_keeping_weights_is_refused_where_the_theory_does_not_apply(fig_id, changes):
+    from training_response.replication.settings import with_settings
+
+    assert with_settings(figures.get("2024-fig1"), [("probe.weights", "true")]).probe["weights"] is True
+    with pytest.raises(ValueError, match="probe.weights"):
+        with_settings(figures.get(fig_id), changes)

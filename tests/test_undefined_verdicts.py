@@ -211,6 +211,7 @@ CASES = {
     "eq19": Case({}, ((_theory(r2=0.99, spread=0.005), None), (_theory(r2=0.5), None)), (("eq19_r2", THEORY_TRAINED, ((),)),)),
     "eq20": Case({}, ((_theory(r2=0.99, spread=0.005), None), (_theory(r2=0.5), None)), (("eq20_r2", THEORY_TRAINED, ((),)),)),
     "eq20_constant": Case({}, ((_theory(c1_change=1.1), None), (_theory(c1_change=3.0), None)), (("eq20_constants", (2, 4), ((1,),)),)),
+    "eq21_constant": Case({}, ((_theory(c_change=1.1), None), (_theory(c_change=0.5), None)), (("eq21_c", (2, 4), ((),)),)),
     "peak_mechanism": Case(
         {}, ((_theory(sigma=1.5), None), (_theory(sigma=0.9), None)), (("sigma_ratio", (4,), ((1,),)), ("bracket_kernel", (4,), ((1,),)))
     ),

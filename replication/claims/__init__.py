@@ -72,6 +72,7 @@ CHECKS = {
     "eq19": theory.check_eq19,
     "eq20": theory.check_eq20,
     "eq20_constant": theory.check_eq20_constant,
+    "eq21_constant": theory.check_eq21_constant,
     "peak_mechanism": theory.check_peak_mechanism,
     "negative_share": theory.check_negative_share,
 }

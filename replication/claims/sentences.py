@@ -226,7 +226,7 @@ SENTENCES = {
         (
             r"Since the aging is the training response at the point, $\boldsymbol{x}_o$, we can write down it in a simpler form, $\frac{\delta "
             r"y}{y_o - y} = C\sigma'(x)^2$ $\delta x = \eta (y_o - y) \sigma'(x)$, where the term, $C$, is a constant.",
-            "not_yet",
+            None,
         ),
         ("We can show this system generates a power law-like behavior in a wide condition on the parameters and the activation function.", None),
         ("However, the aging shows much faster decay to the constant response when the target value, $y_o$, is not a binary one.", None),

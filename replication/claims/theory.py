@@ -56,11 +56,11 @@ def check_eq19(data, params, reference=None):
     return _fit_reading(data, "eq19_r2", "eq. (19) (2η times its kernel, no fitted constant)", errors)
 
 
-def _c1_drift(data, rows):
-    """Per replica, |log| of |C1| at the last trained kernel epoch over |C1| at the first."""
-    c1 = np.abs(np.asarray(data["eq20_constants"], np.float64)[:, rows, 1])
+def _log_change(values, rows):
+    """Per replica, |log| of |value| at the last trained kernel epoch over |value| at the first, values (R, T)."""
+    values = np.abs(np.asarray(values, np.float64)[:, rows])
     with np.errstate(all="ignore"):
-        return np.abs(np.log(c1[:, -1] / c1[:, 0])) if len(rows) >= 2 else np.full(len(c1), NAN)
+        return np.abs(np.log(values[:, -1] / values[:, 0])) if len(rows) >= 2 else np.full(len(values), NAN)
 
 
 def check_eq20(data, params, reference=None):
@@ -73,11 +73,21 @@ def check_eq20(data, params, reference=None):
 
 def check_eq20_constant(data, params, reference=None):
     rows, epochs = _rows(data)
-    drift = float(_median(_c1_drift(data, rows))) if rows else NAN
+    drift = float(_median(_log_change(np.asarray(data["eq20_constants"])[..., 1], rows))) if rows else NAN
     value = {"epochs": [epochs[0], epochs[-1]] if epochs else [], "c1_log_change": drift}
     criterion = THEORY.constant.sentence("the ensemble median of |log(C1 at the last trained kernel epoch / C1 at the first)|")
     quantity = "change of eq. (20)'s fitted C1 (the x·x_o term) between the first and last trained kernel epochs"
     return Reading(quantity, value, criterion, (Test(THEORY.constant, "c1_log_change"),))
+
+
+def check_eq21_constant(data, params, reference=None):
+    rows, epochs = _rows(data)
+    c = _median(np.asarray(data["eq21_c"])[:, rows])
+    change = float(_median(_log_change(data["eq21_c"], rows))) if rows else NAN
+    value = {"epochs": epochs, **_per_epoch("eq21_C", epochs, c), "c_log_change": change}
+    criterion = THEORY.constant.sentence("the ensemble median of |log(C at the last trained kernel epoch / C at the first)|")
+    quantity = "eq. (21)'s C = (Δ(x_o, x_o)/(y_o − f(x_o))) / σ'(x_o)², per run, between the first and last trained kernel epochs"
+    return Reading(quantity, value, criterion, (Test(THEORY.constant, "c_log_change"),))
 
 
 def _at_distance_one(data, key, rows):
