@@ -1916,3 +1916,11 @@ def test_every_check_has_a_test_of_each_of_its_four_outcomes():
     construction: a bound can always be crossed, and every check has data that leave it undefined)."""
     assert set(ESTABLISHED) == set(claims.CHECKS)
     assert {name: sorted(outcomes) for name, outcomes in ESTABLISHED.items()} == {name: sorted(VERDICTS) for name in claims.CHECKS}
+
+
+def test_a_comparison_without_its_reference_says_why_it_is_undefined():
+    """Its conditional reading names the missing reference instead of looking for undefined replicas."""
+    record = _judge("negative_share", _theory(), reference_variant="elu")
+    assert record["conditional"] == {"why": "its reference, variant elu, has no results here", "left_out": 0}
+    record = _judge("exponent_differs", _tau_run(1.0 + SPREAD), reference="fig", window=(1, None))
+    assert record["conditional"]["why"] == "its reference, fig, has no results here"

@@ -13,7 +13,7 @@ import numpy as np
 from .. import stats
 from ..settings import NONE, fits, type_names
 from . import aging, dynamics, features, kernels, theory
-from .common import no_runs
+from .common import compared_with, no_runs
 from .measurement import diagnostics
 from .verdicts import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, UNDEFINED, VERDICTS, decide
 
@@ -162,7 +162,10 @@ def _judged(test, params, data, reference, resamples):
 def conditional_reading(test, params, data, reference, resamples=stats.BOOTSTRAP_RESAMPLES):
     """Why an undefined claim is undefined in terms of its replicas (stats.undefined_replicas), and, when
     some replicas' numbers are all defined and some are not, its reading over the defined ones: a
-    conditional reading, shown beside the verdict and never counted."""
+    conditional reading, shown beside the verdict and never counted. A comparison without its reference is
+    undefined for that reason alone."""
+    if reference is None and (params.get("reference") or params.get("reference_variant")):
+        return {"why": f"its reference, {compared_with(params)}, has no results here", "left_out": 0}
     replicas = stats.replica_count(data) if data else 0
     if not replicas:
         return {"why": "no runs", "left_out": 0}
