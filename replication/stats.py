@@ -170,10 +170,31 @@ def image_kernel(data, row, kind="step"):
     return np.stack([d for d, _ in per_replica]), np.stack([k for _, k in per_replica])
 
 
+def distance_bins(distance, bins=IMAGE_DISTANCE_BINS):
+    """Indices of `bins` equal-count bins of increasing distance, one replica."""
+    return np.array_split(np.argsort(distance, kind="mergesort"), bins)
+
+
 def binned_kernel(distance, kernel, bins=IMAGE_DISTANCE_BINS):
     """Means of (distance, kernel) over `bins` equal-count bins of increasing distance, one replica."""
-    groups = np.array_split(np.argsort(distance, kind="mergesort"), bins)
+    groups = distance_bins(distance, bins)
     return np.array([distance[g].mean() for g in groups]), np.array([kernel[g].mean() for g in groups])
+
+
+def isolated_share(distance, kernel, spread, bins=IMAGE_DISTANCE_BINS):
+    """The share of one replica's probe images whose kernel lies farther than `spread` robust standard
+    deviations (1.4826 × the median absolute deviation) from its distance bin's median; NaN where a value is
+    not finite or a bin's deviation is 0."""
+    if not (np.all(np.isfinite(kernel)) and np.all(np.isfinite(distance))):
+        return float("nan")
+    far = 0
+    for group in distance_bins(distance, bins):
+        values = kernel[group]
+        scale = 1.4826 * np.median(np.abs(values - np.median(values)))
+        if not scale > 0:
+            return float("nan")
+        far += int(np.sum(np.abs(values - np.median(values)) > spread * scale))
+    return far / len(kernel)
 
 
 # Sets of points (the 2022 paper's Figs. 4-6) ------------------------------------------------------

@@ -1087,6 +1087,43 @@ def test_image_kernel_not_linear_with_a_response_at_x_o_of_zero_is_undefined():
     _undefined(_judge("image_kernel_not_linear", data))
 
 
+def _isolated(runs_with_one, replicas=8, seed=6):
+    """400 images per run on 0.5 − d/100 with 0.02 noise; in the first `runs_with_one` runs four images' kernel
+    is raised by 1 (isolated responses: a share of 0.01 in that run)."""
+
+    def kernel(r, d, rng):
+        k = 0.5 - d / 100 + 0.02 * rng.standard_normal(d.shape)
+        if r < runs_with_one:
+            k[:4] += 1.0
+        return k
+
+    return _images(kernel, replicas=replicas, others=400, seed=seed)
+
+
+@establishes("isolated_responses", R)
+def test_isolated_responses_one_in_every_run_is_reproduced():
+    assert _firm(_judge("isolated_responses", _isolated(8)), R)["value"] == pytest.approx(0.01)
+
+
+@establishes("isolated_responses", NR)
+def test_isolated_responses_none_is_not_reproduced():
+    assert _firm(_judge("isolated_responses", _isolated(0)), NR)["value"] == 0.0
+
+
+@establishes("isolated_responses", INC)
+def test_isolated_responses_in_few_runs_are_inconclusive():
+    """Four in 6 of 8 runs: mean share 0.0075, but resamples with fewer of those runs fall below 0.005."""
+    d = _straddles(_judge("isolated_responses", _isolated(6)))
+    assert d["ci95"][0] < 0.005 <= d["value"]
+
+
+@establishes("isolated_responses", UND)
+def test_isolated_responses_with_a_kernel_not_finite_is_undefined():
+    data = _isolated(8)
+    data["step"][3, 1, 5] = np.nan
+    _undefined(_judge("isolated_responses", data))
+
+
 @establishes("image_kernel_decreasing", R)
 def test_image_kernel_decreasing_exponential_kernel_is_reproduced():
     """K = exp(−d/3) + 1% noise: every binned kernel falls with distance (rho ≈ −1)."""

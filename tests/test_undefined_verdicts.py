@@ -57,6 +57,7 @@ from tests.test_claim_checks import (
     _survivors,
     _revival,
     _line,
+    _isolated,
     _with_model,
     _zigzag,
 )
@@ -203,6 +204,7 @@ CASES = {
         ((_groups(0.8, 0.01), _groups(0.8, 0.01, seed=1)), (_groups(0.8, 0.01), _groups(0.3, 0.01, seed=1))),
         (("output", (0, 1, 2), ((0,), (1,), (2,))),),
     ),
+    "isolated_responses": Case({}, ((_isolated(8), None), (_isolated(0), None)), (("step", (1,), tuple((p,) for p in range(401))),)),
     "image_kernel_not_linear": Case(
         {}, ((_images(_exponential), None), (_images(_line), None)), (("step", (1,), tuple((p,) for p in range(41))),)
     ),

@@ -56,6 +56,7 @@ CHECKS = {
     "kernel_drift": kernels.check_kernel_drift,
     "image_kernel_decreasing": kernels.check_image_kernel_decreasing,
     "image_kernel_not_linear": kernels.check_image_kernel_not_linear,
+    "isolated_responses": kernels.check_isolated_responses,
     "pair_difference_differs": dynamics.check_pair_difference_differs,
     "pair_aging_enhanced": dynamics.check_pair_aging_enhanced,
     "pair_aging_limited": dynamics.check_pair_aging_limited,

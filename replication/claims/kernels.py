@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import stats
 from .common import against_reference, choice, missing
-from .thresholds import KERNEL, MONOTONE_RHO, S_CURVATURE_ERRORS
+from .thresholds import ISOLATED_SPREAD, KERNEL, MONOTONE_RHO, S_CURVATURE_ERRORS
 from .verdicts import Reading, Test
 
 NAN = float("nan")
@@ -251,3 +251,19 @@ def check_image_kernel_not_linear(data, params, reference=None):
     value = {"epoch": epoch, "median_r2": median, "r2": r2}
     quantity = "R² of a straight line through the binned kernel against the mean pixel distance, per run"
     return Reading(quantity, value, criterion, (Test(KERNEL.unclear_line, "median_r2"),))
+
+
+def check_isolated_responses(data, params, reference=None):
+    """Images whose kernel stands far from the others at about their distance from x_o."""
+    epoch = int(data["kernel_epochs"][-1])
+    distance, k = stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
+    shares = [stats.isolated_share(d, kk, ISOLATED_SPREAD) for d, kk in zip(distance, k)]
+    mean = float(np.mean(shares)) if shares and np.all(np.isfinite(shares)) else NAN
+    criterion = (
+        f"per run, the share of probe images whose kernel lies farther than {ISOLATED_SPREAD:g} robust standard deviations "
+        f"from the median of its bin ({stats.IMAGE_DISTANCE_BINS} equal-count bins of image distance): "
+        + KERNEL.isolated.sentence("the mean share over runs")
+    )
+    value = {"epoch": epoch, "isolated_share": mean, "shares": [float(x) for x in shares]}
+    quantity = "share of probe images with an isolated response, per run"
+    return Reading(quantity, value, criterion, (Test(KERNEL.isolated, "isolated_share"),))

@@ -149,7 +149,7 @@ SENTENCES = {
         ("We studied a simple problem, RBE, but the same results can be observed in a real problem.", "restated"),
         ("We can confirm both the power law decay and the distance dependent response kernel.", "restated"),
         ("The kernel is not so clear linear one but monotonically decreasing one.", None),
-        ("To be noted, we can observe some isolated responses at the same time.", "not_yet"),
+        ("To be noted, we can observe some isolated responses at the same time.", None),
         ("This suggests a chaotic phase depending on the initial condition(Seleznova and Kutyniok, 2021, 2022).", "interpretation"),
         ("On the contrary, the aging seems to be more stable, but we need more tests to have a clear conclusion.", "not_yet"),
         ("However, we unexpectedly found the aging process instead of the equilibrium.", "restated"),

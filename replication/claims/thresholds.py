@@ -57,6 +57,8 @@ R2_CLEAR, R2_NONE = 0.95, 0.80
 # What counts as an S in one kernel (stats.s_shaped): falling as strongly as a monotone curve, with
 # second differences below 0 near x_o and above 0 further out, each by more than this many s.e.
 S_CURVATURE_ERRORS = 2.0
+# An isolated response in an image kernel: farther than this many robust standard deviations from its bin's median.
+ISOLATED_SPREAD = 5.0
 
 
 def shift(direction, effect):
@@ -109,6 +111,10 @@ KERNEL = SimpleNamespace(
     s_absent=Band(at_most(0), at_least(0.5)),
     # Worst R² of a straight line through the kernel over the trained kernel epochs.
     linear=Band(at_least(R2_CLEAR), below(R2_NONE)),
+    # "Some isolated responses": the share of probe images farther than ISOLATED_SPREAD robust s.d. from their
+    # distance bin's median (a normal spread puts 6e-7 there): at least 5 in 1,000 (a handful per run) is some;
+    # below 1 in 1,000 (under one image per run) there are none.
+    isolated=Band(at_least(0.005), below(0.001)),
     # "Not so clear linear": that R² short of a clear line's.
     unclear_line=Band(below(R2_CLEAR), at_least(R2_CLEAR)),
     # Spearman rho(epoch, |slope|) or rho(epoch, peak distance): a monotone trend at MONOTONE_RHO; the

@@ -104,6 +104,7 @@ SAYS = {
     "diverged": "The kernels, in (B) and (D), are not converged, but diverged along the training epochs.",
     "mnist_law": "In the FIG. 8, the aging is shown and we can observe a power law decay.",
     "mnist_kernel": "The kernel is not so clear linear one but monotonically decreasing one.",
+    "isolated": "To be noted, we can observe some isolated responses at the same time.",
 }
 
 # How the usual readings put the words into numbers (a claim with another reading states its own).
@@ -640,6 +641,13 @@ FIGURES += (
                 "reading": "'not so clear linear': per run, the R² of a straight line through the kernel in 10 equal-count bins of pixel "
                 "distance; the median over runs short of a clear line's",
                 "test": "image_kernel_not_linear",
+            },
+            {
+                "claim": "some isolated responses stand apart from the kernel",
+                "quote": SAYS["isolated"],
+                "reading": "'isolated responses': per run, probe images whose kernel lies far (5 robust s.d.) from the others in its "
+                "bin of pixel distance; the mean share over runs",
+                "test": "isolated_responses",
             },
         ),
     },
