@@ -220,10 +220,15 @@ def check_kernel_drift(data, params, reference=None):
     return Reading("mean |K_e − K_0| over distances, per kernel epoch", value, criterion, (Test(KERNEL.drift, "spearman_rho"),))
 
 
+def _last_image_kernel(data, params):
+    """The last kernel epoch and each run's probe-image distances and kernel there (R, P − 1)."""
+    epoch = int(data["kernel_epochs"][-1])
+    return (epoch, *stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step")))
+
+
 def check_image_kernel_decreasing(data, params, reference=None):
     """The images' counterpart of kernel_decreasing: every replica has its own probe images and distances."""
-    epoch = int(data["kernel_epochs"][-1])
-    distance, k = stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
+    epoch, distance, k = _last_image_kernel(data, params)
     rho = [stats.spearman(*stats.binned_kernel(d, kk)) for d, kk in zip(distance, k)]
     median = float(np.median(rho)) if rho else NAN
     criterion = f"per run, the kernel averaged in {stats.IMAGE_DISTANCE_BINS} equal-count bins of image distance: " + KERNEL.falls.sentence(
@@ -236,8 +241,7 @@ def check_image_kernel_decreasing(data, params, reference=None):
 
 def check_image_kernel_not_linear(data, params, reference=None):
     """Per run, the R² of a straight line through the kernel in equal-count bins of image distance."""
-    epoch = int(data["kernel_epochs"][-1])
-    distance, k = stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
+    epoch, distance, k = _last_image_kernel(data, params)
     r2 = []
     for d, kk in zip(distance, k):
         x, y = stats.binned_kernel(d, kk)
@@ -255,8 +259,7 @@ def check_image_kernel_not_linear(data, params, reference=None):
 
 def check_isolated_responses(data, params, reference=None):
     """Images whose kernel stands far from the others at about their distance from x_o."""
-    epoch = int(data["kernel_epochs"][-1])
-    distance, k = stats.image_kernel(data, stats.epoch_rows(data["epoch"], [epoch])[0], params.get("kind", "step"))
+    epoch, distance, k = _last_image_kernel(data, params)
     shares = [stats.isolated_share(d, kk, ISOLATED_SPREAD) for d, kk in zip(distance, k)]
     mean = float(np.mean(shares)) if shares and np.all(np.isfinite(shares)) else NAN
     criterion = (
