@@ -35,10 +35,11 @@ def aging(response, distance):
 
 
 def shell_means(response, distance):
-    """Response averaged over the members of each Hamming shell: (distances (H,), values (R, T, H))."""
+    """Response (..., P) averaged over the members of each Hamming shell: (distances (H,), values (..., H)),
+    e.g. (R, T, P) -> (R, T, H)."""
     distance = np.asarray(distance)
     levels = np.unique(distance)
-    values = np.stack([np.asarray(response)[:, :, distance == h].mean(axis=2) for h in levels], axis=2)
+    values = np.stack([np.asarray(response)[..., distance == h].mean(axis=-1) for h in levels], axis=-1)
     return levels, values
 
 
@@ -189,11 +190,11 @@ def isolated_share(distance, kernel, spread, bins=IMAGE_DISTANCE_BINS):
         return float("nan")
     far = 0
     for group in distance_bins(distance, bins):
-        values = kernel[group]
-        scale = 1.4826 * np.median(np.abs(values - np.median(values)))
+        deviation = np.abs(kernel[group] - np.median(kernel[group]))
+        scale = 1.4826 * np.median(deviation)
         if not scale > 0:
             return float("nan")
-        far += int(np.sum(np.abs(values - np.median(values)) > spread * scale))
+        far += int(np.sum(deviation > spread * scale))
     return far / len(kernel)
 
 

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .stats import shell_means
+
 # φ and φ' of the hidden layer, as Keras computes them (ReLU' = 0 at 0; ELU with alpha 1).
 ACTIVATIONS = {
     "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64)),
@@ -102,11 +104,6 @@ def eq20_fit(t, response):
     return constants, r_squared(np.asarray(response, np.float64), np.einsum("...pk,...k->...p", design, constants))
 
 
-def shell_mean(values, distance):
-    """(..., P) values averaged over each Hamming shell: (..., H), shells in increasing distance."""
-    return np.stack([values[..., distance == h].mean(axis=-1) for h in np.unique(distance)], axis=-1)
-
-
 def survivors(data, activation):
     """Per replica and measured epoch (R, T), from the kept weights: alive, the number of features alive
     (nonzero on some probe input); alive_at_x_o, how many of those are active at x_o (c_i·x_o + b_i > 0);
@@ -153,9 +150,9 @@ def _response_terms(data, activation, learning_rate):
         out["eq20_constants"].append(constants)
         out["eq20_r2"].append(r2)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out["sigma_ratio"].append(shell_mean(t.sigma / t.sigma_o[..., None], distance))
-            out["bracket_kernel"].append(shell_mean(t.bracket / t.bracket[..., at_o].mean(axis=-1, keepdims=True), distance))
-        out["negative_share"].append(shell_mean((step < 0).astype(np.float64), distance))
+            out["sigma_ratio"].append(shell_means(t.sigma / t.sigma_o[..., None], distance)[1])
+            out["bracket_kernel"].append(shell_means(t.bracket / t.bracket[..., at_o].mean(axis=-1, keepdims=True), distance)[1])
+        out["negative_share"].append(shell_means((step < 0).astype(np.float64), distance)[1])
         with np.errstate(divide="ignore", invalid="ignore"):
             out["eq21_c"].append(step[..., at_o].mean(axis=-1) / t.sigma_o**2)
     return {k: np.asarray(v, np.float32 if k != "eq20_constants" else np.float64) for k, v in out.items()}

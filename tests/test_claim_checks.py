@@ -1803,21 +1803,33 @@ def test_theory_fit_with_a_run_not_finite_or_no_trained_kernel_epoch_is_undefine
     _undefined(_judge(test, untrained))
 
 
+# Both read a per-run value's change by a factor between the first and last trained kernel epochs:
+# eq20_constant the fitted C1 (made with c1_change), eq21_constant eq. (21)'s C (made with c_change).
+CONSTANTS = {"eq20_constant": "c1_change", "eq21_constant": "c_change"}
+
+
 @establishes("eq20_constant", R)
-def test_eq20_constant_c1_within_a_factor_1p1_is_reproduced():
-    d = _firm(_judge("eq20_constant", _theory(c1_change=1.1)), R)
+@establishes("eq21_constant", R)
+@pytest.mark.parametrize("test", sorted(CONSTANTS))
+def test_theory_constant_within_a_factor_1p1_is_reproduced(test):
+    change = CONSTANTS[test]
+    d = _firm(_judge(test, _theory(**{change: 1.1})), R)
     assert d["value"] == pytest.approx(math.log(1.1), abs=0.02)
-    _firm(_judge("eq20_constant", _theory(c1_change=1 / 1.1)), R)  # a fall is a change too: |log|
+    _firm(_judge(test, _theory(**{change: 1 / 1.1})), R)  # a fall is a change too: |log|
 
 
 @establishes("eq20_constant", NR)
-def test_eq20_constant_c1_tripled_is_not_reproduced():
-    _firm(_judge("eq20_constant", _theory(c1_change=3.0)), NR)
+@establishes("eq21_constant", NR)
+@pytest.mark.parametrize("test, factor", [("eq20_constant", 3.0), ("eq21_constant", 0.5)])
+def test_theory_constant_tripled_or_halved_is_not_reproduced(test, factor):
+    _firm(_judge(test, _theory(**{CONSTANTS[test]: factor})), NR)
 
 
 @establishes("eq20_constant", INC)
-def test_eq20_constant_change_interval_across_a_factor_1p5_is_inconclusive():
-    d = _straddles(_judge("eq20_constant", _theory(c1_change=1.45, spread=0.1, seed=2)))
+@establishes("eq21_constant", INC)
+@pytest.mark.parametrize("test", sorted(CONSTANTS))
+def test_theory_constant_change_interval_across_a_factor_1p5_is_inconclusive(test):
+    d = _straddles(_judge(test, _theory(**{CONSTANTS[test]: 1.45}, spread=0.1, seed=2)))
     assert d["value"] < math.log(1.5) < d["ci95"][1]
 
 
@@ -1827,23 +1839,6 @@ def test_eq20_constant_c1_of_zero_at_the_first_trained_epoch_is_undefined():
     data = _theory()
     data["eq20_constants"][2, 2, 1] = 0.0
     _undefined(_judge("eq20_constant", data))
-
-
-@establishes("eq21_constant", R)
-def test_eq21_constant_c_within_a_factor_1p1_is_reproduced():
-    d = _firm(_judge("eq21_constant", _theory(c_change=1.1)), R)
-    assert d["value"] == pytest.approx(math.log(1.1), abs=0.02)
-
-
-@establishes("eq21_constant", NR)
-def test_eq21_constant_c_halved_is_not_reproduced():
-    _firm(_judge("eq21_constant", _theory(c_change=0.5)), NR)
-
-
-@establishes("eq21_constant", INC)
-def test_eq21_constant_change_interval_across_a_factor_1p5_is_inconclusive():
-    d = _straddles(_judge("eq21_constant", _theory(c_change=1.45, spread=0.1, seed=2)))
-    assert d["value"] < math.log(1.5) < d["ci95"][1]
 
 
 @establishes("eq21_constant", UND)
